@@ -1,0 +1,53 @@
+"""celearn — the helper package behind the cross-entropy course.
+
+Pure functions for activations, losses, information theory and gradients,
+plus a shipped plotting style and interactive explorers::
+
+    import celearn as cl
+    cl.binary_cross_entropy([1, 0], [0.9, 0.2])
+
+``celearn.widgets`` (ipywidgets + ipympl) is imported lazily, on first use,
+so ``import celearn`` stays light and never touches matplotlib's backend.
+"""
+from .activations import log_softmax, logsumexp, sigmoid, softmax, softmax_jacobian
+from .gradients import (
+    bce_grad_logits,
+    bce_grad_p,
+    cce_grad_logits,
+    gradient_check,
+    mse_grad_logits,
+    mse_grad_p,
+    numerical_gradient,
+)
+from .information import cross_entropy, entropy, kl_divergence
+from .losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    categorical_cross_entropy,
+    mean_squared_error,
+    softmax_cross_entropy,
+)
+from .utils import one_hot
+from . import datasets
+from .plotting import use_style
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "sigmoid", "softmax", "log_softmax", "logsumexp", "softmax_jacobian",
+    "binary_cross_entropy", "binary_cross_entropy_with_logits",
+    "categorical_cross_entropy", "softmax_cross_entropy", "mean_squared_error",
+    "entropy", "cross_entropy", "kl_divergence",
+    "bce_grad_p", "bce_grad_logits", "cce_grad_logits", "mse_grad_p",
+    "mse_grad_logits", "numerical_gradient", "gradient_check",
+    "one_hot", "datasets", "use_style", "plotting", "widgets", "exercises",
+]
+
+
+def __getattr__(name):
+    # Lazy submodules: ``cl.widgets`` imports ipywidgets/ipympl only when used.
+    if name in ("widgets", "plotting", "exercises"):
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'celearn' has no attribute {name!r}")
