@@ -1,0 +1,164 @@
+"""The shared machinery of every explorer: controls, one figure, a readout.
+
+An explorer is an ``ipywidgets.VBox`` holding its controls, a text readout
+(an ``HTML`` widget, readable by screen readers) and an ipympl canvas.  The
+figure is built once; when a control changes, :meth:`Explorer.update` runs
+synchronously (it calls celearn functions, moves artists with ``set_data`` /
+``set_text`` and returns the readout), then the canvas is redrawn.  So tests
+can set ``explorer.controls[0].value`` and assert on ``explorer.readout_text``
+and on the artists straight away, without a browser.
+
+Stable CSS classes for tests and users' tools:
+
+* ``celearn-explorer`` and ``celearn-explorer-<name>`` on the explorer,
+* ``celearn-controls`` on the row of controls,
+* ``celearn-readout`` on the readout; inside it one
+  ``<span class="celearn-key" data-value=... data-trend=...>`` carries the key
+  number and how it moves when the first control increases (up/down/any),
+* ``celearn-figure`` on the ipympl canvas.
+"""
+from __future__ import annotations
+
+import base64
+import html
+import io
+import itertools
+import re
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+
+from ..plotting import STYLE
+
+_figure_numbers = itertools.count(1000)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def _ipympl_canvas(fig):
+    """An ipympl canvas for ``fig`` without registering it with pyplot.
+
+    Keeping explorer figures out of pyplot means ``%matplotlib inline`` never
+    shows them a second time as a static image, and no ``%matplotlib widget``
+    magic is needed in the notebooks.
+    """
+    from ipympl.backend_nbagg import Canvas, FigureManager
+
+    canvas = Canvas(fig)
+    FigureManager(canvas, next(_figure_numbers))
+    canvas.header_visible = False
+    canvas.footer_visible = False
+    canvas.toolbar_visible = False
+    canvas.resizable = False
+    canvas.capture_scroll = False
+    return canvas
+
+
+def fmt(x, digits=3):
+    """A number for a readout: fixed digits, 'inf' and scientific when needed."""
+    x = float(x)
+    if x != x:
+        return "nan"
+    if x in (float("inf"), float("-inf")):
+        return "∞" if x > 0 else "−∞"
+    if x != 0 and (abs(x) >= 1e5 or abs(x) < 10 ** (-digits)):
+        return f"{x:.{digits}e}".replace("-", "−")
+    return f"{x:.{digits}f}".replace("-", "−")
+
+
+class Explorer(widgets.VBox):
+    """Base class: subclasses set ``name``/``trend`` and implement ``build`` and ``update``.
+
+    Parameters
+    ----------
+    controls : list of ipywidgets
+        The controls; the first one is the explorer's main slider.
+    figsize : (float, float)
+        Figure size in inches (100 dpi).
+    """
+
+    #: suffix of the CSS class ``celearn-explorer-<name>``
+    name = "explorer"
+    #: how the key number moves when the first control's value increases
+    trend = "any"
+    #: redraw the canvas on every change (False only for headless benchmarks)
+    live = True
+
+    def __init__(self, controls, *, figsize=(6.0, 3.0), footer=None):
+        self.controls = list(controls)
+        with plt.style.context(STYLE):
+            self.fig = Figure(figsize=figsize, dpi=100, layout="constrained")
+            self.build(self.fig)
+        self.canvas = _ipympl_canvas(self.fig)
+        self.canvas.add_class("celearn-figure")
+        self.readout = widgets.HTML(layout=widgets.Layout(min_height="1.6em"))
+        self.readout.add_class("celearn-readout")
+        controls_box = widgets.HBox(self.controls, layout=widgets.Layout(flex_flow="row wrap"))
+        controls_box.add_class("celearn-controls")
+        children = [controls_box, self.readout, self.canvas]
+        if footer is not None:
+            children.append(footer)
+        super().__init__(children=children)
+        self.add_class("celearn-explorer")
+        self.add_class(f"celearn-explorer-{self.name}")
+        for control in self.controls:
+            control.observe(self._on_change, names="value")
+        self._refresh()
+        # Lay the figure out once, then freeze it: later draws only move artists.
+        self.fig.canvas.draw()
+        self.fig.set_layout_engine("none")
+
+    # -- for subclasses -------------------------------------------------------
+    def build(self, fig):
+        """Create axes and artists once (called inside the course style)."""
+        raise NotImplementedError
+
+    def update(self):
+        """Move artists to match the controls; return the readout HTML."""
+        raise NotImplementedError
+
+    def key(self, value, text):
+        """The readout's key number: visible ``text``, machine-readable ``value``."""
+        return (f'<span class="celearn-key" data-value="{float(value)!r}" '
+                f'data-trend="{self.trend}">{html.escape(text)}</span>')
+
+    # -- machinery ------------------------------------------------------------
+    def _refresh(self):
+        self.readout.value = self.update()
+
+    def _on_change(self, change):
+        self._refresh()
+        if self.live:
+            # draw now (one message to the browser) rather than draw_idle,
+            # which costs an extra round trip before the new image is sent
+            self.canvas.draw()
+
+    @property
+    def readout_text(self):
+        """The readout as plain text (what a screen reader says)."""
+        return html.unescape(_TAGS.sub("", self.readout.value)).strip()
+
+    @property
+    def key_value(self):
+        """The key number currently shown in the readout."""
+        m = re.search(r'data-value="([^"]+)"', self.readout.value)
+        return float(m.group(1)) if m else None
+
+    def snapshot_png(self):
+        """The figure as PNG bytes (what static notebook viewers show)."""
+        buf = io.BytesIO()
+        self.fig.savefig(buf, format="png")
+        return buf.getvalue()
+
+    def _repr_mimebundle_(self, **kwargs):
+        # The live widget, plus a static picture and the readout as text for
+        # viewers without a kernel (GitHub, nbviewer, a reopened notebook).
+        data = super()._repr_mimebundle_(**kwargs)
+        if data is None:
+            return None
+        data["image/png"] = base64.b64encode(self.snapshot_png()).decode("ascii")
+        data["text/plain"] = f"{type(self).__name__}: {self.readout_text}"
+        return data
+
+    def __repr__(self):
+        return f"<{type(self).__name__}: {self.readout_text}>"
