@@ -41,12 +41,13 @@ __all__ = [
     "bce_grad_p", "bce_grad_logits", "cce_grad_logits", "mse_grad_p",
     "mse_grad_logits", "numerical_gradient", "gradient_check",
     "one_hot", "datasets", "use_style", "plotting", "widgets", "exercises",
+    "training", "naive",
 ]
 
 
 def __getattr__(name):
     # Lazy submodules: ``cl.widgets`` imports ipywidgets/ipympl only when used.
-    if name in ("widgets", "plotting", "exercises"):
+    if name in ("widgets", "plotting", "exercises", "training", "naive"):
         import importlib
 
         return importlib.import_module(f".{name}", __name__)
