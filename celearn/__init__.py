@@ -19,7 +19,7 @@ from .gradients import (
     mse_grad_p,
     numerical_gradient,
 )
-from .information import cross_entropy, entropy, kl_divergence
+from .information import cross_entropy, entropy, kl_divergence, surprisal
 from .losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -40,7 +40,7 @@ __all__ = [
     "entropy", "cross_entropy", "kl_divergence",
     "bce_grad_p", "bce_grad_logits", "cce_grad_logits", "mse_grad_p",
     "mse_grad_logits", "numerical_gradient", "gradient_check",
-    "one_hot", "datasets", "use_style", "plotting", "widgets", "exercises",
+    "one_hot", "surprisal", "datasets", "use_style", "plotting", "widgets", "exercises",
     "training", "naive",
 ]
 

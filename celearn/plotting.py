@@ -69,12 +69,19 @@ def label_line(ax, x, y, text, *, color, dx=6, dy=0, ha="left", va="center"):
 
 
 def probability_grid(n=999, *, lo=None, hi=None):
-    """Points on the open interval (0, 1), denser near both ends."""
+    """``n`` points from ``lo`` to ``hi`` in (0, 1], denser near both ends.
+
+    Logit-spaced, so the steep ends of log curves are resolved; ``hi=1``
+    includes the endpoint p = 1 exactly.
+    """
+    from .activations import sigmoid
+
     lo = 1.0 / (n + 1) if lo is None else lo
     hi = 1.0 - lo if hi is None else hi
-    # a logit-spaced grid resolves the steep ends of log curves
-    z = np.linspace(np.log(lo / (1 - lo)), np.log(hi / (1 - hi)), n)
-    return 1.0 / (1.0 + np.exp(-z))
+    top = min(hi, 1.0 - lo)
+    z = np.linspace(np.log(lo / (1 - lo)), np.log(top / (1 - top)), n - (hi == 1.0))
+    grid = sigmoid(z)
+    return np.append(grid, 1.0) if hi == 1.0 else grid
 
 
 def plot_log(ax=None, *, negative=False, base=None):
