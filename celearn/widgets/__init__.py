@@ -6,5 +6,7 @@ its readout (``explorer.readout_text``) and artists update synchronously.
 """
 from ._base import Explorer
 from .logs import LogExplorer
+from .bce import BCEExampleExplorer, BCEExplorer
+from .cce import TriangleExplorer
 
-__all__ = ["Explorer", "LogExplorer"]
+__all__ = ["Explorer", "LogExplorer", "BCEExplorer", "BCEExampleExplorer", "TriangleExplorer"]
