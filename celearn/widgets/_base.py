@@ -83,6 +83,10 @@ class Explorer(widgets.VBox):
     trend = "any"
     #: redraw the canvas on every change (False only for headless benchmarks)
     live = True
+    #: artists that ``update`` moves; when a subclass lists them (and its axes
+    #: limits stay fixed), redraws blit just these over a cached background
+    #: instead of re-rendering the whole figure
+    dynamic_artists = ()
 
     def __init__(self, controls, *, figsize=(6.0, 3.0), footer=None):
         self.controls = list(controls)
@@ -103,6 +107,11 @@ class Explorer(widgets.VBox):
         self.add_class(f"celearn-explorer-{self.name}")
         for control in self.controls:
             control.observe(self._on_change, names="value")
+        self._background = None
+        self._snapshotting = False
+        for artist in self.dynamic_artists:
+            artist.set_animated(True)
+        self.canvas.mpl_connect("draw_event", self._on_full_draw)
         self._refresh()
         # Lay the figure out once, then freeze it: later draws only move artists.
         self.fig.canvas.draw()
@@ -129,9 +138,32 @@ class Explorer(widgets.VBox):
     def _on_change(self, change):
         self._refresh()
         if self.live:
-            # draw now (one message to the browser) rather than draw_idle,
-            # which costs an extra round trip before the new image is sent
+            self.redraw()
+
+    def redraw(self):
+        """Send the new picture to the browser now.
+
+        Drawing directly (rather than ``draw_idle``) saves a round trip to the
+        browser; blitting the dynamic artists over a cached background skips
+        re-rendering the static curves, labels and grid.
+        """
+        if self._background is None:
             self.canvas.draw()
+            return
+        self.canvas.restore_region(self._background)
+        self._draw_dynamic()
+        self.canvas.blit(self.fig.bbox)
+
+    def _on_full_draw(self, event):
+        # After any full render (first draw, resize, HiDPI change): cache the
+        # static background, then paint the dynamic artists on top of it.
+        if self.dynamic_artists and not self._snapshotting:
+            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+            self._draw_dynamic()
+
+    def _draw_dynamic(self):
+        for artist in self.dynamic_artists:
+            self.fig.draw_artist(artist)
 
     @property
     def readout_text(self):
@@ -147,7 +179,15 @@ class Explorer(widgets.VBox):
     def snapshot_png(self):
         """The figure as PNG bytes (what static notebook viewers show)."""
         buf = io.BytesIO()
-        self.fig.savefig(buf, format="png")
+        self._snapshotting = True
+        for artist in self.dynamic_artists:     # savefig skips animated artists
+            artist.set_animated(False)
+        try:
+            self.fig.savefig(buf, format="png", dpi=self.fig.dpi)
+        finally:
+            for artist in self.dynamic_artists:
+                artist.set_animated(True)
+            self._snapshotting = False
         return buf.getvalue()
 
     def _repr_mimebundle_(self, **kwargs):

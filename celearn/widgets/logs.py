@@ -50,6 +50,7 @@ class LogExplorer(Explorer):
         ax.set_xlabel("probability given to what happened, $p$")
         ax.set_ylabel(r"surprisal $-\ln p$ (nats)")
         ax.set_title("Surprisal explodes as $p \\to 0$")
+        self.dynamic_artists = (self.guide, self.marker, self.note)
 
     def update(self):
         p = self.p.value
