@@ -217,7 +217,7 @@ class BCEExampleExplorer(Explorer):
         return (f"Sample {i + 1} (t = {self.targets[i]:g}) predicted p = {self.p.value:.2f} "
                 f"costs {losses[i]:.3f} nats. Total loss of the batch: "
                 + self.key(total, f"{fmt(total)} nats")
-                + f", mean {fmt(mean)} nats per sample." + table)
+                + f", mean {fmt(mean)} nats per sample.\n" + table)
 
 
 __all__ = ["BCEExplorer", "BCEExampleExplorer"]

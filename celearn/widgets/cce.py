@@ -111,12 +111,13 @@ class TriangleExplorer(Explorer):
         # lines of equal loss: p_true = 0.5, 0.1, 0.01
         self.levels = (0.5, 0.1, 0.01)
         self.iso = [ax.plot([], [], lw=0.8, ls=":", color="black")[0] for _ in self.levels]
-        self.iso_labels = [ax.annotate("", (0, 0), fontsize=7, ha="center", va="bottom",
-                                       xytext=(0, 1), textcoords="offset points")
+        self.iso_labels = [ax.annotate("", (0, 0), fontsize=7, ha="center", va="center",
+                                       bbox=dict(boxstyle="round,pad=0.15", fc="white",
+                                                 ec="none", alpha=0.8))
                            for _ in self.levels]
         self.point, = ax.plot([], [], "o", ms=10, color=COLORS["marker"], mec="white",
                               mew=1.5, zorder=5)
-        ax.set_xlabel("drag the point: a prediction (p₀, p₁, p₂)")
+        ax.set_xlabel("drag the point; dotted: equal loss (nats)")
         self.tri_title = ax.set_title(" ")
 
         x = np.arange(3)
@@ -133,13 +134,15 @@ class TriangleExplorer(Explorer):
         """Recolour for true class k: swap the image's array, move the equal-loss lines."""
         self.image.set_data(self._images[k][0])
         other = [i for i in range(3) if i != k]
-        for line, text, level in zip(self.iso, self.iso_labels, self.levels):
+        for line, text, level, along in zip(self.iso, self.iso_labels, self.levels,
+                                           (0.25, 0.6, 0.75)):
             ends = np.zeros((2, 3))
             ends[:, k] = level
             ends[0, other[0]] = ends[1, other[1]] = 1 - level
             xy = simplex_xy(ends)
             line.set_data(xy[:, 0], xy[:, 1])
-            text.xy = tuple(xy.mean(axis=0))
+            text.xy = tuple(xy[0] + along * (xy[1] - xy[0]))
+            text.set_position(text.xy)
             text.set_text(f"{fmt(surprisal(level), 2)}")
         for i, label in enumerate(self.corner_labels):
             label.set_color(COLORS["true"] if i == k else "black")
