@@ -8,5 +8,9 @@ from ._base import Explorer
 from .logs import LogExplorer
 from .bce import BCEExampleExplorer, BCEExplorer
 from .cce import TriangleExplorer
+from .jacobian import JacobianExplorer
+from .slopes import RaceExplorer, SlopesExplorer
+from .information import DistributionExplorer
+from .stability import StabilityExplorer
 
-__all__ = ["Explorer", "LogExplorer", "BCEExplorer", "BCEExampleExplorer", "TriangleExplorer"]
+__all__ = ["Explorer", "LogExplorer", "BCEExplorer", "BCEExampleExplorer", "TriangleExplorer", "JacobianExplorer", "SlopesExplorer", "RaceExplorer", "DistributionExplorer", "StabilityExplorer"]
