@@ -10,7 +10,5 @@ from .bce import BCEExampleExplorer, BCEExplorer
 from .cce import TriangleExplorer
 from .jacobian import JacobianExplorer
 from .slopes import RaceExplorer, SlopesExplorer
-from .information import DistributionExplorer
-from .stability import StabilityExplorer
 
-__all__ = ["Explorer", "LogExplorer", "BCEExplorer", "BCEExampleExplorer", "TriangleExplorer", "JacobianExplorer", "SlopesExplorer", "RaceExplorer", "DistributionExplorer", "StabilityExplorer"]
+__all__ = ["Explorer", "LogExplorer", "BCEExplorer", "BCEExampleExplorer", "TriangleExplorer", "JacobianExplorer", "SlopesExplorer", "RaceExplorer"]
