@@ -10,5 +10,7 @@ from .bce import BCEExampleExplorer, BCEExplorer
 from .cce import TriangleExplorer
 from .jacobian import JacobianExplorer
 from .slopes import RaceExplorer, SlopesExplorer
+from .information import DistributionExplorer
+from .stability import StabilityExplorer
 
-__all__ = ["Explorer", "LogExplorer", "BCEExplorer", "BCEExampleExplorer", "TriangleExplorer", "JacobianExplorer", "SlopesExplorer", "RaceExplorer"]
+__all__ = ["Explorer", "LogExplorer", "BCEExplorer", "BCEExampleExplorer", "TriangleExplorer", "JacobianExplorer", "SlopesExplorer", "RaceExplorer", "DistributionExplorer", "StabilityExplorer"]
