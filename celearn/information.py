@@ -13,7 +13,7 @@ import numpy as np
 from . import _validation as v
 from .utils import _xlogy
 
-__all__ = ["entropy", "cross_entropy", "kl_divergence"]
+__all__ = ["entropy", "cross_entropy", "kl_divergence", "surprisal"]
 
 _HINT = "If these are unnormalised counts or scores, divide by their sum (or use softmax) first."
 

@@ -1,0 +1,412 @@
+"""Input checking for every public celearn function (private module).
+
+Each public function calls these helpers once, at entry, and then works on
+clean numpy arrays. Every error message follows the same three-part pattern:
+*which argument*, *what was found* (the offending value, index, row sum or
+shapes) and *how to fix it*. Nothing here clips, renormalises or broadcasts.
+
+Checks are cheap on valid input: they use whole-array reductions (``np.sum``,
+``np.min``, ``np.max``) that allocate no full-size temporaries, and only when
+a check fails do they search for the first offending element to report it.
+
+Dtype policy (shared by every public function)
+----------------------------------------------
+* float32 and float64 inputs are kept as they are; results come back in the
+  same dtype. Mixed float inputs follow numpy's promotion (float32 with
+  float64 gives float64).
+* bool and integer inputs are converted to float64; they do not take part in
+  the promotion, so integer labels with float32 logits compute in float32.
+* float16 is computed in float32 (float16 overflows ``exp`` at 11.1), and
+  longdouble in float64.
+* complex, string, object, datetime and other non-numeric data raise
+  ``TypeError``.
+"""
+from __future__ import annotations
+
+import numbers
+import operator
+
+import numpy as np
+
+REDUCTIONS = ("mean", "sum", "none")
+
+#: Tolerance for "sums to 1", by working dtype. float32 rounding of K
+#: probabilities (e.g. a float32 softmax over 1,000 classes) can move the sum
+#: by ~1e-5, so float32 gets a looser tolerance than float64.
+SUM_TOLERANCE = {np.dtype(np.float64): 1e-6, np.dtype(np.float32): 1e-4}
+
+
+# ---------------------------------------------------------------------------
+# Formatting helpers
+# ---------------------------------------------------------------------------
+def _index_str(index):
+    """`` at index (3,)`` for arrays, nothing for a 0-d array."""
+    return f" at index {index}" if index != () else ""
+
+
+def _first_index(mask):
+    """Index tuple (of Python ints) of the first True element of ``mask``."""
+    flat = int(np.flatnonzero(mask)[0])
+    return tuple(int(i) for i in np.unravel_index(flat, mask.shape))
+
+
+def _fmt(value):
+    """Shortest text that identifies a number in its own dtype (``1.7``, not
+    ``np.float64(1.7)``; float32 0.9 prints as ``0.90000004``)."""
+    return str(value)
+
+
+# ---------------------------------------------------------------------------
+# Arrays and dtypes
+# ---------------------------------------------------------------------------
+def as_array(x, name):
+    """``np.asarray(x)`` after checking that ``x`` is real, numeric and non-empty.
+
+    The dtype is left unchanged (integer labels stay integers).
+    """
+    try:
+        arr = np.asarray(x)
+    except ValueError as err:  # ragged nested lists
+        raise ValueError(
+            f"{name} could not be converted to an array ({err}). Pass a "
+            f"rectangular array-like: every row must have the same length."
+        ) from None
+    kind = arr.dtype.kind
+    if kind == "c":
+        raise TypeError(
+            f"{name} has complex dtype {arr.dtype}; celearn works with real "
+            f"numbers only. If the imaginary part is zero, pass {name}.real."
+        )
+    if kind not in "biuf":
+        raise TypeError(
+            f"{name} must be numeric (an array of real numbers); got dtype "
+            f"{arr.dtype} from {type(x).__name__}. Convert it first, e.g. "
+            f"np.asarray({name}, dtype=float)."
+        )
+    if arr.size == 0:
+        raise ValueError(
+            f"{name} is empty (shape {arr.shape}); pass at least one value."
+        )
+    return arr
+
+
+def float_dtype(*arrays):
+    """The working float dtype for a computation on ``arrays`` (see module doc)."""
+    floats = [a.dtype for a in arrays if a.dtype.kind == "f"]
+    if not floats:
+        return np.dtype(np.float64)
+    dtype = np.result_type(*floats)
+    if dtype.itemsize < 4:  # float16
+        return np.dtype(np.float32)
+    if dtype.itemsize > 8:  # longdouble
+        return np.dtype(np.float64)
+    return dtype
+
+
+def as_float_array(x, name, dtype=None):
+    """Validated finite float array: numeric, non-empty, no NaN or inf.
+
+    ``dtype`` is the working dtype (from :func:`float_dtype`); by default the
+    array's own float dtype, or float64 for bool and integer input.
+    """
+    arr = as_array(x, name)
+    if dtype is None:
+        dtype = float_dtype(arr)
+    arr = arr.astype(dtype, copy=False)
+    check_finite(arr, name)
+    return arr
+
+
+def check_finite(x, name):
+    """Raise if ``x`` holds NaN or +-inf (one fast reduction on valid input)."""
+    # The sum is finite unless x has NaN/inf (or overflows, which the exact
+    # search below then clears).
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = np.sum(x)
+    if np.isfinite(total):
+        return
+    bad = ~np.isfinite(x)
+    if not bad.any():  # the sum overflowed; every value is finite
+        return
+    index = _first_index(bad)
+    value = x[index]
+    what = "NaN" if np.isnan(value) else _fmt(value)
+    raise ValueError(
+        f"{name} contains {what}{_index_str(index)} ({int(bad.sum())} non-finite "
+        f"value(s) in total). Every input must be finite: drop or impute missing "
+        f"values, and look for an overflow (e.g. np.exp of a large number or a "
+        f"division by zero) earlier in your computation."
+    )
+
+
+def as_float_pair(a, b, names):
+    """Two same-shaped inputs as finite arrays of their common float dtype."""
+    na, nb = names
+    a, b = as_array(a, na), as_array(b, nb)
+    check_same_shape(a, b, names)
+    dtype = float_dtype(a, b)
+    return as_float_array(a, na, dtype), as_float_array(b, nb, dtype)
+
+
+def check_same_shape(a, b, names):
+    """Require identical shapes; nothing is broadcast, not even a scalar."""
+    if a.shape != b.shape:
+        na, nb = names
+        raise ValueError(
+            f"{na} has shape {a.shape} but {nb} has shape {b.shape}; they must "
+            f"have the same shape (one {na} per {nb}). Nothing is broadcast: "
+            f"reshape or index them so they match."
+        )
+
+
+def check_ndim(x, name, ndims, expected):
+    """Require ``x.ndim`` in ``ndims``; ``expected`` describes the shapes in words."""
+    if x.ndim not in ndims:
+        raise ValueError(
+            f"{name} must have shape {expected}; got shape {x.shape} "
+            f"({x.ndim} dimension(s))."
+        )
+
+
+# ---------------------------------------------------------------------------
+# Values
+# ---------------------------------------------------------------------------
+def check_probabilities(x, name, hint=""):
+    """Require every value of ``x`` in [0, 1]; ``hint`` is appended to the message."""
+    if x.min() >= 0 and x.max() <= 1:
+        return
+    bad = (x < 0) | (x > 1)
+    index = _first_index(bad)
+    count = int(bad.sum())
+    more = f" ({count} values in total)" if count > 1 else ""
+    raise ValueError(
+        f"{name} has a value {_fmt(x[index])} outside [0, 1]{_index_str(index)}"
+        f"{more}. {hint}".rstrip()
+    )
+
+
+def check_distribution(p, name, hint="", atol=None):
+    """Require ``p`` to be non-negative with every slice along the last axis
+    summing to 1 within ``atol`` (default :data:`SUM_TOLERANCE` for the dtype).
+    """
+    if p.ndim == 0:
+        raise ValueError(
+            f"{name} must be a distribution along its last axis, shape (K,) or "
+            f"(N, K); got a scalar. Pass e.g. [{_fmt(p)}, {_fmt(1 - p)}]."
+        )
+    if p.min() < 0:
+        bad = p < 0
+        index = _first_index(bad)
+        raise ValueError(
+            f"{name} has a negative value {_fmt(p[index])} at index {index}; "
+            f"probabilities must be >= 0. {hint}".rstrip()
+        )
+    if atol is None:
+        atol = SUM_TOLERANCE.get(p.dtype, 1e-6)
+    sums = p.sum(axis=-1)
+    off = np.abs(sums - 1) > atol
+    if not off.any():
+        return
+    if p.ndim == 1:
+        where = f"{name} sums to {_fmt(sums[()])}"
+    else:
+        row = _first_index(off)
+        row_txt = row[0] if len(row) == 1 else row
+        count = int(off.sum())
+        more = f" ({count} rows in total)" if count > 1 else ""
+        where = f"{name} row {row_txt} sums to {_fmt(sums[row])}{more}"
+    raise ValueError(
+        f"{where}, not 1 (tolerance {atol:g} for {p.dtype}). Each "
+        f"{'row' if p.ndim > 1 else 'distribution'} must sum to 1; nothing is "
+        f"renormalised for you. {hint}".rstrip()
+    )
+
+
+def check_labels(t, num_classes, name="t", context=""):
+    """Require integer class labels in [0, num_classes); return them as intp.
+
+    ``context`` is appended to the dtype error (e.g. the shape one-hot targets
+    would need).
+    """
+    if t.dtype.kind not in "iu":
+        if t.dtype.kind == "f" and np.all(t == np.round(t)):
+            fix = f"convert them with {name}.astype(int)"
+        else:
+            fix = f"labels must be whole numbers 0, 1, ..., {num_classes - 1}"
+        raise ValueError(
+            f"{name} holds class labels (shape {t.shape}), which need an integer "
+            f"dtype; got {t.dtype}: {fix}.{context}"
+        )
+    if t.min() < 0 or t.max() >= num_classes:
+        bad = (t < 0) | (t >= num_classes)
+        index = _first_index(bad)
+        raise ValueError(
+            f"{name} has label {_fmt(t[index])}{_index_str(index)}, outside "
+            f"[0, {num_classes}) for K = {num_classes} classes. Labels must be "
+            f"0, 1, ..., {num_classes - 1}; if your labels start at 1, subtract 1."
+        )
+    return t.astype(np.intp, copy=False)
+
+
+def targets_are_labels(t, p, t_name="t", p_name="p"):
+    """Decide what the targets ``t`` of a (K,) or (N, K) array ``p`` hold.
+
+    * same shape as ``p``                → one-hot or soft rows: returns False;
+    * shape ``p.shape[:-1]`` ((N,) or ()) → integer labels: returns True
+      (after :func:`check_labels`; float labels are refused, not rounded);
+    * anything else                      → ValueError.
+    """
+    if t.shape == p.shape:
+        return False
+    rows_shape = p.shape[:-1]
+    if t.shape == rows_shape:
+        context = (
+            f" (One-hot or soft targets would need the same shape as {p_name}, "
+            f"{p.shape}.)"
+        )
+        check_labels(t, p.shape[-1], t_name, context)
+        return True
+    labels = "a single integer label (a scalar)" if p.ndim == 1 else (
+        f"integer labels of shape {rows_shape}"
+    )
+    raise ValueError(
+        f"{t_name} has shape {t.shape} but {p_name} has shape {p.shape}; "
+        f"{t_name} must be {labels} or one-hot/soft rows of shape {p.shape}. "
+        f"Nothing is broadcast."
+    )
+
+
+T_ROWS_HINT = (
+    "One-hot and soft targets are distributions over the K classes; for several "
+    "true classes at once (multi-label), use binary_cross_entropy instead."
+)
+
+
+def class_inputs(t, x, x_name):
+    """Validate targets ``t`` against class scores ``x`` (probabilities or logits).
+
+    ``x`` must be (K,) or (N, K), finite. Returns ``(t, x, labels)``: ``x`` as a
+    float array; ``t`` either integer labels (``labels`` True, dtype intp,
+    shape ``x.shape[:-1]``) or one-hot/soft rows of ``x``'s shape and dtype,
+    each in [0, 1] and summing to 1. Range checks of ``x`` are the caller's.
+    """
+    t, x = as_array(t, "t"), as_array(x, x_name)
+    check_ndim(x, x_name, (1, 2), "(N, K) for N samples and K classes, or (K,) for one sample")
+    labels = targets_are_labels(t, x, "t", x_name)
+    dtype = float_dtype(x) if labels else float_dtype(t, x)
+    x = as_float_array(x, x_name, dtype)
+    if labels:
+        return t.astype(np.intp, copy=False), x, True
+    t = as_float_array(t, "t", dtype)
+    check_probabilities(
+        t, "t", "t must hold one-hot or soft-label rows (probabilities) of the same "
+        f"shape as {x_name}, or integer class labels of shape {x.shape[:-1]}."
+    )
+    check_distribution(t, "t", T_ROWS_HINT)
+    return t, x, False
+
+
+# ---------------------------------------------------------------------------
+# Options (keyword arguments)
+# ---------------------------------------------------------------------------
+def _real_scalar(value, name, what):
+    """``value`` as a Python float if it is a real number (not bool), else raise."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name} must be {what}; got {value!r}.")
+    return float(value)
+
+
+def check_reduction(reduction):
+    """``reduction`` must be one of :data:`REDUCTIONS`."""
+    if not isinstance(reduction, str) or reduction not in REDUCTIONS:
+        valid = ", ".join(repr(r) for r in REDUCTIONS)
+        raise ValueError(
+            f"reduction must be one of {valid}; got {reduction!r}. Use 'mean' "
+            f"for the average loss, 'sum' for the total, 'none' for one loss "
+            f"per sample."
+        )
+    return reduction
+
+
+def check_eps(eps):
+    """``eps`` must be a real number in [0, 0.5)."""
+    value = _real_scalar(eps, "eps", "a number in [0, 0.5)")
+    if not 0 <= value < 0.5:
+        raise ValueError(
+            f"eps must be in [0, 0.5); got {eps!r}. eps=0 (the default) computes "
+            f"the exact loss; a small eps such as 1e-7 clips p to [eps, 1 - eps]."
+        )
+    return value
+
+
+def check_temperature(temperature):
+    """``temperature`` must be a finite real number > 0."""
+    value = _real_scalar(temperature, "temperature", "a positive number")
+    if not (np.isfinite(value) and value > 0):
+        raise ValueError(
+            f"temperature must be a finite number > 0; got {temperature!r}. "
+            f"temperature=1 is the plain softmax; values below 1 sharpen it, "
+            f"values above 1 flatten it towards uniform."
+        )
+    return value
+
+
+def check_step(h):
+    """Finite-difference step ``h`` must be a finite real number > 0."""
+    value = _real_scalar(h, "h", "a positive number")
+    if not (np.isfinite(value) and value > 0):
+        raise ValueError(
+            f"h must be a finite number > 0; got {h!r}. h is the finite-"
+            f"difference step: about 1e-6 suits float64, about 1e-3 float32."
+        )
+    return value
+
+
+def check_base(base):
+    """Logarithm ``base``: None (nats) or a finite real number > 0 other than 1."""
+    if base is None:
+        return None
+    value = _real_scalar(base, "base", "None (nats) or a positive number such as 2")
+    if not (np.isfinite(value) and value > 0 and value != 1):
+        raise ValueError(
+            f"base must be None (nats) or a finite number > 0 other than 1; got "
+            f"{base!r}. Use base=2 for bits or base=None for nats."
+        )
+    return value
+
+
+def check_num_classes(num_classes):
+    """``num_classes`` must be an integer >= 1; returned as a Python int."""
+    if isinstance(num_classes, (bool, np.bool_)):
+        ok = False
+    else:
+        try:
+            num_classes = operator.index(num_classes)
+            ok = num_classes >= 1
+        except TypeError:
+            ok = False
+    if not ok:
+        raise ValueError(
+            f"num_classes must be an integer >= 1 (the number of classes K); "
+            f"got {num_classes!r}."
+        )
+    return num_classes
+
+
+def check_axis(axis, x, name):
+    """``axis`` must be an integer valid for ``x``; returned non-negative."""
+    if x.ndim == 0:
+        raise ValueError(
+            f"{name} is a scalar; it needs at least one dimension (the classes). "
+            f"Pass e.g. [{_fmt(x)}, 0.0]."
+        )
+    try:
+        axis = operator.index(axis)
+    except TypeError:
+        raise ValueError(f"axis must be an integer; got {axis!r}.") from None
+    if not -x.ndim <= axis < x.ndim:
+        raise ValueError(
+            f"axis {axis} is out of range for {name} with {x.ndim} dimension(s) "
+            f"(shape {x.shape}); use an axis in [{-x.ndim}, {x.ndim - 1}]."
+        )
+    return axis % x.ndim

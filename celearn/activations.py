@@ -1,0 +1,333 @@
+r"""Activations: sigmoid, softmax and the log-sum-exp family, exact at the extremes.
+
+The naive formulas overflow: ``np.exp(1000)`` is ``inf``. Every function here
+first subtracts each row's maximum (softmax is unchanged by a shift), so the
+largest exponent is ``exp(0) = 1`` and nothing overflows, for float32 and
+float64 alike, with no RuntimeWarning.
+
+Large inputs are processed a few rows at a time (see :func:`_shifted_exp_chunks`)
+so that the temporaries stay in the CPU cache instead of costing full-size copies.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import _validation as v
+
+__all__ = ["sigmoid", "softmax", "log_softmax", "logsumexp", "softmax_jacobian"]
+
+#: Bytes of logits handled per chunk: small enough for the L2 cache, large
+#: enough that the per-chunk Python overhead is negligible.
+_CHUNK_BYTES = 512 * 1024
+
+
+def _shifted_exp_chunks(z, temperature=1.0):
+    r"""Walk the rows of a 2-D array ``z`` in cache-sized chunks.
+
+    For each chunk of rows yields ``(rows, zc, m, imax, s, e)``:
+
+    * ``rows`` -- the slice of rows, ``zc = z[rows]`` (a view);
+    * ``m`` -- each row's maximum, and ``imax`` its position;
+    * ``e`` -- :math:`\exp((z - m) / T)` with each row's maximum entry set to 0
+      (a view of one reused buffer: valid until the next iteration, and the
+      caller may overwrite it);
+    * ``s`` -- ``e.sum(axis=1)``, the sum of the *other* terms.
+
+    Row ``i``'s log-sum-exp is then ``m[i] / T + log1p(s[i])``. Leaving the
+    maximum's own term (exactly 1) out of the sum and adding it back through
+    ``log1p`` keeps tiny results exact: logsumexp([0, -40]) is 4.2e-18, not 0.
+    """
+    n, k = z.shape
+    step = max(1, _CHUNK_BYTES // (k * z.itemsize))
+    buf = np.empty((min(step, n), k), dtype=z.dtype)  # the only sizeable temporary
+    all_rows = np.arange(min(step, n))
+    for start in range(0, n, step):
+        rows = slice(start, min(start + step, n))
+        zc = z[rows]
+        e = buf[: zc.shape[0]]
+        r = all_rows[: zc.shape[0]]
+        imax = np.argmax(zc, axis=1)  # 1. position of each row's max
+        m = zc[r, imax]
+        np.subtract(zc, m[:, None], out=e)  # 2. shift: every entry <= 0
+        if temperature != 1.0:
+            # (z - m) / T may underflow to -inf for a tiny T; exp(-inf) = 0 is right.
+            with np.errstate(over="ignore"):
+                np.divide(e, temperature, out=e)
+        np.exp(e, out=e)  # 3. exponentiate in place: values in [0, 1]
+        e[r, imax] = 0  # 4. leave the max's own term (1) out of the sum
+        yield rows, zc, m, imax, e.sum(axis=1), e
+
+
+def _as_rows(z, axis):
+    """View ``z`` as a 2-D array whose rows run along ``axis``."""
+    moved = np.moveaxis(z, axis, -1)
+    return moved.reshape(-1, moved.shape[-1]), moved.shape
+
+
+def _logsumexp_rows(z2):
+    """logsumexp of each row of the 2-D array ``z2`` (shape (N,))."""
+    out = np.empty(z2.shape[0], dtype=z2.dtype)
+    for rows, _, m, _, s, _ in _shifted_exp_chunks(z2):
+        out[rows] = m + np.log1p(s)
+    return out
+
+
+def sigmoid(z):
+    r"""Logistic sigmoid, stable for any finite ``z``.
+
+    .. math:: \sigma(z) = \frac{1}{1 + e^{-z}} = \frac{e^{z}}{1 + e^{z}}
+
+    The first form is used for :math:`z \ge 0` and the second for :math:`z < 0`,
+    so the exponential only ever sees :math:`-|z| \le 0` and cannot overflow.
+
+    Parameters
+    ----------
+    z : array_like
+        Logits, any shape.
+
+    Returns
+    -------
+    ndarray or numpy scalar
+        :math:`\sigma(z)` in [0, 1], same shape and float dtype as ``z``
+        (float64 for integer input).
+
+    Raises
+    ------
+    ValueError
+        If ``z`` is empty or holds NaN or inf.
+    TypeError
+        If ``z`` is not real numeric data.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from celearn import sigmoid
+    >>> print(sigmoid([-2.0, 0.0, 2.0]).round(4))
+    [0.1192 0.5    0.8808]
+
+    The naive formula overflows for a large negative logit; this one does not:
+
+    >>> with np.errstate(over="ignore"):
+    ...     print(1 / (1 + np.exp(1000.0)))  # np.exp(1000) is inf
+    0.0
+    >>> print(sigmoid([-1000.0, 1000.0]))
+    [0. 1.]
+    >>> print(f"{sigmoid(-30.0):.4e}")
+    9.3576e-14
+    """
+    z = v.as_float_array(z, "z")
+    e = np.exp(-np.abs(z))  # in (0, 1]: never overflows
+    out = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+    return out[()]
+
+
+def softmax(z, *, axis=-1, temperature=1.0):
+    r"""Softmax along ``axis``: turns logits into probabilities that sum to 1.
+
+    .. math::
+
+        \operatorname{softmax}(z)_i = \frac{e^{z_i / T}}{\sum_j e^{z_j / T}}
+                                    = \frac{e^{(z_i - m) / T}}{\sum_j e^{(z_j - m) / T}},
+        \qquad m = \max_j z_j
+
+    Subtracting the maximum :math:`m` does not change the result (softmax is
+    shift-invariant) but keeps every exponent :math:`\le 0`.
+
+    Parameters
+    ----------
+    z : array_like
+        Logits, at least 1-D.
+    axis : int, default -1
+        The axis of the classes.
+    temperature : float, default 1.0
+        :math:`T > 0`. :math:`T < 1` sharpens the distribution towards the
+        arg-max, :math:`T > 1` flattens it towards uniform.
+
+    Returns
+    -------
+    ndarray
+        Probabilities, same shape and float dtype as ``z``.
+
+    Raises
+    ------
+    ValueError
+        If ``z`` is a scalar, empty or non-finite, ``axis`` is out of range, or
+        ``temperature`` is not a finite number > 0.
+    TypeError
+        If ``z`` is not real numeric data.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from celearn import softmax
+    >>> print(softmax([2.0, 1.0, 0.1]).round(4))
+    [0.659  0.2424 0.0986]
+    >>> print(softmax([1000.0, 0.0, -1000.0]))  # the naive version gives nan
+    [1. 0. 0.]
+    >>> print(softmax([2.0, 1.0, 0.1], temperature=10).round(4))
+    [0.3661 0.3312 0.3027]
+    """
+    z = v.as_float_array(z, "z")
+    axis = v.check_axis(axis, z, "z")
+    temperature = v.check_temperature(temperature)
+    z2, moved_shape = _as_rows(z, axis)
+    out = np.empty_like(z2)
+    for rows, _, _, imax, s, e in _shifted_exp_chunks(z2, temperature):
+        r = np.arange(e.shape[0])
+        e[r, imax] = 1  # put the max's term back: exp(0) = 1
+        np.divide(e, (1 + s)[:, None], out=out[rows])
+    return np.moveaxis(out.reshape(moved_shape), -1, axis)
+
+
+def log_softmax(z, *, axis=-1):
+    r"""Logarithm of :func:`softmax`, computed without ever taking ``log(0)``.
+
+    .. math::
+
+        \log \operatorname{softmax}(z)_i = z_i - \operatorname{logsumexp}(z)
+            = (z_i - m) - \log\Bigl(1 + \sum_{j \ne j^*} e^{z_j - m}\Bigr),
+        \qquad m = z_{j^*} = \max_j z_j
+
+    Parameters
+    ----------
+    z : array_like
+        Logits, at least 1-D.
+    axis : int, default -1
+        The axis of the classes.
+
+    Returns
+    -------
+    ndarray
+        Log-probabilities (all :math:`\le 0`), same shape and float dtype as ``z``.
+
+    Raises
+    ------
+    ValueError
+        If ``z`` is a scalar, empty or non-finite, or ``axis`` is out of range.
+    TypeError
+        If ``z`` is not real numeric data.
+
+    Examples
+    --------
+    Taking the log of a softmax that underflowed gives ``-inf``:
+
+    >>> import numpy as np
+    >>> from celearn import log_softmax, softmax
+    >>> z = np.array([1000.0, 0.0, -1000.0])
+    >>> with np.errstate(divide="ignore"):
+    ...     print(np.log(softmax(z)))
+    [   0. -inf -inf]
+
+    ``log_softmax`` never forms the tiny probabilities, so it stays exact:
+
+    >>> print(log_softmax(z))
+    [    0. -1000. -2000.]
+    """
+    z = v.as_float_array(z, "z")
+    axis = v.check_axis(axis, z, "z")
+    z2, moved_shape = _as_rows(z, axis)
+    out = np.empty_like(z2)
+    for rows, zc, m, _, s, _ in _shifted_exp_chunks(z2):
+        oc = out[rows]
+        np.subtract(zc, m[:, None], out=oc)  # z - m, exact for the max entry
+        np.subtract(oc, np.log1p(s)[:, None], out=oc)
+    return np.moveaxis(out.reshape(moved_shape), -1, axis)
+
+
+def logsumexp(z, *, axis=-1):
+    r"""Log of the sum of exponentials along ``axis``, without overflow.
+
+    .. math::
+
+        \operatorname{logsumexp}(z) = \log \sum_j e^{z_j}
+            = m + \log\Bigl(1 + \sum_{j \ne j^*} e^{z_j - m}\Bigr),
+        \qquad m = z_{j^*} = \max_j z_j
+
+    Parameters
+    ----------
+    z : array_like
+        Logits, at least 1-D.
+    axis : int, default -1
+        The axis to reduce.
+
+    Returns
+    -------
+    ndarray or numpy scalar
+        ``z``'s shape without ``axis``, in ``z``'s float dtype; a numpy scalar
+        for 1-D ``z``.
+
+    Raises
+    ------
+    ValueError
+        If ``z`` is a scalar, empty or non-finite, or ``axis`` is out of range.
+    TypeError
+        If ``z`` is not real numeric data.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from celearn import logsumexp
+    >>> z = np.array([1000.0, 1000.0])
+    >>> with np.errstate(over="ignore"):
+    ...     print(np.log(np.sum(np.exp(z))))  # exp(1000) overflows
+    inf
+    >>> print(f"{logsumexp(z):.6f}")  # 1000 + log 2
+    1000.693147
+    >>> print(logsumexp([[0.0, 0.0], [1.0, -1.0]]).round(4))
+    [0.6931 1.1269]
+    """
+    z = v.as_float_array(z, "z")
+    axis = v.check_axis(axis, z, "z")
+    z2, moved_shape = _as_rows(z, axis)
+    return _logsumexp_rows(z2).reshape(moved_shape[:-1])[()]
+
+
+def softmax_jacobian(z):
+    r"""Jacobian of softmax: :math:`J_{ij} = \partial p_i / \partial z_j`.
+
+    .. math::
+
+        J = \operatorname{diag}(p) - p\,p^\top, \qquad
+        J_{ij} = p_i(\delta_{ij} - p_j), \qquad p = \operatorname{softmax}(z)
+
+    Every row sums to 0 (the probabilities keep summing to 1) and :math:`J` is
+    symmetric. The off-diagonal terms matter: the chain rule through the whole
+    :math:`J` gives the cross-entropy gradient :math:`p - t`.
+
+    Parameters
+    ----------
+    z : array_like
+        Logits of shape (K,) or, for a batch, (N, K) (any leading dimensions
+        are batch dimensions).
+
+    Returns
+    -------
+    ndarray
+        Shape (K, K), or (N, K, K) for a batch, in ``z``'s float dtype.
+
+    Raises
+    ------
+    ValueError
+        If ``z`` is a scalar, empty or non-finite.
+    TypeError
+        If ``z`` is not real numeric data.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from celearn import softmax_jacobian
+    >>> J = softmax_jacobian([1.0, 2.0, 3.0])
+    >>> print(J.round(4))
+    [[ 0.0819 -0.0220 -0.0599]
+     [-0.0220  0.1848 -0.1628]
+     [-0.0599 -0.1628  0.2227]]
+    >>> print(np.allclose(J.sum(axis=1), 0), np.allclose(J, J.T))
+    True True
+    """
+    z = v.as_float_array(z, "z")
+    v.check_axis(-1, z, "z")
+    p = softmax(z)
+    jac = -p[..., :, None] * p[..., None, :]  # -p_i p_j
+    diag = np.arange(p.shape[-1])
+    jac[..., diag, diag] += p  # + p_i on the diagonal
+    return jac

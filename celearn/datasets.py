@@ -1,0 +1,121 @@
+r"""The course's worked examples and a small real data set, shipped with the package.
+
+Every call returns fresh numpy arrays, so a notebook may modify them freely.
+Nothing here uses the network or scikit-learn.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from importlib import resources
+from typing import NamedTuple
+
+import numpy as np
+
+__all__ = ["Example", "Iris", "bce_example", "cce_example", "load_iris"]
+
+
+class Example(NamedTuple):
+    """A worked example: targets ``t`` and predicted probabilities ``p``."""
+
+    t: np.ndarray
+    p: np.ndarray
+
+
+class Iris(NamedTuple):
+    """Fisher's Iris data: features ``X`` (150, 4), labels ``y`` (150,) and names."""
+
+    X: np.ndarray
+    y: np.ndarray
+    feature_names: tuple
+    target_names: tuple
+
+
+def bce_example():
+    r"""The binary cross-entropy example of notebook 02: 7 samples.
+
+    .. math:: \sum_n -\bigl[t_n \log p_n + (1 - t_n) \log(1 - p_n)\bigr] = 4.460303459760249\ldots
+
+    Returns
+    -------
+    Example
+        ``t`` (7,) int64 labels 0/1 and ``p`` (7,) float64 probabilities of class 1.
+
+    Examples
+    --------
+    >>> from celearn import binary_cross_entropy
+    >>> from celearn.datasets import bce_example
+    >>> t, p = bce_example()
+    >>> print(t, p)
+    [0 1 1 0 0 1 1] [0.07 0.91 0.74 0.23 0.85 0.17 0.94]
+    >>> print(f"{binary_cross_entropy(t, p, reduction='sum'):.15f}")
+    4.460303459760249
+    """
+    return Example(
+        t=np.array([0, 1, 1, 0, 0, 1, 1]),
+        p=np.array([0.07, 0.91, 0.74, 0.23, 0.85, 0.17, 0.94]),
+    )
+
+
+def cce_example():
+    r"""The categorical cross-entropy example of notebook 03: 4 samples, 3 classes.
+
+    .. math:: \sum_n -\sum_k t_{nk} \log p_{nk} = 2.214574215671332\ldots
+
+    Returns
+    -------
+    Example
+        ``t`` (4, 3) int64 one-hot rows and ``p`` (4, 3) float64 probability
+        rows. ``t.argmax(axis=1)`` gives the integer labels ``[0, 1, 2, 0]``.
+
+    Examples
+    --------
+    >>> from celearn import categorical_cross_entropy
+    >>> from celearn.datasets import cce_example
+    >>> t, p = cce_example()
+    >>> print(t.argmax(axis=1))
+    [0 1 2 0]
+    >>> print(f"{categorical_cross_entropy(t, p, reduction='sum'):.15f}")
+    2.214574215671332
+    """
+    return Example(
+        t=np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0]]),
+        p=np.array(
+            [[0.91, 0.04, 0.05], [0.11, 0.8, 0.09], [0.3, 0.1, 0.6], [0.25, 0.4, 0.35]]
+        ),
+    )
+
+
+def load_iris():
+    r"""Fisher's Iris data (150 flowers, 4 measurements, 3 species).
+
+    Read from ``celearn/data/iris.csv``, shipped inside the package; see
+    ``celearn/data/README.md`` for its source (Fisher 1936, via the UCI
+    Machine Learning Repository, CC BY 4.0) and how it was converted.
+
+    Returns
+    -------
+    Iris
+        ``X`` float64 (150, 4) in cm; ``y`` int64 (150,) class labels 0, 1, 2;
+        ``feature_names`` (4 str) and ``target_names``
+        ``("setosa", "versicolor", "virginica")``, so ``target_names[y[i]]``
+        names flower ``i``'s species.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from celearn.datasets import load_iris
+    >>> X, y, feature_names, target_names = load_iris()
+    >>> print(X.shape, y.shape, X.dtype)
+    (150, 4) (150,) float64
+    >>> print(feature_names[2], target_names)
+    petal length (cm) ('setosa', 'versicolor', 'virginica')
+    >>> print(np.bincount(y))
+    [50 50 50]
+    """
+    text = (resources.files("celearn") / "data" / "iris.csv").read_text(encoding="utf-8")
+    header, *rows = csv.reader(io.StringIO(text))
+    target_names = ("setosa", "versicolor", "virginica")
+    X = np.array([[float(x) for x in row[:-1]] for row in rows], dtype=np.float64)
+    y = np.array([target_names.index(row[-1]) for row in rows], dtype=np.int64)
+    return Iris(X=X, y=y, feature_names=tuple(header[:-1]), target_names=target_names)

@@ -1,0 +1,374 @@
+r"""Losses: binary and categorical cross-entropy (from probabilities or logits) and MSE.
+
+Conventions shared by every loss:
+
+* ``t`` targets, ``p`` predicted probabilities, ``z`` logits.
+* ``reduction="mean"`` (default) or ``"sum"`` returns a numpy scalar in the
+  inputs' float dtype (``np.float32`` for float32 input); ``"none"`` returns
+  one loss per sample (see each function for the shape).
+* ``eps=0`` means exact maths: a confident wrong prediction costs ``inf``
+  (no RuntimeWarning). ``eps > 0`` clips ``p`` to ``[eps, 1 - eps]`` first, as
+  Keras does. Nothing else is ever clipped, renormalised or broadcast.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import _validation as v
+from .activations import _shifted_exp_chunks
+from .utils import _xlog1py, _xlogy
+
+__all__ = [
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "categorical_cross_entropy",
+    "softmax_cross_entropy",
+    "mean_squared_error",
+]
+
+_T_BINARY_HINT = "t holds targets: 0/1 labels or probabilities (soft labels) in [0, 1]."
+_P_BINARY_HINT = (
+    "p must hold probabilities; if these are logits, use "
+    "binary_cross_entropy_with_logits(t, z) instead."
+)
+_P_CLASS_HINT = (
+    "p must hold probabilities, each row a distribution over the K classes; if "
+    "these are logits, use softmax_cross_entropy(t, z) instead."
+)
+_P_SUM_HINT = (
+    "If p holds unnormalised scores or logits, use softmax_cross_entropy(t, z), "
+    "or pass softmax(z)."
+)
+
+
+def _reduce(loss, reduction):
+    """Apply ``reduction`` to per-sample losses (numpy scalar for a 0-d result)."""
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss[()]
+
+
+def _clip(p, eps):
+    """Clip ``p`` to [eps, 1 - eps] in ``p``'s dtype, bounds strictly inside (0, 1)."""
+    info = np.finfo(p.dtype)
+    one = p.dtype.type(1)
+    # eps is rounded to p's dtype; keep both bounds strictly inside (0, 1) so the
+    # logs stay finite even when eps is below the dtype's resolution.
+    lo = max(p.dtype.type(eps), info.smallest_subnormal)
+    hi = min(one - p.dtype.type(eps), np.nextafter(one, p.dtype.type(0)))
+    return np.clip(p, lo, hi)
+
+
+def binary_cross_entropy(t, p, *, reduction="mean", eps=0.0):
+    r"""Binary cross-entropy of probabilities ``p`` against targets ``t``.
+
+    .. math:: \ell(t, p) = -\bigl[\,t \log p + (1 - t) \log(1 - p)\,\bigr]
+
+    With :math:`0 \log 0 = 0`, so a target of exactly 0 or 1 switches one term
+    off entirely. :math:`\log(1 - p)` is computed as ``log1p(-p)``, exact for
+    tiny :math:`p`.
+
+    Parameters
+    ----------
+    t : array_like
+        Targets in [0, 1]: 0/1 labels or soft labels. Same shape as ``p``.
+    p : array_like
+        Predicted probabilities :math:`P(t = 1)` in [0, 1], any shape.
+    reduction : {"mean", "sum", "none"}, default "mean"
+        ``"none"`` returns the elementwise losses, same shape as ``p``.
+    eps : float, default 0.0
+        In [0, 0.5). 0 computes the exact loss (``inf`` for a confident wrong
+        prediction); ``eps > 0`` first clips ``p`` to ``[eps, 1 - eps]``.
+
+    Returns
+    -------
+    numpy scalar or ndarray
+        In the inputs' float dtype (float64 for integer input).
+
+    Raises
+    ------
+    ValueError
+        If ``t`` or ``p`` is outside [0, 1], holds NaN or inf, is empty, or the
+        shapes differ; or ``reduction`` or ``eps`` is invalid.
+    TypeError
+        If ``t`` or ``p`` is not real numeric data.
+
+    See Also
+    --------
+    binary_cross_entropy_with_logits : the same loss from logits, always finite.
+
+    Examples
+    --------
+    >>> from celearn import binary_cross_entropy
+    >>> t = [0, 1, 1, 0, 0, 1, 1]
+    >>> p = [0.07, 0.91, 0.74, 0.23, 0.85, 0.17, 0.94]
+    >>> print(f"{binary_cross_entropy(t, p, reduction='sum'):.6f}")
+    4.460303
+    >>> print(binary_cross_entropy(t, p, reduction="none").round(4))
+    [0.0726 0.0943 0.3011 0.2614 1.8971 1.772  0.0619]
+
+    A confident wrong prediction costs infinitely much unless you ask for
+    clipping:
+
+    >>> print(binary_cross_entropy(1, 0))
+    inf
+    >>> print(f"{binary_cross_entropy(1, 0, eps=1e-7):.4f}")  # -log(1e-7)
+    16.1181
+    """
+    reduction = v.check_reduction(reduction)
+    eps = v.check_eps(eps)
+    t, p = v.as_float_pair(t, p, ("t", "p"))
+    v.check_probabilities(t, "t", _T_BINARY_HINT)
+    v.check_probabilities(p, "p", _P_BINARY_HINT)
+    if eps > 0:
+        p = _clip(p, eps)
+    loss = -(_xlogy(t, p) + _xlog1py(1 - t, -p))
+    return _reduce(loss, reduction)
+
+
+def binary_cross_entropy_with_logits(t, z, *, reduction="mean"):
+    r"""Binary cross-entropy from logits, :math:`p = \sigma(z)`; always finite.
+
+    Substituting :math:`p = \sigma(z)` into the binary cross-entropy and
+    simplifying gives a form with no overflow and no :math:`\log 0`:
+
+    .. math::
+
+        \ell(t, z) = -\bigl[t \log \sigma(z) + (1 - t) \log(1 - \sigma(z))\bigr]
+                   = \max(z, 0) - z\,t + \log\bigl(1 + e^{-|z|}\bigr)
+
+    Parameters
+    ----------
+    t : array_like
+        Targets in [0, 1] (0/1 or soft labels), same shape as ``z``.
+    z : array_like
+        Logits, any finite values, any shape.
+    reduction : {"mean", "sum", "none"}, default "mean"
+        ``"none"`` returns the elementwise losses, same shape as ``z``.
+
+    Returns
+    -------
+    numpy scalar or ndarray
+        In the inputs' float dtype (float64 for integer input).
+
+    Raises
+    ------
+    ValueError
+        If ``t`` is outside [0, 1], either input holds NaN or inf or is empty,
+        the shapes differ, or ``reduction`` is invalid.
+    TypeError
+        If ``t`` or ``z`` is not real numeric data.
+
+    Examples
+    --------
+    Through probabilities, a confidently wrong logit saturates to ``inf``:
+
+    >>> import numpy as np
+    >>> from celearn import binary_cross_entropy, binary_cross_entropy_with_logits, sigmoid
+    >>> print(binary_cross_entropy(1.0, sigmoid(-800.0)))  # sigmoid(-800) underflows to 0
+    inf
+    >>> print(binary_cross_entropy_with_logits(1.0, -800.0))
+    800.0
+    >>> print(binary_cross_entropy_with_logits([1, 0], [-200.0, 3.0], reduction="none").round(4))
+    [200.       3.0486]
+    """
+    reduction = v.check_reduction(reduction)
+    t, z = v.as_float_pair(t, z, ("t", "z"))
+    v.check_probabilities(t, "t", _T_BINARY_HINT)
+    # max(z, 0) - z t is exact for t in {0, 1}; log1p(exp(-|z|)) is in [0, log 2].
+    loss = np.maximum(z, 0) - z * t + np.log1p(np.exp(-np.abs(z)))
+    return _reduce(loss, reduction)
+
+
+def categorical_cross_entropy(t, p, *, reduction="mean", eps=0.0):
+    r"""Categorical cross-entropy of class probabilities ``p`` against targets ``t``.
+
+    .. math::
+
+        \ell_n = -\sum_{k=1}^{K} t_{nk} \log p_{nk}
+               \;=\; -\log p_{n, y_n} \quad\text{for one-hot } t_n \text{ (label } y_n)
+
+    Parameters
+    ----------
+    t : array_like
+        Either one-hot or soft-label rows of the same shape as ``p`` (each row in
+        [0, 1], summing to 1), or integer class labels of shape (N,) (a scalar
+        label for a single (K,) sample). Which one is decided by the shape:
+        same shape as ``p`` means rows; ``p``'s shape without the last axis
+        means labels, and those must have an integer dtype (float labels such
+        as ``[0., 2.]`` are refused rather than rounded: use ``t.astype(int)``).
+    p : array_like
+        Probabilities of shape (N, K), or (K,) for one sample. Every row must be
+        in [0, 1] and sum to 1 within 1e-6 (float64) or 1e-4 (float32).
+    reduction : {"mean", "sum", "none"}, default "mean"
+        ``"none"`` returns one loss per sample: shape (N,), or a scalar for a
+        (K,) ``p``.
+    eps : float, default 0.0
+        In [0, 0.5). 0 is exact (``inf`` when the true class has probability 0);
+        ``eps > 0`` clips ``p`` to ``[eps, 1 - eps]`` first (after the checks).
+
+    Returns
+    -------
+    numpy scalar or ndarray
+        In the inputs' float dtype (float64 for integer input).
+
+    Raises
+    ------
+    ValueError
+        If ``p`` is not (K,) or (N, K), has values outside [0, 1] or rows not
+        summing to 1; ``t`` has the wrong shape, values outside [0, 1], rows
+        not summing to 1, or labels that are not integers in [0, K); any input
+        holds NaN or inf or is empty; or ``reduction`` or ``eps`` is invalid.
+    TypeError
+        If ``t`` or ``p`` is not real numeric data.
+
+    See Also
+    --------
+    softmax_cross_entropy : the same loss from logits, always finite.
+
+    Examples
+    --------
+    >>> from celearn import categorical_cross_entropy
+    >>> t = [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0]]
+    >>> p = [[0.91, 0.04, 0.05], [0.11, 0.8, 0.09], [0.3, 0.1, 0.6], [0.25, 0.4, 0.35]]
+    >>> print(f"{categorical_cross_entropy(t, p, reduction='sum'):.6f}")
+    2.214574
+    >>> print(categorical_cross_entropy([0, 1, 2, 0], p, reduction="none").round(4))
+    [0.0943 0.2231 0.5108 1.3863]
+    """
+    reduction = v.check_reduction(reduction)
+    eps = v.check_eps(eps)
+    t, p, labels = v.class_inputs(t, p, "p")
+    v.check_probabilities(p, "p", _P_CLASS_HINT)
+    v.check_distribution(p, "p", _P_SUM_HINT)
+    if eps > 0:
+        p = _clip(p, eps)
+    if labels:
+        # -log p[n, t_n]: pick each sample's true-class probability.
+        p_true = np.take_along_axis(p, t[..., None], axis=-1)[..., 0]
+        with np.errstate(divide="ignore"):  # log(0) = -inf is the exact answer
+            loss = -np.log(p_true)
+    else:
+        loss = -np.sum(_xlogy(t, p), axis=-1)
+    return _reduce(loss, reduction)
+
+
+def softmax_cross_entropy(t, z, *, reduction="mean"):
+    r"""Categorical cross-entropy from logits, :math:`p = \operatorname{softmax}(z)`; always finite.
+
+    .. math::
+
+        \ell_n = -\sum_k t_{nk} \log \operatorname{softmax}(z_n)_k
+               = \sum_k t_{nk}\,(m_n - z_{nk})
+                 + \Bigl(\sum_k t_{nk}\Bigr) \log\Bigl(1 + \sum_{k \ne k^*} e^{z_{nk} - m_n}\Bigr)
+
+    with :math:`m_n = z_{nk^*} = \max_k z_{nk}`; for a label :math:`y_n` this
+    is :math:`\operatorname{logsumexp}(z_n) - z_{n, y_n}`. Every term is
+    :math:`\ge 0`, so nothing cancels and nothing overflows.
+
+    Large inputs are processed in cache-sized chunks of rows, so the only
+    temporaries are a buffer of a few hundred KiB and a few length-N vectors.
+
+    Parameters
+    ----------
+    t : array_like
+        Integer labels of shape (N,) (a scalar for one (K,) sample), or
+        one-hot/soft-label rows of the same shape as ``z`` (see
+        :func:`categorical_cross_entropy` for how the two are told apart).
+    z : array_like
+        Logits of shape (N, K), or (K,) for one sample; any finite values.
+    reduction : {"mean", "sum", "none"}, default "mean"
+        ``"none"`` returns shape (N,), or a scalar for a (K,) ``z``.
+
+    Returns
+    -------
+    numpy scalar or ndarray
+        In the inputs' float dtype (float64 for integer input; integer labels
+        do not count, so float32 logits give float32).
+
+    Raises
+    ------
+    ValueError
+        If ``z`` is not (K,) or (N, K); ``t`` has the wrong shape, values outside
+        [0, 1], rows not summing to 1, or labels that are not integers in
+        [0, K); any input holds NaN or inf or is empty; or ``reduction`` is
+        invalid.
+    TypeError
+        If ``t`` or ``z`` is not real numeric data.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from celearn import categorical_cross_entropy, softmax, softmax_cross_entropy
+    >>> z = np.array([[1000.0, 0.0, -1000.0]])
+    >>> with np.errstate(divide="ignore"):
+    ...     print(categorical_cross_entropy([2], softmax(z)))  # softmax underflowed to 0
+    inf
+    >>> print(softmax_cross_entropy([2], z))
+    2000.0
+    >>> print(softmax_cross_entropy([0, 1], [[2.0, 1.0, 0.1], [2.0, 1.0, 0.1]],
+    ...                             reduction="none").round(4))
+    [0.417 1.417]
+    """
+    reduction = v.check_reduction(reduction)
+    t, z, labels = v.class_inputs(t, z, "z")
+    z2 = z.reshape(-1, z.shape[-1])  # a view: (N, K), one row for a (K,) sample
+    t2 = t.reshape(-1) if labels else t.reshape(z2.shape)
+    loss = np.empty(z2.shape[0], dtype=z.dtype)
+    # Per chunk of rows: m = row max, s = sum of exp(z - m) without the max's term.
+    for rows, zc, m, _, s, e in _shifted_exp_chunks(z2):
+        if labels:
+            # logsumexp - z[label] = (m - z[label]) + log1p(s)
+            loss[rows] = (m - zc[np.arange(zc.shape[0]), t2[rows]]) + np.log1p(s)
+        else:
+            tc = t2[rows]
+            np.subtract(m[:, None], zc, out=e)  # reuse the buffer: m - z >= 0
+            e *= tc
+            loss[rows] = e.sum(axis=1) + tc.sum(axis=1) * np.log1p(s)
+    return _reduce(loss.reshape(z.shape[:-1]), reduction)
+
+
+def mean_squared_error(t, p, *, reduction="mean"):
+    r"""Squared error :math:`(p - t)^2`, elementwise.
+
+    .. math:: \ell(t, p) = (p - t)^2
+
+    Unlike the cross-entropies this is a general regression loss: ``t`` and
+    ``p`` may be any finite real numbers (in this course, usually 0/1 targets
+    and probabilities).
+
+    Parameters
+    ----------
+    t : array_like
+        Targets, same shape as ``p``.
+    p : array_like
+        Predictions, any shape.
+    reduction : {"mean", "sum", "none"}, default "mean"
+        ``"none"`` returns the elementwise squared errors, same shape as ``p``.
+
+    Returns
+    -------
+    numpy scalar or ndarray
+        In the inputs' float dtype (float64 for integer input).
+
+    Raises
+    ------
+    ValueError
+        If either input holds NaN or inf or is empty, the shapes differ, or
+        ``reduction`` is invalid.
+    TypeError
+        If ``t`` or ``p`` is not real numeric data.
+
+    Examples
+    --------
+    >>> from celearn import mean_squared_error
+    >>> print(f"{mean_squared_error([1, 0], [0.9, 0.2]):.4f}")
+    0.0250
+    >>> print(mean_squared_error([1, 0], [0.9, 0.2], reduction="none").round(4))
+    [0.01 0.04]
+    """
+    reduction = v.check_reduction(reduction)
+    t, p = v.as_float_pair(t, p, ("t", "p"))
+    return _reduce(np.square(p - t), reduction)

@@ -1,0 +1,270 @@
+"""Every bad input gets a ValueError (TypeError for non-numeric data) that names the
+argument, says what was found and how to fix it. One row per bad input."""
+import re
+
+import numpy as np
+import pytest
+
+import celearn as cl
+from celearn import _validation
+
+pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")
+
+P2 = [[0.2, 0.8], [0.5, 0.5]]  # a valid (N=2, K=2) probability matrix
+Z2 = [[1.0, -1.0], [0.5, 2.0]]  # valid logits
+E = re.escape
+
+# (id, call, exception, regex on the message)
+BAD_INPUTS = [
+    # --- values outside [0, 1] ---------------------------------------------------------------
+    ("bce p > 1", lambda: cl.binary_cross_entropy([0, 1], [0.2, 1.7]), ValueError,
+     E("p has a value 1.7 outside [0, 1] at index (1,). p must hold probabilities; if these are "
+       "logits, use binary_cross_entropy_with_logits(t, z) instead.")),
+    ("bce p logits", lambda: cl.binary_cross_entropy([0, 1, 1], [-2.3, 0.5, 4.0]), ValueError,
+     E("p has a value -2.3 outside [0, 1] at index (0,) (2 values in total).") + ".*with_logits"),
+    ("bce t > 1", lambda: cl.binary_cross_entropy([0, 2], [0.5, 0.5]), ValueError,
+     E("t has a value 2.0 outside [0, 1] at index (1,). t holds targets: 0/1 labels or "
+       "probabilities (soft labels) in [0, 1].")),
+    ("bce scalar p", lambda: cl.binary_cross_entropy(1, 3.5), ValueError,
+     E("p has a value 3.5 outside [0, 1]. p must hold")),
+    ("bce-logits t < 0", lambda: cl.binary_cross_entropy_with_logits([-1.0], [0.3]), ValueError,
+     E("t has a value -1.0 outside [0, 1] at index (0,).")),
+    ("cce p > 1", lambda: cl.categorical_cross_entropy([0, 1], [[1.5, -0.5], [0.5, 0.5]]), ValueError,
+     E("p has a value 1.5 outside [0, 1] at index (0, 0) (2 values in total). p must hold "
+       "probabilities, each row a distribution over the K classes; if these are logits, use "
+       "softmax_cross_entropy(t, z) instead.")),
+    ("cce t rows > 1", lambda: cl.categorical_cross_entropy([[0, 2], [1, 0]], P2), ValueError,
+     E("t has a value 2.0 outside [0, 1] at index (0, 1). t must hold one-hot or soft-label rows "
+       "(probabilities) of the same shape as p, or integer class labels of shape (2,).")),
+    ("bce_grad_p p < 0", lambda: cl.bce_grad_p([1.0], [-0.1]), ValueError,
+     E("p has a value -0.1 outside [0, 1] at index (0,). p must hold probabilities; if these are "
+       "logits, use bce_grad_logits(t, z) instead.")),
+    ("bce_grad_logits t > 1", lambda: cl.bce_grad_logits([3.0], [0.1]), ValueError,
+     E("t has a value 3.0 outside [0, 1]")),
+    # --- NaN and inf ------------------------------------------------------------------------------
+    ("NaN in p", lambda: cl.binary_cross_entropy([0, 1], [0.5, np.nan]), ValueError,
+     E("p contains NaN at index (1,) (1 non-finite value(s) in total). Every input must be finite: "
+       "drop or impute missing values")),
+    ("inf in z", lambda: cl.softmax([[0.0, 1.0], [np.inf, 2.0]]), ValueError,
+     E("z contains inf at index (1, 0)") + ".*overflow"),
+    ("-inf in z", lambda: cl.softmax_cross_entropy([0], [[0.0, -np.inf]]), ValueError,
+     E("z contains -inf at index (0, 1)")),
+    ("NaN in t", lambda: cl.categorical_cross_entropy([[np.nan, 1.0]], [[0.5, 0.5]]), ValueError,
+     E("t contains NaN at index (0, 0)")),
+    ("NaN in x", lambda: cl.numerical_gradient(np.sum, [1.0, np.nan]), ValueError,
+     E("x contains NaN at index (1,)")),
+    ("NaN scalar", lambda: cl.sigmoid(np.nan), ValueError, E("z contains NaN (1 non-finite")),
+    # --- shapes -----------------------------------------------------------------------------------
+    ("bce shapes", lambda: cl.binary_cross_entropy([0, 1, 1], [0.5, 0.5]), ValueError,
+     E("t has shape (3,) but p has shape (2,); they must have the same shape (one t per p). "
+       "Nothing is broadcast: reshape or index them so they match.")),
+    ("bce scalar vs array", lambda: cl.binary_cross_entropy(1, [0.5, 0.5]), ValueError,
+     E("t has shape () but p has shape (2,)")),
+    ("bce column vs row", lambda: cl.binary_cross_entropy([[1], [0]], [1, 0]), ValueError,
+     E("t has shape (2, 1) but p has shape (2,)")),
+    ("mse shapes", lambda: cl.mean_squared_error([1.0], [[1.0]]), ValueError,
+     E("t has shape (1,) but p has shape (1, 1)")),
+    ("kl shapes", lambda: cl.kl_divergence([0.5, 0.5], [0.2, 0.3, 0.5]), ValueError,
+     E("p has shape (2,) but q has shape (3,)")),
+    ("cce labels wrong length", lambda: cl.categorical_cross_entropy([0, 1, 1], P2), ValueError,
+     E("t has shape (3,) but p has shape (2, 2); t must be integer labels of shape (2,) or "
+       "one-hot/soft rows of shape (2, 2). Nothing is broadcast.")),
+    ("cce one sample, label array", lambda: cl.categorical_cross_entropy([1, 0], [0.2, 0.3, 0.5]), ValueError,
+     E("t must be a single integer label (a scalar) or one-hot/soft rows of shape (3,)")),
+    ("cce p 3-D", lambda: cl.categorical_cross_entropy(0, np.full((2, 2, 2), 0.5)), ValueError,
+     E("p must have shape (N, K) for N samples and K classes, or (K,) for one sample; got shape "
+       "(2, 2, 2) (3 dimension(s)).")),
+    ("sce z scalar", lambda: cl.softmax_cross_entropy(0, 1.0), ValueError,
+     E("z must have shape (N, K) for N samples and K classes, or (K,) for one sample; got shape ()")),
+    ("grad wrong shape", lambda: cl.gradient_check(np.sum, lambda x: np.ones(3), np.zeros((2, 3))), ValueError,
+     E("grad(x) has shape (3,) but x has shape (2, 3); grad must return one partial derivative per "
+       "element of x.")),
+    ("f not scalar", lambda: cl.numerical_gradient(lambda x: x, [1.0, 2.0]), ValueError,
+     E("f must return a scalar (e.g. a loss with reduction='sum' or 'mean'); it returned shape (2,).")),
+    ("f not finite", lambda: cl.numerical_gradient(lambda x: 0.0 if x[0] > 0 else np.inf, [0.0]), ValueError,
+     E("f returned inf at x[(0,)] - h (h = 1e-06). Finite differences need f finite around x: move x "
+       "away from singularities (such as p = 0 or 1) or use a smaller h.")),
+    # --- distributions: rows not summing to 1 -----------------------------------------------------
+    ("cce p row sum", lambda: cl.categorical_cross_entropy([0, 1], [[0.2, 0.8], [0.5, 0.4]]), ValueError,
+     E("p row 1 sums to 0.9, not 1 (tolerance 1e-06 for float64). Each row must sum to 1; nothing "
+       "is renormalised for you. If p holds unnormalised scores or logits, use "
+       "softmax_cross_entropy(t, z), or pass softmax(z).")),
+    ("cce p sum 1-D", lambda: cl.categorical_cross_entropy(0, [0.2, 0.3]), ValueError,
+     E("p sums to 0.5, not 1 (tolerance 1e-06 for float64). Each distribution must sum to 1")),
+    ("cce p rows float32", lambda: cl.categorical_cross_entropy([0], np.float32([[0.3, 0.6]])), ValueError,
+     E("p row 0 sums to 0.90000004, not 1 (tolerance 0.0001 for float32).")),
+    ("cce t multi-label", lambda: cl.categorical_cross_entropy([[1, 1], [1, 0]], P2), ValueError,
+     E("t row 0 sums to 2.0, not 1") + ".*multi-label.*binary_cross_entropy"),
+    ("sce t rows", lambda: cl.softmax_cross_entropy([[0.5, 0.2]], [[1.0, 2.0]]), ValueError,
+     E("t row 0 sums to 0.7, not 1")),
+    ("entropy sum", lambda: cl.entropy([0.2, 0.2]), ValueError,
+     E("p sums to 0.4, not 1 (tolerance 1e-06 for float64).") + ".*divide by their sum"),
+    ("entropy negative", lambda: cl.entropy([1.5, -0.5]), ValueError,
+     E("p has a negative value -0.5 at index (1,); probabilities must be >= 0.")),
+    ("kl q rows", lambda: cl.kl_divergence([[0.5, 0.5], [1, 0]], [[0.5, 0.5], [3, 0]]), ValueError,
+     E("q row 1 sums to 3.0, not 1")),
+    ("cross_entropy scalar", lambda: cl.cross_entropy(0.5, 0.5), ValueError,
+     E("p must be a distribution along its last axis, shape (K,) or (N, K); got a scalar. Pass "
+       "e.g. [0.5, 0.5].")),
+    # --- integer labels ---------------------------------------------------------------------------
+    ("label == K", lambda: cl.categorical_cross_entropy([0, 2], P2), ValueError,
+     E("t has label 2 at index (1,), outside [0, 2) for K = 2 classes. Labels must be 0, 1, ..., 1; "
+       "if your labels start at 1, subtract 1.")),
+    ("label < 0", lambda: cl.softmax_cross_entropy([-1, 0], Z2), ValueError,
+     E("t has label -1 at index (0,), outside [0, 2)")),
+    ("scalar label", lambda: cl.cce_grad_logits(5, [1.0, 2.0, 3.0]), ValueError,
+     E("t has label 5, outside [0, 3) for K = 3 classes.")),
+    ("float labels", lambda: cl.categorical_cross_entropy(np.array([0.0, 1.0]), P2), ValueError,
+     E("t holds class labels (shape (2,)), which need an integer dtype; got float64: convert them "
+       "with t.astype(int). (One-hot or soft targets would need the same shape as p, (2, 2).)")),
+    ("fractional labels", lambda: cl.softmax_cross_entropy([0.5, 1.0], Z2), ValueError,
+     E("got float64: labels must be whole numbers 0, 1, ..., 1.")),
+    ("bool labels", lambda: cl.softmax_cross_entropy([True, False], Z2), ValueError,
+     E("t holds class labels (shape (2,)), which need an integer dtype; got bool")),
+    # --- empty arrays -----------------------------------------------------------------------------
+    ("empty p", lambda: cl.binary_cross_entropy([], []), ValueError,
+     E("t is empty (shape (0,)); pass at least one value.")),
+    ("empty z", lambda: cl.softmax(np.empty((3, 0))), ValueError, E("z is empty (shape (3, 0))")),
+    ("empty labels", lambda: cl.one_hot([], 3), ValueError, E("labels is empty (shape (0,))")),
+    # --- options ----------------------------------------------------------------------------------
+    ("reduction", lambda: cl.binary_cross_entropy([1], [0.5], reduction="avg"), ValueError,
+     E("reduction must be one of 'mean', 'sum', 'none'; got 'avg'. Use 'mean' for the average loss, "
+       "'sum' for the total, 'none' for one loss per sample.")),
+    ("reduction None", lambda: cl.softmax_cross_entropy([0], Z2[:1], reduction=None), ValueError,
+     E("reduction must be one of 'mean', 'sum', 'none'; got None.")),
+    ("eps 0.5", lambda: cl.binary_cross_entropy([1], [0.5], eps=0.5), ValueError,
+     E("eps must be in [0, 0.5); got 0.5. eps=0 (the default) computes the exact loss; a small eps "
+       "such as 1e-7 clips p to [eps, 1 - eps].")),
+    ("eps < 0", lambda: cl.categorical_cross_entropy([0], [[0.5, 0.5]], eps=-1e-7), ValueError,
+     E("eps must be in [0, 0.5); got -1e-07.")),
+    ("eps NaN", lambda: cl.binary_cross_entropy([1], [0.5], eps=float("nan")), ValueError,
+     E("eps must be in [0, 0.5); got nan.")),
+    ("eps string", lambda: cl.binary_cross_entropy([1], [0.5], eps="1e-7"), ValueError,
+     E("eps must be a number in [0, 0.5); got '1e-7'.")),
+    ("temperature 0", lambda: cl.softmax([1.0, 2.0], temperature=0), ValueError,
+     E("temperature must be a finite number > 0; got 0. temperature=1 is the plain softmax; values "
+       "below 1 sharpen it, values above 1 flatten it towards uniform.")),
+    ("temperature < 0", lambda: cl.softmax([1.0, 2.0], temperature=-2.0), ValueError,
+     E("temperature must be a finite number > 0; got -2.0.")),
+    ("temperature inf", lambda: cl.softmax([1.0, 2.0], temperature=np.inf), ValueError,
+     E("temperature must be a finite number > 0; got inf.")),
+    ("temperature array", lambda: cl.softmax([1.0, 2.0], temperature=[1.0]), ValueError,
+     E("temperature must be a positive number; got [1.0].")),
+    ("h 0", lambda: cl.numerical_gradient(np.sum, [1.0], h=0), ValueError,
+     E("h must be a finite number > 0; got 0. h is the finite-difference step: about 1e-6 suits "
+       "float64, about 1e-3 float32.")),
+    ("h < 0", lambda: cl.gradient_check(np.sum, np.ones_like, [1.0], h=-1e-6), ValueError,
+     E("h must be a finite number > 0; got -1e-06.")),
+    ("base 1", lambda: cl.entropy([0.5, 0.5], base=1), ValueError,
+     E("base must be None (nats) or a finite number > 0 other than 1; got 1. Use base=2 for bits "
+       "or base=None for nats.")),
+    ("base 'e'", lambda: cl.entropy([0.5, 0.5], base="e"), ValueError,
+     E("base must be None (nats) or a positive number such as 2; got 'e'.")),
+    ("axis", lambda: cl.softmax(Z2, axis=2), ValueError,
+     E("axis 2 is out of range for z with 2 dimension(s) (shape (2, 2)); use an axis in [-2, 1].")),
+    ("scalar z", lambda: cl.log_softmax(3.0), ValueError,
+     E("z is a scalar; it needs at least one dimension (the classes). Pass e.g. [3.0, 0.0].")),
+    ("jacobian scalar", lambda: cl.softmax_jacobian(1.0), ValueError, E("z is a scalar")),
+    # --- one_hot ----------------------------------------------------------------------------------
+    ("one_hot label out of range", lambda: cl.one_hot([0, 3], 3), ValueError,
+     E("labels has label 3 at index (1,), outside [0, 3) for K = 3 classes.")),
+    ("one_hot float labels", lambda: cl.one_hot([0.0, 2.0], 3), ValueError,
+     E("labels holds class labels (shape (2,)), which need an integer dtype; got float64: convert "
+       "them with labels.astype(int).")),
+    ("one_hot num_classes 0", lambda: cl.one_hot([0], 0), ValueError,
+     E("num_classes must be an integer >= 1 (the number of classes K); got 0.")),
+    ("one_hot num_classes float", lambda: cl.one_hot([0], 2.5), ValueError,
+     E("num_classes must be an integer >= 1 (the number of classes K); got 2.5.")),
+    ("one_hot num_classes bool", lambda: cl.one_hot([0], True), ValueError,
+     E("num_classes must be an integer >= 1 (the number of classes K); got True.")),
+    # --- not numbers ------------------------------------------------------------------------------
+    ("strings", lambda: cl.binary_cross_entropy(["0", "1"], [0.5, 0.5]), TypeError,
+     E("t must be numeric (an array of real numbers); got dtype <U1 from list. Convert it first, "
+       "e.g. np.asarray(t, dtype=float).")),
+    ("objects", lambda: cl.softmax([1.0, None]), TypeError,
+     E("z must be numeric (an array of real numbers); got dtype object from list.")),
+    ("complex", lambda: cl.sigmoid(np.array([1 + 2j])), TypeError,
+     E("z has complex dtype complex128; celearn works with real numbers only. If the imaginary "
+       "part is zero, pass z.real.")),
+    ("ragged", lambda: cl.softmax([[1.0, 2.0], [3.0]]), ValueError,
+     E("z could not be converted to an array (") + ".*" + E("). Pass a rectangular array-like: "
+                                                             "every row must have the same length.")),
+    ("grad non-numeric", lambda: cl.gradient_check(np.sum, lambda x: "a", [1.0]), TypeError,
+     E("grad(x) must be numeric")),
+]
+
+
+@pytest.mark.parametrize("call, exc, match", [row[1:] for row in BAD_INPUTS], ids=[row[0] for row in BAD_INPUTS])
+def test_bad_input_message(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()
+
+
+# ------------------------------------------------------------------ every function, every array argument
+def _functions():
+    """(name, function, valid args) for every public function taking arrays."""
+    t, p, z = np.array([1.0, 0.0]), np.array([0.3, 0.6]), np.array([0.5, -2.0])
+    rows, probs = np.array([[1.0, 0.0]]), np.array([[0.3, 0.7]])
+    f = lambda x: float(np.sum(x**2))
+    return [
+        ("sigmoid", cl.sigmoid, (z,)), ("softmax", cl.softmax, (z,)), ("log_softmax", cl.log_softmax, (z,)),
+        ("logsumexp", cl.logsumexp, (z,)), ("softmax_jacobian", cl.softmax_jacobian, (z,)),
+        ("binary_cross_entropy", cl.binary_cross_entropy, (t, p)),
+        ("binary_cross_entropy_with_logits", cl.binary_cross_entropy_with_logits, (t, z)),
+        ("categorical_cross_entropy", cl.categorical_cross_entropy, (rows, probs)),
+        ("softmax_cross_entropy", cl.softmax_cross_entropy, (rows, probs)),
+        ("mean_squared_error", cl.mean_squared_error, (t, p)),
+        ("entropy", cl.entropy, (probs,)), ("cross_entropy", cl.cross_entropy, (probs, probs)),
+        ("kl_divergence", cl.kl_divergence, (probs, probs)),
+        ("bce_grad_p", cl.bce_grad_p, (t, p)), ("bce_grad_logits", cl.bce_grad_logits, (t, z)),
+        ("cce_grad_logits", cl.cce_grad_logits, (rows, probs)), ("mse_grad_p", cl.mse_grad_p, (t, p)),
+        ("mse_grad_logits", cl.mse_grad_logits, (t, z)),
+        ("numerical_gradient", lambda x: cl.numerical_gradient(f, x), (z,)),
+        ("gradient_check", lambda x: cl.gradient_check(f, lambda v: 2 * v, x), (z,)),
+    ]
+
+
+CASES = [(name, fn, args, i) for name, fn, args in _functions() for i in range(len(args))]
+
+
+@pytest.mark.parametrize("name, fn, args, i", CASES, ids=[f"{c[0]}-arg{c[3]}" for c in CASES])
+def test_every_array_argument_is_checked(name, fn, args, i):
+    fn(*args)  # valid input works
+    for bad, found in [(np.nan, "NaN"), (np.inf, "inf")]:
+        broken = [np.array(a, copy=True) for a in args]
+        broken[i].flat[0] = bad
+        with pytest.raises(ValueError, match=rf"contains {found} at index \(0,?[ 0]*\)"):
+            fn(*broken)
+    broken = list(args)
+    broken[i] = np.array([], dtype=float)
+    with pytest.raises(ValueError, match=r"is empty \(shape \(0,\)\)"):
+        fn(*broken)
+    broken[i] = np.array(["a"] * np.size(args[i])).reshape(np.shape(args[i]))
+    with pytest.raises(TypeError, match="must be numeric"):
+        fn(*broken)
+
+
+# ------------------------------------------------------------------ helpers directly
+def test_check_finite_tolerates_an_overflowing_sum():
+    big = np.full(4, 3e38, dtype=np.float32)  # finite values whose float32 sum is inf
+    _validation.check_finite(big, "z")
+    assert np.all(np.isfinite(cl.softmax(big)))
+
+
+def test_float_dtype_policy():
+    dt = _validation.float_dtype
+    assert dt(np.array([1, 2])) == np.float64
+    assert dt(np.array([1, 2]), np.float32([1])) == np.float32
+    assert dt(np.float16([1])) == np.float32
+    assert dt(np.array([1.0], dtype=np.longdouble)) == np.float64
+    assert cl.sigmoid(np.float16([0.0, 20.0])).dtype == np.float32
+
+
+def test_valid_edge_values_are_accepted():
+    cl.binary_cross_entropy([0.0, 1.0], [0.0, 1.0])
+    cl.categorical_cross_entropy(0, [1.0, 0.0])
+    cl.categorical_cross_entropy([0], [[0.5, 0.5 + 9e-7]])  # within the 1e-6 tolerance
+    cl.categorical_cross_entropy([0], np.float32([[0.5, 0.50009]]))  # within float32's 1e-4
+    cl.softmax([1.0], temperature=1e-300)
+    cl.one_hot(np.uint8([0, 1]), np.int64(2))
+    cl.binary_cross_entropy([0.5], [0.5], eps=0.4999)
