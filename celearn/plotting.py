@@ -292,3 +292,172 @@ def plot_cce_example(t, p, ax=None, *, labels=("panda", "seal", "duck")):
     ax.set_ylabel("sample")
     ax.set_title("predictions $p$; only the boxed entries enter the loss")
     return ax
+
+
+# -- notebook 06: information theory --------------------------------------------------
+def plot_distribution(p, ax=None, *, labels=None, color=None, title=None, base=None):
+    r"""Bar chart of one distribution, its entropy :math:`H(p)` in the title.
+
+    Parameters
+    ----------
+    p : array_like, shape (K,)
+        A probability distribution.
+    ax : matplotlib Axes, optional
+    labels : sequence of str, optional
+        Outcome names (default "1", "2", ...).
+    color : str, optional
+        Bar colour (default ``COLORS["p"]``).
+    title : str, optional
+        Title prefix; the entropy is appended.
+    base : None or 2
+        Entropy in nats (None) or bits (2).
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    from .information import entropy
+
+    ax = _axes(ax)
+    p = np.asarray(p, dtype=float)
+    labels = [str(i + 1) for i in range(len(p))] if labels is None else list(labels)
+    x = np.arange(len(p))
+    ax.bar(x, p, width=0.7, color=COLORS["p"] if color is None else color)
+    for xi, pi in zip(x, p):
+        ax.annotate(f"{pi:.2f}", (xi, pi), xytext=(0, 2), textcoords="offset points",
+                    ha="center", va="bottom", fontsize=9)
+    unit = "bits" if base == 2 else "nats"
+    h = float(entropy(p, base=base))
+    ax.set_xticks(x, labels)
+    ax.set_ylim(0, 1.08)
+    ax.set_xlabel("outcome")
+    ax.set_ylabel("probability")
+    ax.set_title(f"{title + ': ' if title else ''}H = {h:.3f} {unit}")
+    return ax
+
+
+def plot_loss_vs_baseline(tasks, ax=None):
+    """Each task's baseline loss (predicting the class frequencies) against a model's loss.
+
+    Parameters
+    ----------
+    tasks : sequence of (name, frequencies, loss)
+        ``frequencies`` are the class frequencies of the task; ``loss`` is the
+        model's mean cross-entropy in nats.  The baseline is their entropy.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+        Log-scaled loss axis: a grey bar per baseline, a dot per model loss, joined
+        in green when the model beats its baseline and in vermillion when it does not.
+    """
+    from .information import entropy
+
+    ax = _axes(ax)
+    names = [name for name, _, _ in tasks]
+    y = np.arange(len(tasks))[::-1]
+    for yi, (name, freq, loss) in zip(y, tasks):
+        base = float(entropy(np.asarray(freq, dtype=float)))
+        better = loss < base
+        color = COLORS["true"] if better else COLORS["wrong"]
+        ax.barh(yi, base, height=0.5, color=COLORS["neutral"], alpha=0.45)
+        ax.plot([base, loss], [yi, yi], color=color, lw=2.5)
+        ax.plot([loss], [yi], "o", color=COLORS["ce"], zorder=3)
+        verdict = (f"{loss / base:.0%} of baseline: beats it" if better
+                   else f"{loss / base:.1f}× baseline: useless")
+        ax.annotate(f"baseline {base:.3g} · loss {loss:.3g}\n{verdict}",
+                    (max(base, loss), yi), xytext=(8, 0), textcoords="offset points",
+                    va="center", fontsize=9, color=color)
+    ax.set_xscale("log")
+    lo = min(min(float(entropy(np.asarray(f, float))), l) for _, f, l in tasks)
+    hi = max(max(float(entropy(np.asarray(f, float))), l) for _, f, l in tasks)
+    ax.set_xlim(lo / 3, hi * 40)
+    ax.set_yticks(y, names)
+    ax.set_ylim(-0.6, len(tasks) - 0.4)
+    ax.set_xlabel("mean cross-entropy (nats, log scale)")
+    ax.set_title("the same loss, judged against each task's baseline")
+    return ax
+
+
+# -- notebook 07: numerical stability --------------------------------------------------
+def plot_clipping_rules(ax=None):
+    r"""Loss of predicting :math:`p` for the true class (t = 1) under each library's rule.
+
+    Exact :math:`-\ln p` grows without bound; clipping p at 1e-7 (Keras's
+    default epsilon) or at float64's machine epsilon (scikit-learn's
+    ``log_loss``) and clamping the log at -100 (PyTorch's ``BCELoss``) each
+    flatten it below some p.  Computed with :func:`celearn.binary_cross_entropy`
+    (``eps=``) and :func:`celearn.naive.binary_cross_entropy_log_clamp`.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    from .losses import binary_cross_entropy
+    from .naive import binary_cross_entropy_log_clamp
+
+    ax = _axes(ax)
+    p = np.logspace(-60, 0, 601)
+    ones = np.ones_like(p)
+    rules = [
+        ("exact, eps = 0", binary_cross_entropy(ones, p, reduction="none"), "-", COLORS["ce"]),
+        ("PyTorch BCELoss: log ≥ −100",
+         binary_cross_entropy_log_clamp(ones, p, reduction="none"), "--", COLORS["neutral"]),
+        ("scikit-learn log_loss: eps = 2.2e-16",
+         binary_cross_entropy(ones, p, reduction="none", eps=float(np.finfo(np.float64).eps)),
+         "-.", COLORS["neutral"]),
+        ("Keras: eps = 1e-7",
+         binary_cross_entropy(ones, p, reduction="none", eps=1e-7), ":", COLORS["neutral"]),
+    ]
+    for name, loss, ls, color in rules:
+        ax.plot(p, loss, ls=ls, color=color, lw=2)
+        x = 1e-50 if color == COLORS["ce"] else 1e-60  # the exact label clear of the title
+        label_line(ax, x, float(loss[p.searchsorted(x)]), name,
+                   color=color if color != COLORS["neutral"] else "#555555",
+                   dx=4, dy=7, va="bottom")
+    ax.set_xscale("log")
+    ax.set_xlim(1e-60, 1)
+    ax.set_xticks(10.0 ** np.arange(-60, 1, 10))
+    ax.set_ylim(0, 150)
+    ax.set_xlabel("probability given to the true class, $p$ (log scale)")
+    ax.set_ylabel(r"loss $-\ln p$ (nats)")
+    ax.set_title("what each rule charges for a confident mistake")
+    return ax
+
+
+def plot_sigmoid_saturation(ax=None, *, dtype=np.float64):
+    r"""Naive :math:`-\ln(1 - \sigma(z))` against the stable BCE (t = 0) near saturation.
+
+    In ``dtype``, :math:`1 - \sigma(z)` can only take a few values near 0, so the
+    naive loss becomes a staircase (zero gradient on the steps) and then ``inf``
+    once :math:`\sigma(z)` rounds to 1.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    from .losses import binary_cross_entropy_with_logits
+    from .naive import binary_cross_entropy_with_logits as naive_bce, float_limits
+
+    ax = _axes(ax)
+    sat = float_limits(dtype)["sigmoid_saturation"]
+    z = np.linspace(sat - 6, sat + 2, 2000).astype(dtype)
+    zeros = np.zeros_like(z)
+    stable = binary_cross_entropy_with_logits(zeros, z, reduction="none")
+    naive = naive_bce(zeros, z, reduction="none")
+    ax.plot(z, stable, color=COLORS["ce"], lw=2.5)
+    ax.plot(z, np.where(np.isfinite(naive), naive, np.nan), color=COLORS["wrong"], lw=1.5)
+    ax.axvline(sat, color=COLORS["neutral"], ls="--", lw=1)
+    ax.annotate(f"σ(z) rounds to 1:\nnaive loss = inf\nfor z ≥ {sat:.2f}", (sat, sat - 5),
+                xytext=(6, 0), textcoords="offset points", fontsize=9, color=COLORS["wrong"])
+    label_line(ax, float(sat - 5), float(sat - 5.9), "stable", color=COLORS["ce"],
+               dx=0, va="bottom")
+    label_line(ax, float(sat - 2.2), float(sat - 0.8), r"naive $-\ln(1-\sigma(z))$",
+               color=COLORS["wrong"], dx=0, ha="right")
+    ax.set_xlim(float(z[0]), float(z[-1]))
+    ax.set_ylim(sat - 6, sat + 2)
+    ax.set_xlabel("logit z (target t = 0)")
+    ax.set_ylabel("loss (nats)")
+    ax.set_title(f"{np.dtype(dtype).name}: steps, then inf")
+    return ax
