@@ -461,3 +461,145 @@ def plot_sigmoid_saturation(ax=None, *, dtype=np.float64):
     ax.set_ylabel("loss (nats)")
     ax.set_title(f"{np.dtype(dtype).name}: steps, then inf")
     return ax
+
+
+# ---------------------------------------------------------------------------
+# Notebook 04: softmax, temperature, Jacobian
+# ---------------------------------------------------------------------------
+def plot_softmax_temperature(z, ax=None, *, temperatures=(0.5, 1.0, 4.0)):
+    r"""Bars of :math:`p = \mathrm{softmax}(z / T)` for a few temperatures T, side by side.
+
+    Small T sharpens p towards the largest logit; large T flattens it towards
+    the uniform 1/K (dashed line).
+
+    Parameters
+    ----------
+    z : array_like, shape (K,)
+        Logits.
+    ax : matplotlib Axes, optional
+    temperatures : sequence of float
+        One group of K bars per temperature.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    from .activations import softmax
+
+    ax = _axes(ax)
+    z = np.asarray(z, dtype=float)
+    K = z.size
+    width = 0.8 / K
+    ticks, names = [], []
+    for g, T in enumerate(temperatures):
+        p = softmax(z, temperature=float(T))
+        x = g + (np.arange(K) - (K - 1) / 2) * width
+        alpha = 1.0 if T == 1 else 0.65
+        ax.bar(x, p, width=0.9 * width, color=COLORS["p"], alpha=alpha)
+        for xi, pi in zip(x, p):
+            ax.text(xi, pi + 0.015, f"{pi:.2f}", ha="center", va="bottom", fontsize=8)
+        ax.text(g, 1.06, f"T = {T:g}", ha="center", va="bottom", fontsize=10,
+                fontweight="bold")
+        ticks += list(x)
+        names += [f"$p_{i + 1}$" for i in range(K)]
+    ax.axhline(1 / K, color=COLORS["neutral"], lw=1, ls="--")
+    ax.set_xticks(ticks, names)
+    ax.tick_params(axis="x", length=0)
+    ax.grid(False, axis="x")
+    ax.set_xlim(-0.5, len(temperatures) - 0.5)
+    ax.set_ylim(0, 1.18)
+    logits = ", ".join(f"{v:g}" for v in z)
+    ax.set_xlabel(f"p = softmax(z / T) for z = ({logits});  dashed: uniform 1/K")
+    ax.set_ylabel("probability $p_i$")
+    ax.set_title("Temperature: small T sharpens, large T flattens")
+    return ax
+
+
+def plot_jacobian(z, ax=None):
+    r"""The softmax Jacobian :math:`\partial p_i/\partial z_j = \mathrm{diag}(p) - pp^\top`
+    at logits z, as an annotated heatmap.
+
+    Parameters
+    ----------
+    z : array_like, shape (K,)
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    import seaborn as sns
+
+    from .activations import softmax_jacobian
+
+    ax = _axes(ax)
+    J = softmax_jacobian(z)
+    K = J.shape[0]
+    limit = max(0.3, 1.3 * float(np.abs(J).max()))
+    sns.heatmap(J, ax=ax, annot=True, fmt="+.3f", cmap="RdBu_r", vmin=-limit, vmax=limit,
+                square=True, cbar=False, linewidths=1, linecolor="white",
+                xticklabels=[f"$z_{j + 1}$" for j in range(K)],
+                yticklabels=[f"$p_{i + 1}$" for i in range(K)])
+    ax.tick_params(length=0)
+    ax.set_yticklabels(ax.get_yticklabels(), rotation=0)
+    ax.set_xlabel("logit $z_j$ (column)")
+    ax.set_ylabel("output $p_i$ (row)")
+    ax.set_title(r"$\partial p_i/\partial z_j = \mathrm{diag}(p) - pp^\top$")
+    return ax
+
+
+# ---------------------------------------------------------------------------
+# Notebook 05: cross-entropy vs squared error through the sigmoid
+# ---------------------------------------------------------------------------
+def plot_logit_gradients(ax=None, *, t=1.0, z_range=(-12.0, 12.0), mark=-10.0):
+    r"""The size of :math:`\partial L/\partial z` through a sigmoid, for CE and squared error.
+
+    CE: :math:`|\sigma(z) - t|`; squared error: :math:`|2(\sigma(z) - t)\sigma(z)(1 - \sigma(z))|`,
+    on a log axis, with their ratio written at ``z = mark``.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes, optional
+    t : 0 or 1
+        The target.
+    z_range : (float, float)
+        The logits to plot.
+    mark : float
+        The logit at which to mark both gradients and state their ratio.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    from .gradients import bce_grad_logits, mse_grad_logits
+
+    ax = _axes(ax)
+    z = np.linspace(*z_range, 400)
+    t_z = np.full_like(z, t)
+    ce = np.abs(bce_grad_logits(t_z, z))
+    se = np.abs(mse_grad_logits(t_z, z))
+    ax.plot(z, ce, color=COLORS["ce"])
+    ax.plot(z, se, color=COLORS["mse"])
+    # label both lines on the confidently wrong side, away from the marked logit
+    at = int(0.25 * (len(z) - 1)) if t == 1 else int(0.75 * (len(z) - 1))
+    side = dict(ha="left" if t == 1 else "right")
+    label_line(ax, z[at], ce[at], r"cross-entropy $|\sigma(z) - t|$",
+               color=COLORS["ce"], dy=6, va="bottom", **side)
+    label_line(ax, z[at], se[at], r"squared error $|2(\sigma - t)\,\sigma(1 - \sigma)|$",
+               color=COLORS["mse"], dx=10, dy=-10, va="top", **side)
+    g_ce = abs(float(bce_grad_logits(t, mark)))
+    g_se = abs(float(mse_grad_logits(t, mark)))
+    ax.plot([mark, mark], [g_se, g_ce], color=COLORS["marker"], lw=1)
+    ax.plot([mark, mark], [g_se, g_ce], "o", color=COLORS["marker"], ms=5)
+    mantissa, exponent = f"{g_ce / g_se:.1e}".split("e")
+    ax.annotate(f"ratio ≈ ${mantissa} \\times 10^{{{int(exponent)}}}$\nat z = {mark:g}",
+                (mark, np.sqrt(g_ce * g_se)),
+                xytext=(8 if t == 1 else -8, 0), textcoords="offset points", va="center",
+                ha="left" if t == 1 else "right", fontsize=10)
+    ax.set_yscale("log")
+    ax.set_ylim(min(se.min(), g_se) / 5, 30)
+    ax.set_xlim(*z_range)
+    ax.set_xlabel(f"logit $z$  (target t = {t:g}; $\\sigma(z)$ is the predicted probability)")
+    ax.set_ylabel(r"gradient size $|\partial L/\partial z|$ (log scale)")
+    ax.set_title("Through the sigmoid: squared error's gradient vanishes when wrong")
+    return ax

@@ -85,7 +85,7 @@ class TestRaceExplorer:
     def test_replay_without_an_event_loop_ends_on_the_full_race(self, race):
         before = race.frames_drawn
         race.replay()
-        assert race.frames_drawn - before >= 30
+        assert race.frames_drawn - before >= 20
         x, _ = race.lines["mse", "loss"].get_data()
         assert len(x) == race.epochs.value + 1
 
@@ -100,7 +100,7 @@ class TestRaceExplorer:
             await ex._task
 
         asyncio.run(click_and_wait())
-        assert len(drawn) >= 30 and drawn == sorted(drawn)
+        assert len(drawn) >= 20 and drawn == sorted(drawn)
         assert drawn[0] == 1 and drawn[-1] == 101
 
     def test_moving_a_control_stops_a_replay(self):

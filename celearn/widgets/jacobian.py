@@ -103,6 +103,9 @@ class JacobianExplorer(Explorer):
         ax.set_xlabel("class")
         ax.set_ylabel("probability")
         ax.set_title("softmax output $p$")
+        # what update() moves: redraws blit just these over the cached background
+        self.dynamic_artists = (self.image, *(c for row in self.cells for c in row),
+                                *self.bars, *self.bar_labels)
 
     def z(self):
         return np.array([s.value for s in self.logits])

@@ -71,6 +71,9 @@ class SlopesExplorer(Explorer):
         ax.set_xlabel("probability given to the true class, $p$  (t = 1)")
         ax.set_ylabel("loss")
         ax.set_title("Tangent slopes: cross-entropy vs squared error")
+        # what update() moves: redraws blit just these over the cached background
+        self.dynamic_artists = (self.guide, self.tangent_ce, self.tangent_se, self.points,
+                                self.note_ce, self.note_se, self.note_ratio)
 
     def _tangent(self, line, p, value, slope):
         # a segment of fixed length on screen (axes are 1 wide and 4 tall)
@@ -221,7 +224,7 @@ class RaceExplorer(Explorer):
                 f"(both started at accuracy {ce.accuracy[0]:.1%}).")
 
     # -- replay ---------------------------------------------------------------
-    def replay(self, *_, frames=40, pause=0.03):
+    def replay(self, *_, frames=25, pause=0.02):
         """Animate the race from epoch 0 (in a running kernel), else draw it at once."""
         if self._task is not None:
             self._task.cancel()
