@@ -125,13 +125,14 @@ class DistributionExplorer(Explorer):
         self.hpq_text = info_ax.text(0, 1, "", va="center", fontsize=9)
         self.kl_text = info_ax.text(0, 1.5, "", va="bottom", ha="center", fontsize=9,
                                     color=COLORS["wrong"], fontweight="bold")
-        self.max_line = info_ax.axvline(0, ls="--", lw=1, color=COLORS["neutral"])
+        self.max_line = info_ax.axvline(0, ls="--", lw=1, color=COLORS["neutral"], zorder=0.9)
         self.max_text = info_ax.text(0, -0.72, "", fontsize=8, color=COLORS["neutral"],
                                      ha="left", va="center")
         # everything update() moves is blitted over a cached background
-        self.dynamic_artists = (*self.p_bars, *self.q_bars, *self.p_texts, *self.q_texts,
+        self.dynamic_artists = (self.max_line, self.max_text,  # first: under the bars
+                                *self.p_bars, *self.q_bars, *self.p_texts, *self.q_texts,
                                 self.h_bar, self.hpq_base, self.kl_bar, self.h_text,
-                                self.hpq_text, self.kl_text, self.max_line, self.max_text,
+                                self.hpq_text, self.kl_text,
                                 # the spines the bars touch: drawn last, as in a full render
                                 bars_ax.spines["bottom"], info_ax.spines["left"])
         info_ax.set_yticks([0, 1], ["H(p)", "H(p, q)"])
