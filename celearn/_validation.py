@@ -131,11 +131,13 @@ def check_finite(x, name):
     index = _first_index(bad)
     value = x[index]
     what = "NaN" if np.isnan(value) else _fmt(value)
+    count = int(bad.sum())
+    more = f" ({count} non-finite values in total)" if count > 1 else ""
     raise ValueError(
-        f"{name} contains {what}{_index_str(index)} ({int(bad.sum())} non-finite "
-        f"value(s) in total). Every input must be finite: drop or impute missing "
-        f"values, and look for an overflow (e.g. np.exp of a large number or a "
-        f"division by zero) earlier in your computation."
+        f"{name} contains {what}{_index_str(index)}{more}. Every input must be "
+        f"finite: drop or impute missing values, and look for an overflow (e.g. "
+        f"np.exp of a large number or a division by zero) earlier in your "
+        f"computation."
     )
 
 
@@ -222,6 +224,14 @@ def check_distribution(p, name, hint="", atol=None):
     )
 
 
+def _label_list(num_classes):
+    """``0``, ``0 or 1``, ``0, 1 or 2``, ``0, 1, ..., 9`` for K classes."""
+    if num_classes <= 3:
+        labels = [str(k) for k in range(num_classes)]
+        return " or ".join([", ".join(labels[:-1]), labels[-1]]) if num_classes > 1 else "0"
+    return f"0, 1, ..., {num_classes - 1}"
+
+
 def check_labels(t, num_classes, name="t", context=""):
     """Require integer class labels in [0, num_classes); return them as intp.
 
@@ -229,10 +239,10 @@ def check_labels(t, num_classes, name="t", context=""):
     would need).
     """
     if t.dtype.kind not in "iu":
-        if t.dtype.kind == "f" and np.all(t == np.round(t)):
+        if t.dtype.kind == "b" or np.all(t == np.round(t)):
             fix = f"convert them with {name}.astype(int)"
         else:
-            fix = f"labels must be whole numbers 0, 1, ..., {num_classes - 1}"
+            fix = f"labels must be whole numbers ({_label_list(num_classes)})"
         raise ValueError(
             f"{name} holds class labels (shape {t.shape}), which need an integer "
             f"dtype; got {t.dtype}: {fix}.{context}"
@@ -243,7 +253,7 @@ def check_labels(t, num_classes, name="t", context=""):
         raise ValueError(
             f"{name} has label {_fmt(t[index])}{_index_str(index)}, outside "
             f"[0, {num_classes}) for K = {num_classes} classes. Labels must be "
-            f"0, 1, ..., {num_classes - 1}; if your labels start at 1, subtract 1."
+            f"{_label_list(num_classes)}; if your labels start at 1, subtract 1."
         )
     return t.astype(np.intp, copy=False)
 

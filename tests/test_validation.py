@@ -43,8 +43,11 @@ BAD_INPUTS = [
      E("t has a value 3.0 outside [0, 1]")),
     # --- NaN and inf ------------------------------------------------------------------------------
     ("NaN in p", lambda: cl.binary_cross_entropy([0, 1], [0.5, np.nan]), ValueError,
-     E("p contains NaN at index (1,) (1 non-finite value(s) in total). Every input must be finite: "
-       "drop or impute missing values")),
+     E("p contains NaN at index (1,). Every input must be finite: drop or impute missing values, "
+       "and look for an overflow (e.g. np.exp of a large number or a division by zero) earlier in "
+       "your computation.")),
+    ("several NaN", lambda: cl.mean_squared_error([np.nan, 1, np.nan], [0.0, 1.0, 2.0]), ValueError,
+     E("t contains NaN at index (0,) (2 non-finite values in total).")),
     ("inf in z", lambda: cl.softmax([[0.0, 1.0], [np.inf, 2.0]]), ValueError,
      E("z contains inf at index (1, 0)") + ".*overflow"),
     ("-inf in z", lambda: cl.softmax_cross_entropy([0], [[0.0, -np.inf]]), ValueError,
@@ -53,7 +56,7 @@ BAD_INPUTS = [
      E("t contains NaN at index (0, 0)")),
     ("NaN in x", lambda: cl.numerical_gradient(np.sum, [1.0, np.nan]), ValueError,
      E("x contains NaN at index (1,)")),
-    ("NaN scalar", lambda: cl.sigmoid(np.nan), ValueError, E("z contains NaN (1 non-finite")),
+    ("NaN scalar", lambda: cl.sigmoid(np.nan), ValueError, E("z contains NaN. Every input")),
     # --- shapes -----------------------------------------------------------------------------------
     ("bce shapes", lambda: cl.binary_cross_entropy([0, 1, 1], [0.5, 0.5]), ValueError,
      E("t has shape (3,) but p has shape (2,); they must have the same shape (one t per p). "
@@ -108,19 +111,22 @@ BAD_INPUTS = [
        "e.g. [0.5, 0.5].")),
     # --- integer labels ---------------------------------------------------------------------------
     ("label == K", lambda: cl.categorical_cross_entropy([0, 2], P2), ValueError,
-     E("t has label 2 at index (1,), outside [0, 2) for K = 2 classes. Labels must be 0, 1, ..., 1; "
+     E("t has label 2 at index (1,), outside [0, 2) for K = 2 classes. Labels must be 0 or 1; "
        "if your labels start at 1, subtract 1.")),
     ("label < 0", lambda: cl.softmax_cross_entropy([-1, 0], Z2), ValueError,
      E("t has label -1 at index (0,), outside [0, 2)")),
     ("scalar label", lambda: cl.cce_grad_logits(5, [1.0, 2.0, 3.0]), ValueError,
-     E("t has label 5, outside [0, 3) for K = 3 classes.")),
+     E("t has label 5, outside [0, 3) for K = 3 classes. Labels must be 0, 1 or 2;")),
     ("float labels", lambda: cl.categorical_cross_entropy(np.array([0.0, 1.0]), P2), ValueError,
      E("t holds class labels (shape (2,)), which need an integer dtype; got float64: convert them "
        "with t.astype(int). (One-hot or soft targets would need the same shape as p, (2, 2).)")),
     ("fractional labels", lambda: cl.softmax_cross_entropy([0.5, 1.0], Z2), ValueError,
-     E("got float64: labels must be whole numbers 0, 1, ..., 1.")),
+     E("got float64: labels must be whole numbers (0 or 1).")),
     ("bool labels", lambda: cl.softmax_cross_entropy([True, False], Z2), ValueError,
-     E("t holds class labels (shape (2,)), which need an integer dtype; got bool")),
+     E("t holds class labels (shape (2,)), which need an integer dtype; got bool: convert them "
+       "with t.astype(int).")),
+    ("label, K = 12", lambda: cl.cce_grad_logits([12], np.zeros((1, 12))), ValueError,
+     E("Labels must be 0, 1, ..., 11;")),
     # --- empty arrays -----------------------------------------------------------------------------
     ("empty p", lambda: cl.binary_cross_entropy([], []), ValueError,
      E("t is empty (shape (0,)); pass at least one value.")),
