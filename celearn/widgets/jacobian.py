@@ -129,6 +129,8 @@ class JacobianExplorer(Explorer):
             label.set_position((bar.get_x() + bar.get_width() / 2, pj + 0.01))
             label.set_text(f"{pj:.3f}")
         listing = ", ".join(f"{pj:.3f}" for pj in p)
+        # state the error as a power-of-ten bound: its last digits depend on the CPU
+        bound = 10.0 ** np.ceil(np.log10(max(error, 1e-16)))
         return (self.key(p[0], f"p₁ = {p[0]:.3f}") + f" (p = {listing}); "
                 f"J₁₁ = p₁(1 − p₁)/T = {fmt(J[0, 0])}; "
-                f"largest |J − finite differences| = {fmt(error, 1)}")
+                f"largest |J − finite differences| < {bound:.0e}".replace("-", "−"))
