@@ -255,10 +255,27 @@ def _dec(x):
     return Decimal(float(x))  # exact: every binary float is a finite decimal
 
 
+def _ln1p(u):
+    """ln(1 + u) for a Decimal u >= 0, accurate to the context precision even when u is tiny.
+
+    ``(1 + u).ln()`` would round 1 + 1e-60 to 1 at 50 digits; below 1e-20 the
+    series u - u²/2 + u³/3 is exact to far more digits than we keep.
+    """
+    if u < Decimal("1e-20"):
+        return u - u * u / 2 + u * u * u / 3
+    return (1 + u).ln()
+
+
 def _exact_lse(row):
     with localcontext() as ctx:
         ctx.prec = _PRECISION
-        return sum(_dec(v).exp() for v in row).ln()
+        values = [_dec(v) for v in row]
+        k = max(range(len(values)), key=values.__getitem__)
+        m = values[k]
+        # log sum exp = m + ln(1 + sum over the others of e^(z_j - m)): exact algebra,
+        # written so that tiny results (e.g. z = [0, -200]) keep their digits
+        rest = sum((v - m).exp() for j, v in enumerate(values) if j != k)
+        return m + _ln1p(Decimal(rest))
 
 
 def exact_logsumexp(z):
@@ -285,7 +302,7 @@ def exact_log_softmax(z):
         with localcontext() as ctx:
             ctx.prec = _PRECISION
             out.append([float(_dec(v) - lse) for v in r])
-    return np.array(out).reshape(z.shape)
+    return np.array(out).reshape(z.shape) + 0.0  # + 0.0 turns a rounded -0.0 into 0.0
 
 
 def exact_softmax(z):
@@ -315,5 +332,5 @@ def exact_binary_cross_entropy_with_logits(t, z):
         ctx.prec = _PRECISION
         for i in np.ndindex(z.shape):
             ti, zi = _dec(t[i]), _dec(z[i])
-            out[i] = float(ti * (1 + (-zi).exp()).ln() + (1 - ti) * (1 + zi.exp()).ln())
+            out[i] = float(ti * _ln1p((-zi).exp()) + (1 - ti) * _ln1p(zi.exp()))
     return out if out.ndim else float(out)

@@ -126,3 +126,12 @@ def test_exact_references_match_scipy():
     want = t * np.logaddexp(0, -zz) + (1 - t) * np.logaddexp(0, zz)
     np.testing.assert_allclose(naive.exact_binary_cross_entropy_with_logits(t, zz), want,
                                rtol=1e-14)
+
+
+def test_exact_references_keep_tiny_results():
+    # 1 + e^-200 rounds to 1 even at 50 digits; the references must not
+    assert naive.exact_logsumexp([0.0, -200.0]) == pytest.approx(np.exp(-200.0), rel=1e-15)
+    assert naive.exact_binary_cross_entropy_with_logits(0, -115.0) == pytest.approx(
+        np.exp(-115.0), rel=1e-15)
+    assert naive.exact_binary_cross_entropy_with_logits(1, 800.0) == 0.0  # e^-800 < smallest float
+    assert naive.exact_log_softmax([0.0, -200.0])[0] == pytest.approx(-np.exp(-200.0), rel=1e-15)

@@ -119,8 +119,29 @@ class StabilityExplorer(Explorer):
             style={"description_width": "3em", "button_width": "5.5em"})
         self.grid = np.logspace(_EXP_MIN, _EXP_MAX, 400)
         self.curves = {name: losses_at(self.grid, dt) for name, dt in _DTYPES.items()}
+        self.breaks = {name: {kind: self._first_failure(kind, name) for kind in ("ce", "bce")}
+                       for name in _DTYPES}
         super().__init__([self.scale, self.dtype], figsize=(9.0, 3.4))
         freeze_text_positions(self.fig)
+
+    def _first_failure(self, kind, dtype_name):
+        """The smallest s at which the naive ``kind`` loss is not finite (bisection), or None."""
+        naive_loss = self.curves[dtype_name][f"{kind}_naive"]
+        bad = ~np.isfinite(naive_loss)
+        if not bad.any():
+            return None
+        i = int(bad.argmax())
+        if i == 0:
+            return float(self.grid[0])
+        lo, hi = float(self.grid[i - 1]), float(self.grid[i])
+        dtype = _DTYPES[dtype_name]
+        for _ in range(60):
+            mid = (lo + hi) / 2
+            if np.isfinite(losses_at(mid, dtype)[f"{kind}_naive"]):
+                lo = mid
+            else:
+                hi = mid
+        return float(dtype(hi))  # the value the naive code actually sees
 
     def build(self, fig):
         self.axes = fig.subplots(1, 2, sharex=True)
@@ -164,12 +185,13 @@ class StabilityExplorer(Explorer):
             good = curves[f"{kind}_naive"]
             stable.set_data(self.grid, curves[f"{kind}_stable"])
             broken.set_data(self.grid, np.where(np.isfinite(good), good, np.nan))
-            bad = ~np.isfinite(good)
-            start = self.grid[bad.argmax()] if bad.any() else 10 ** _EXP_MAX
+            start = self.breaks[dtype_name][kind]
+            found = start is not None
+            start = start if found else 10 ** _EXP_MAX
             zone.set_x(start)
             zone.set_width(10 ** _EXP_MAX - start)
             zone_text.set_x(start * 1.1)
-            zone_text.set_text(f"naive: inf/nan\nfrom s ≈ {start:.3g}" if bad.any() else "")
+            zone_text.set_text(f"naive: inf/nan\nfrom s ≈ {start:.4g}" if found else "")
             dot.set_data([s], [float(now[f"{kind}_stable"])])
             value = float(now[f"{kind}_naive"])
             cross.set_data(([s], [value]) if np.isfinite(value) else ([], []))
