@@ -103,17 +103,21 @@ def float_dtype(*arrays):
     return dtype
 
 
-def as_float_array(x, name, dtype=None):
+def as_float_array(x, name, dtype=None, finite=True):
     """Validated finite float array: numeric, non-empty, no NaN or inf.
 
     ``dtype`` is the working dtype (from :func:`float_dtype`); by default the
     array's own float dtype, or float64 for bool and integer input.
+    ``finite=False`` leaves the NaN/inf check to the caller, for the chunked
+    softmax kernels that run :func:`check_finite` only when their cheap
+    in-cache test fails.
     """
     arr = as_array(x, name)
     if dtype is None:
         dtype = float_dtype(arr)
     arr = arr.astype(dtype, copy=False)
-    check_finite(arr, name)
+    if finite:
+        check_finite(arr, name)
     return arr
 
 
@@ -292,10 +296,10 @@ T_ROWS_HINT = (
 )
 
 
-def class_inputs(t, x, x_name):
+def class_inputs(t, x, x_name, finite=True):
     """Validate targets ``t`` against class scores ``x`` (probabilities or logits).
 
-    ``x`` must be (K,) or (N, K), finite. Returns ``(t, x, labels)``: ``x`` as a
+    ``x`` must be (K,) or (N, K), finite (checked unless ``finite=False``). Returns ``(t, x, labels)``: ``x`` as a
     float array; ``t`` either integer labels (``labels`` True, dtype intp,
     shape ``x.shape[:-1]``) or one-hot/soft rows of ``x``'s shape and dtype,
     each in [0, 1] and summing to 1. Range checks of ``x`` are the caller's.
@@ -304,7 +308,7 @@ def class_inputs(t, x, x_name):
     check_ndim(x, x_name, (1, 2), "(N, K) for N samples and K classes, or (K,) for one sample")
     labels = targets_are_labels(t, x, "t", x_name)
     dtype = float_dtype(x) if labels else float_dtype(t, x)
-    x = as_float_array(x, x_name, dtype)
+    x = as_float_array(x, x_name, dtype, finite)
     if labels:
         return t.astype(np.intp, copy=False), x, True
     t = as_float_array(t, "t", dtype)

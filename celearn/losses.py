@@ -313,12 +313,12 @@ def softmax_cross_entropy(t, z, *, reduction="mean"):
     [0.417 1.417]
     """
     reduction = v.check_reduction(reduction)
-    t, z, labels = v.class_inputs(t, z, "z")
+    t, z, labels = v.class_inputs(t, z, "z", finite=False)  # z's finiteness: in the loop
     z2 = z.reshape(-1, z.shape[-1])  # a view: (N, K), one row for a (K,) sample
     t2 = t.reshape(-1) if labels else t.reshape(z2.shape)
     loss = np.empty(z2.shape[0], dtype=z.dtype)
     # Per chunk of rows: m = row max, s = sum of exp(z - m) without the max's term.
-    for rows, zc, m, _, s, e in _shifted_exp_chunks(z2):
+    for rows, zc, m, _, s, e in _shifted_exp_chunks(z2, lambda: v.check_finite(z, "z")):
         if labels:
             # logsumexp - z[label] = (m - z[label]) + log1p(s)
             loss[rows] = (m - zc[np.arange(zc.shape[0]), t2[rows]]) + np.log1p(s)

@@ -250,6 +250,30 @@ def test_every_array_argument_is_checked(name, fn, args, i):
         fn(*broken)
 
 
+# ------------------------------------------------------------------ the chunked kernels' in-cache check
+@pytest.mark.parametrize("bad, found", [(np.nan, "NaN"), (np.inf, "inf"), (-np.inf, "-inf")])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_chunked_kernels_find_non_finite_values_in_a_late_chunk(bad, found, dtype):
+    z = np.random.default_rng(0).normal(size=(3000, 200)).astype(dtype)
+    z[2990, 7] = bad  # far past the first chunk
+    labels = np.zeros(3000, dtype=int)
+    at = re.escape(f"z contains {found} at index (2990, 7).")
+    for call in (lambda: cl.softmax(z), lambda: cl.log_softmax(z), lambda: cl.logsumexp(z),
+                 lambda: cl.softmax_cross_entropy(labels, z), lambda: cl.softmax_cross_entropy(cl.one_hot(labels, 200), z)):
+        with pytest.raises(ValueError, match=at):
+            call()
+    # indices refer to z as passed, also when the classes run along axis 0
+    with pytest.raises(ValueError, match=re.escape(f"z contains {found} at index (7, 2990).")):
+        cl.softmax(np.ascontiguousarray(z.T), axis=0)
+
+
+def test_huge_finite_logits_are_not_mistaken_for_inf():
+    z = np.float32([[3e38, -3e38, 0.0]])  # z - max overflows to -inf: harmless
+    np.testing.assert_array_equal(cl.softmax(z), [[1.0, 0.0, 0.0]])
+    assert cl.logsumexp(z)[0] == np.float32(3e38)
+    assert cl.softmax_cross_entropy([0], z) == 0.0
+
+
 # ------------------------------------------------------------------ helpers directly
 def test_check_finite_tolerates_an_overflowing_sum():
     big = np.full(4, 3e38, dtype=np.float32)  # finite values whose float32 sum is inf
