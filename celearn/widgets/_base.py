@@ -44,7 +44,38 @@ def _ipympl_canvas(fig):
     """
     from ipympl.backend_nbagg import Canvas, FigureManager
 
-    canvas = Canvas(fig)
+    class ExplorerCanvas(Canvas):
+        """ipympl's canvas, with a first picture the browser can paint.
+
+        ipympl's front end reads the first picture (``_data_url``) and the
+        size (``_size``) from the state the widget is opened with, and ipympl
+        sets them only when the canvas itself is displayed.  An explorer shows
+        its canvas inside a box, so the comm is opened only after the first
+        draw (``open_when_drawn``), with a real ``data:`` URL and the size in
+        pixels already set; otherwise the browser paints a missing image
+        ("HTMLImageElement ... broken") and the canvas stays 0 x 0.
+        """
+
+        _ready = False
+
+        def open(self):
+            if self._ready:
+                super().open()
+
+        def open_when_drawn(self):
+            self._ready = True
+            self.open()
+
+        def send_binary(self, data):
+            super().send_binary(data)
+            if self.syncing_data_url:
+                if self._data_url and not self._data_url.startswith("data:"):
+                    self._data_url = "data:image/png;base64," + self._data_url
+                width, height = self.figure.bbox.size
+                ratio = getattr(self, "device_pixel_ratio", 1) or 1
+                self._size = (float(width / ratio), float(height / ratio))
+
+    canvas = ExplorerCanvas(fig)
     FigureManager(canvas, next(_figure_numbers))
     canvas.header_visible = False
     canvas.footer_visible = False
@@ -97,6 +128,16 @@ class Explorer(widgets.VBox):
         self.canvas.add_class("celearn-figure")
         self.readout = widgets.HTML(layout=widgets.Layout(min_height="1.6em"))
         self.readout.add_class("celearn-readout")
+        self._background = None
+        self._snapshotting = False
+        for artist in self.dynamic_artists:
+            artist.set_animated(True)
+        self.canvas.mpl_connect("draw_event", self._on_full_draw)
+        self._refresh()
+        # Lay the figure out once, then freeze it: later draws only move artists.
+        self.canvas.draw()
+        self.fig.set_layout_engine("none")
+        self.canvas.open_when_drawn()
         controls_box = widgets.HBox(self.controls, layout=widgets.Layout(flex_flow="row wrap"))
         controls_box.add_class("celearn-controls")
         children = [controls_box, self.readout, self.canvas]
@@ -107,15 +148,6 @@ class Explorer(widgets.VBox):
         self.add_class(f"celearn-explorer-{self.name}")
         for control in self.controls:
             control.observe(self._on_change, names="value")
-        self._background = None
-        self._snapshotting = False
-        for artist in self.dynamic_artists:
-            artist.set_animated(True)
-        self.canvas.mpl_connect("draw_event", self._on_full_draw)
-        self._refresh()
-        # Lay the figure out once, then freeze it: later draws only move artists.
-        self.fig.canvas.draw()
-        self.fig.set_layout_engine("none")
 
     # -- for subclasses -------------------------------------------------------
     def build(self, fig):
