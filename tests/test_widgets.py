@@ -127,3 +127,13 @@ def test_live_frame_matches_a_full_render(cls):
     full = np.asarray(Image.open(io.BytesIO(ex.snapshot_png())).convert("RGBA"))
     assert live.shape == full.shape
     assert (live != full).any(axis=-1).mean() < 1e-3
+
+
+def test_explorers_leave_matplotlibs_backend_alone():
+    import subprocess
+    import sys
+
+    code = ("import matplotlib; matplotlib.use('agg'); import matplotlib.pyplot as plt; "
+            "import celearn as cl; cl.widgets.LogExplorer(); print(matplotlib.get_backend())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().lower() == "agg"

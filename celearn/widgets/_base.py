@@ -35,6 +35,25 @@ _figure_numbers = itertools.count(1000)
 _TAGS = re.compile(r"<[^>]+>")
 
 
+def _import_ipympl_backend():
+    """Import ipympl's canvas classes without switching matplotlib's backend.
+
+    ``import ipympl`` calls ``matplotlib.use("module://ipympl.backend_nbagg")``
+    when matplotlib is already imported; every later static ``plt`` figure of
+    the notebook would then become a widget with no saved image.  Explorers
+    need ipympl's classes only, so that one call is skipped.
+    """
+    import matplotlib
+
+    use = matplotlib.use
+    matplotlib.use = lambda *args, **kwargs: None
+    try:
+        from ipympl import backend_nbagg
+    finally:
+        matplotlib.use = use
+    return backend_nbagg
+
+
 def _ipympl_canvas(fig):
     """An ipympl canvas for ``fig`` without registering it with pyplot.
 
@@ -42,7 +61,8 @@ def _ipympl_canvas(fig):
     shows them a second time as a static image, and no ``%matplotlib widget``
     magic is needed in the notebooks.
     """
-    from ipympl.backend_nbagg import Canvas, FigureManager
+    backend_nbagg = _import_ipympl_backend()
+    Canvas, FigureManager = backend_nbagg.Canvas, backend_nbagg.FigureManager
 
     class ExplorerCanvas(Canvas):
         """ipympl's canvas, with a first picture the browser can paint.
