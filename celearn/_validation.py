@@ -299,8 +299,9 @@ T_ROWS_HINT = (
 def class_inputs(t, x, x_name, finite=True):
     """Validate targets ``t`` against class scores ``x`` (probabilities or logits).
 
-    ``x`` must be (K,) or (N, K), finite (checked unless ``finite=False``). Returns ``(t, x, labels)``: ``x`` as a
-    float array; ``t`` either integer labels (``labels`` True, dtype intp,
+    ``x`` must be (K,) or (N, K) and finite (checked here unless
+    ``finite=False``). Returns ``(t, x, labels)``: ``x`` as a float array;
+    ``t`` either integer labels (``labels`` True, dtype intp,
     shape ``x.shape[:-1]``) or one-hot/soft rows of ``x``'s shape and dtype,
     each in [0, 1] and summing to 1. Range checks of ``x`` are the caller's.
     """
@@ -312,9 +313,13 @@ def class_inputs(t, x, x_name, finite=True):
     if labels:
         return t.astype(np.intp, copy=False), x, True
     t = as_float_array(t, "t", dtype)
+    labels_txt = (
+        "a single integer class label" if x.ndim == 1
+        else f"integer class labels of shape {x.shape[:-1]}"
+    )
     check_probabilities(
-        t, "t", "t must hold one-hot or soft-label rows (probabilities) of the same "
-        f"shape as {x_name}, or integer class labels of shape {x.shape[:-1]}."
+        t, "t", "t must hold one-hot or soft-label rows (probabilities) of the "
+        f"same shape as {x_name}, or {labels_txt}."
     )
     check_distribution(t, "t", T_ROWS_HINT)
     return t, x, False
