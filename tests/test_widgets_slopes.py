@@ -8,6 +8,27 @@ import celearn as cl
 from celearn.widgets import RaceExplorer, SlopesExplorer
 
 
+def run_in_fresh_loop(coroutine_function):
+    """asyncio.run in its own thread: other tests in the session (Playwright's
+    sync API) may leave an event loop set in the main thread."""
+    import threading
+
+    errors = []
+
+    def target():
+        try:
+            asyncio.run(coroutine_function())
+        except BaseException as exc:  # re-raised in the test's thread
+            errors.append(exc)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(timeout=60)
+    assert not thread.is_alive(), "the event loop did not finish within 60 s"
+    if errors:
+        raise errors[0]
+
+
 class TestSlopesExplorer:
     def test_readout_states_both_slopes_and_their_ratio(self):
         ex = SlopesExplorer(p=0.2)
@@ -99,7 +120,7 @@ class TestRaceExplorer:
             assert ex._task is not None  # runs in the background, the kernel stays free
             await ex._task
 
-        asyncio.run(click_and_wait())
+        run_in_fresh_loop(click_and_wait)
         assert len(drawn) >= 20 and drawn == sorted(drawn)
         assert drawn[0] == 1 and drawn[-1] == 101
 
@@ -113,7 +134,7 @@ class TestRaceExplorer:
             ex.init_scale.value = 1.0
             assert ex._task is None
 
-        asyncio.run(replay_then_move())
+        run_in_fresh_loop(replay_then_move)
         x, _ = ex.lines["ce", "loss"].get_data()
         assert len(x) == 101
 

@@ -190,11 +190,19 @@ class TriangleExplorer(Explorer):
         if self.live:
             self.canvas.draw()
 
-    def _sync_sliders(self):
+    def _sync_sliders(self, skip=None):
+        """Show the current prediction on the sliders.
+
+        Values are put on the sliders' step grid (the browser would snap them
+        and send the snapped value back, starting a tug of war), and the
+        slider the learner is dragging (``skip``) is never written to.
+        """
         self._syncing = True
         try:
             for slider, pi in zip(self.sliders, self.probs):
-                slider.value = float(pi)
+                if slider is not skip:
+                    steps = round((float(pi) - slider.min) / slider.step)
+                    slider.value = round(slider.min + steps * slider.step, 10)
         finally:
             self._syncing = False
 
@@ -204,7 +212,7 @@ class TriangleExplorer(Explorer):
         owner = change["owner"]
         if owner in self.sliders:
             self.probs = set_one(self.probs, self.sliders.index(owner), owner.value)
-            self._sync_sliders()
+            self._sync_sliders(skip=owner)
         super()._on_change(change)
 
     # -- mouse -------------------------------------------------------------------
