@@ -1,0 +1,437 @@
+"""Start JupyterLab / Voila on 127.0.0.1 and drive the course's explorers in Chromium.
+
+Shared by the browser tests (``tests/browser``) and ``benchmarks/bench_explorers.py``.
+No pytest in here: callers decide whether a missing browser is a skip or a failure.
+
+The DOM contract the explorers promise (see ``celearn.widgets``):
+
+- every explorer is a ``.celearn-explorer`` box (plus ``.celearn-explorer-<name>``);
+- its first control is a FloatSlider, handle ``.widget-slider .noUi-handle``;
+- a readout ``.celearn-readout`` holding ``<span class="celearn-key" data-value=".."
+  data-trend="up|down|any">``: the key number and how it moves when the first slider's
+  value increases;
+- an ipympl canvas ``.celearn-figure`` drawing into ``<canvas>`` elements.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOK_DIR = REPO_ROOT / "notebooks"
+HOST = "127.0.0.1"
+
+# Debian's package; override with CELEARN_CHROMIUM=/path/to/chrome.
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-dev-shm-usage",  # small /dev/shm in containers crashes tabs otherwise
+    "--disable-quic",
+]
+INSTALL_HINT = (
+    "install it with `apt-get install chromium` (Debian/Ubuntu) or point "
+    "CELEARN_CHROMIUM at a Chrome/Chromium executable"
+)
+
+EXPLORER = ".celearn-explorer"
+KEY = ".celearn-readout .celearn-key"
+FIGURE = ".celearn-figure"
+HANDLE = ".widget-slider .noUi-handle"
+
+
+def notebooks() -> list[Path]:
+    """Every course notebook, in course order."""
+    return sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+
+
+def find_chromium() -> str | None:
+    """Path of a Chromium executable, or None when none is installed."""
+    wanted = os.environ.get("CELEARN_CHROMIUM")
+    if wanted:
+        return wanted if os.access(wanted, os.X_OK) else None
+    if os.access(DEFAULT_CHROMIUM, os.X_OK):
+        return DEFAULT_CHROMIUM
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def launch_chromium(playwright, executable: str):
+    """A headless Chromium with no first-run, sync, update or background traffic."""
+    return playwright.chromium.launch(
+        executable_path=executable, headless=True, args=CHROMIUM_ARGS
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def _isolated_env(home: Path) -> dict[str, str]:
+    """Environment for a server that ignores the user's Jupyter/IPython settings.
+
+    Only the *user* config and data dirs are replaced; sys.prefix/share/jupyter (where the
+    ipywidgets, ipympl and voila lab extensions live) stays on Jupyter's search path.
+    """
+    env = dict(os.environ)
+    for name in ("config", "data", "runtime", "ipython", "mpl"):
+        (home / name).mkdir(parents=True, exist_ok=True)
+    env.update(
+        JUPYTER_CONFIG_DIR=str(home / "config"),
+        JUPYTER_DATA_DIR=str(home / "data"),
+        JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+        IPYTHONDIR=str(home / "ipython"),
+        MPLCONFIGDIR=str(home / "mpl"),
+        PYTHONUNBUFFERED="1",
+    )
+    for leaky in ("MPLBACKEND", "JUPYTER_PATH", "JUPYTER_CONFIG_PATH", "JUPYTERLAB_SETTINGS_DIR",
+                  "JUPYTERLAB_WORKSPACES_DIR", "JUPYTER_TOKEN"):
+        env.pop(leaky, None)
+    # No news feed, no update check: Lab must not try to reach the internet.
+    settings = home / "config" / "lab" / "user-settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True, exist_ok=True)
+    (settings / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False})
+    )
+    # Never save: running a notebook in Lab must not rewrite the committed file.
+    docmanager = settings.parent / "docmanager-extension"
+    docmanager.mkdir(parents=True, exist_ok=True)
+    (docmanager / "plugin.jupyterlab-settings").write_text(json.dumps({"autosave": False}))
+    return env
+
+
+class Server:
+    """A Jupyter server (Lab or Voila) we started; stopped by its own PID."""
+
+    def __init__(self, kind: str, argv: list[str], port: int, home: Path, ready_path: str,
+                 cwd: Path = REPO_ROOT):
+        self.kind = kind
+        self.port = port
+        self.url = f"http://{HOST}:{port}"
+        self.home = home
+        self.log_path = home / f"{kind}.log"
+        self._log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen(
+            argv,
+            cwd=cwd,
+            env=_isolated_env(home),
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,  # its kernels die with its process group
+        )
+        self._wait_ready(ready_path)
+
+    def log_tail(self, chars: int = 4000) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")[-chars:]
+        except OSError:
+            return ""
+
+    def _wait_ready(self, path: str, timeout: float = 90.0) -> None:
+        deadline = time.monotonic() + timeout
+        last = None
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                self.stop()
+                raise RuntimeError(
+                    f"{self.kind} exited with code {self.proc.returncode} before answering "
+                    f"{path}; its log:\n{self.log_tail()}"
+                )
+            try:
+                with urllib.request.urlopen(self.url + path, timeout=5) as r:
+                    if r.status == 200:
+                        return
+            except (urllib.error.URLError, OSError) as exc:
+                last = exc
+            time.sleep(0.3)
+        self.stop()
+        raise RuntimeError(
+            f"{self.kind} did not answer {self.url}{path} within {timeout:.0f} s "
+            f"(last error: {last}); its log:\n{self.log_tail()}"
+        )
+
+    def api(self, method: str, path: str):
+        req = urllib.request.Request(self.url + path, method=method)
+        with urllib.request.urlopen(req, timeout=30) as r:
+            body = r.read()
+        return json.loads(body) if body else None
+
+    def delete_sessions(self) -> None:
+        """Shut down every kernel session (so tests don't share or pile up kernels)."""
+        for s in self.api("GET", "/api/sessions"):
+            with contextlib.suppress(urllib.error.HTTPError):
+                self.api("DELETE", f"/api/sessions/{s['id']}")
+
+    def stop(self) -> None:
+        """terminate → wait → kill, by our own PID (and its process group: the kernels)."""
+        if self.proc.poll() is None:
+            self.proc.terminate()  # jupyter_server shuts its kernels down on SIGTERM
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        # Kernels are in the server's process group (start_new_session above).
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self._log.close()
+
+
+def _root_flag() -> list[str]:
+    # Containers and CI often run as root; Jupyter refuses that without the flag.
+    return ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+
+
+def start_lab(home: Path, root_dir: Path = REPO_ROOT) -> Server:
+    port = free_port()
+    argv = [
+        sys.executable, "-m", "jupyterlab",
+        "--no-browser",
+        f"--ip={HOST}",
+        f"--port={port}",
+        "--ServerApp.port_retries=0",
+        "--IdentityProvider.token=",
+        "--PasswordIdentityProvider.hashed_password=",
+        "--ServerApp.disable_check_xsrf=True",
+        f"--ServerApp.root_dir={root_dir}",
+        "--LabApp.expose_app_in_browser=True",
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
+        "--LabApp.extension_manager=readonly",
+        *_root_flag(),
+    ]
+    return Server("jupyterlab", argv, port, home, "/api/status", cwd=root_dir)
+
+
+def start_voila(home: Path) -> Server:
+    """Voila in tree mode on the repo root: notebooks at /voila/render/notebooks/<name>."""
+    port = free_port()
+    argv = [
+        sys.executable, "-m", "voila",
+        "--no-browser",
+        f"--Voila.ip={HOST}",
+        f"--port={port}",
+        "--show_tracebacks=True",  # errors show in the page, where the test looks for them
+        str(REPO_ROOT),
+    ]
+    return Server("voila", argv, port, home, "/")
+
+
+@contextlib.contextmanager
+def server_home(prefix: str):
+    d = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield d
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------------------
+# In-page JavaScript
+# --------------------------------------------------------------------------------------
+
+# Resolves when the notebook at `path` is open, current, and its kernel is connected
+# and idle. Returns a short status string while not ready (for error messages).
+JS_NOTEBOOK_STATUS = """
+(path) => {
+  const app = window.jupyterapp;
+  if (!app) return 'window.jupyterapp missing (expose_app_in_browser off?)';
+  let panel = null;
+  for (const w of app.shell.widgets('main')) {
+    if (w.context && w.context.path === path) panel = w;
+  }
+  if (!panel) return 'notebook panel not open yet';
+  if (!panel.context.isReady) return 'notebook model loading';
+  const sc = panel.sessionContext;
+  const kernel = sc.session && sc.session.kernel;
+  if (!kernel) return 'no kernel yet';
+  if (kernel.connectionStatus !== 'connected') return 'kernel ' + kernel.connectionStatus;
+  if (kernel.status !== 'idle') return 'kernel ' + kernel.status;
+  if (app.shell.currentWidget !== panel) { app.shell.activateById(panel.id); return 'activating'; }
+  return 'ready';
+}
+"""
+
+# Counts code cells still to run: queued/running ([*]) or without an execution count.
+JS_RUN_STATUS = """
+(path) => {
+  const app = window.jupyterapp;
+  let panel = null;
+  for (const w of app.shell.widgets('main')) {
+    if (w.context && w.context.path === path) panel = w;
+  }
+  const kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
+  let pending = 0, total = 0, errors = 0;
+  for (const cell of panel.content.widgets) {
+    if (cell.model.type !== 'code') continue;
+    if (!cell.model.sharedModel.getSource().trim()) continue;
+    total += 1;
+    const prompt = cell.node.querySelector('.jp-InputPrompt');
+    const star = prompt && prompt.textContent.includes('*');
+    if (star || cell.model.executionCount === null) pending += 1;
+    for (let i = 0; i < cell.model.outputs.length; i++) {
+      if (cell.model.outputs.get(i).type === 'error') errors += 1;
+    }
+  }
+  return {pending, total, errors, kernel: kernel ? kernel.status : 'none'};
+}
+"""
+
+# Everything an output area can show that means "this went wrong".
+JS_OUTPUT_ERRORS = """
+() => {
+  const found = [];
+  const text = (el) => (el.innerText || el.textContent || '').trim().slice(0, 1500);
+  for (const el of document.querySelectorAll(
+      '[data-mime-type="application/vnd.jupyter.error"], .jp-OutputArea-output.jp-mod-error')) {
+    found.push('error output: ' + text(el));
+  }
+  for (const el of document.querySelectorAll('[data-mime-type="application/vnd.jupyter.stderr"]')) {
+    const t = text(el);
+    if (/Traceback|Error|Exception/.test(t)) found.push('stderr output: ' + t);
+  }
+  const body = document.body.innerText || '';
+  for (const needle of ['Error displaying widget', 'model not found', 'Failed to load model class',
+                        'Could not create a view', 'Loading widget...', 'Loading widget…']) {
+    if (body.includes(needle)) found.push('page shows "' + needle + '"');
+  }
+  return found;
+}
+"""
+
+# One row per explorer; `ok` once its readout key, slider handle and a sized canvas exist.
+JS_EXPLORERS = """
+() => Array.from(document.querySelectorAll('.celearn-explorer')).map((el) => {
+  const key = el.querySelector('.celearn-readout .celearn-key');
+  const handle = el.querySelector('.widget-slider .noUi-handle');
+  const canvas = el.querySelector('.celearn-figure canvas');
+  const names = Array.from(el.classList).filter((c) => c.startsWith('celearn-explorer-'));
+  return {
+    name: names.length ? names[0].slice('celearn-explorer-'.length) : '?',
+    key: key ? key.getAttribute('data-value') : null,
+    trend: key ? key.getAttribute('data-trend') : null,
+    handle: !!handle,
+    canvas: canvas ? [canvas.width, canvas.height] : null,
+    ok: !!(key && handle && canvas && canvas.width > 10 && canvas.height > 10),
+  };
+})
+"""
+
+
+def slider_state(handle) -> dict:
+    """Value, min and max of the slider owning a noUiSlider handle.
+
+    The value comes from the slider's own readout text (aria-valuenow is rounded to one
+    decimal by noUiSlider's default aria format); min/max from aria, good enough to pick
+    the side with room to move.
+    """
+    return handle.evaluate(
+        """(h) => {
+             const slider = h.closest('.widget-slider');
+             const readout = slider && slider.querySelector('.widget-readout');
+             const shown = readout ? parseFloat(readout.textContent) : NaN;
+             return {now: Number.isFinite(shown) ? shown : parseFloat(h.getAttribute('aria-valuenow')),
+                     min: parseFloat(h.getAttribute('aria-valuemin')),
+                     max: parseFloat(h.getAttribute('aria-valuemax'))};
+           }"""
+    )
+
+
+def key_value(explorer) -> float:
+    return float(explorer.locator(KEY).first.get_attribute("data-value"))
+
+
+def expected_sign(trend: str, slider_sign: int) -> int | None:
+    """Sign the key number must move by when the slider moved by `slider_sign` (None: any)."""
+    if trend == "up":
+        return slider_sign
+    if trend == "down":
+        return -slider_sign
+    if trend == "any":
+        return None
+    raise ValueError(f"data-trend must be 'up', 'down' or 'any', got {trend!r}")
+
+
+# Voila's default template links two stylesheets from a CDN. Offline they fail harmlessly;
+# they are still aborted, just not counted as stray requests. Anything else that leaves
+# 127.0.0.1 (e.g. a widget module fetched from a CDN) fails the test.
+VOILA_CDN_STYLESHEETS = [
+    re.compile(r"^https://cdn\.jsdelivr\.net/npm/@fortawesome/fontawesome-free@[^/]+/css/"
+               r"(all|v4-shims)\.min\.css$"),
+]
+
+
+# Installed in every test page before its scripts run: each on-screen canvas counts the
+# images painted onto it (ipympl paints every frame it receives with drawImage), so a test
+# can wait for "a new frame arrived" rather than guess with sleeps.
+COUNT_CANVAS_DRAWS = """
+(() => {
+  const orig = CanvasRenderingContext2D.prototype.drawImage;
+  CanvasRenderingContext2D.prototype.drawImage = function (...args) {
+    const c = this.canvas;
+    if (c && c.isConnected) c.__celearnDraws = (c.__celearnDraws || 0) + 1;
+    return orig.apply(this, args);
+  };
+})();
+"""
+
+JS_FIGURE_DRAWS = "(fig) => { const c = fig.querySelector('canvas'); return c ? (c.__celearnDraws || 0) : 0; }"
+
+# Runs `code` in the notebook's kernel (outside any cell); returns its stdout / error text.
+JS_KERNEL_EXECUTE = """
+async ([path, code]) => {
+  let panel = null;
+  for (const w of window.jupyterapp.shell.widgets('main')) {
+    if (w.context && w.context.path === path) panel = w;
+  }
+  const future = panel.sessionContext.session.kernel.requestExecute(
+      {code, silent: false, store_history: false});
+  let out = '';
+  future.onIOPub = (msg) => {
+    const c = msg.content;
+    if (msg.header.msg_type === 'stream') out += c.text;
+    if (msg.header.msg_type === 'error') out += c.ename + ': ' + c.evalue;
+  };
+  await future.done;
+  return out;
+}
+"""
+
+# Kernel side: re-render every explorer figure from scratch and send it as a *full* image
+# (ipympl otherwise sends diffs against the frame it believes the browser shows).
+# `_force_full` is matplotlib's webagg flag for exactly that (set on a browser "refresh").
+PY_FULL_REDRAW = """
+from ipywidgets.widgets.widget import _instances as _celearn_w
+from ipympl.backend_nbagg import Canvas as _celearn_C
+_celearn_n = 0
+for _celearn_c in list(_celearn_w.values()):
+    if isinstance(_celearn_c, _celearn_C) and "celearn-figure" in _celearn_c._dom_classes:
+        _celearn_c._force_full = True
+        _celearn_c.draw()
+        _celearn_n += 1
+print(_celearn_n)
+del _celearn_w, _celearn_C, _celearn_c, _celearn_n
+"""
