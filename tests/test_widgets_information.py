@@ -87,3 +87,18 @@ def test_bad_arguments_are_explained():
         DistributionExplorer(p=(0.5, 0.5, 0.0))
     with pytest.raises(ValueError, match="unit"):
         DistributionExplorer(unit="dits")
+
+
+def test_unit_toggle_frame_matches_a_full_render():
+    """The toggle is blitted too (fixed axes): the live picture must still be right."""
+    import io
+
+    from PIL import Image
+
+    ex = DistributionExplorer()
+    ex.unit.value = "bits"
+    ex.p1.value = 0.67
+    live = np.asarray(ex.canvas.get_renderer().buffer_rgba()).copy()
+    full = np.asarray(Image.open(io.BytesIO(ex.snapshot_png())).convert("RGBA"))
+    assert live.shape == full.shape
+    assert (live != full).any(axis=-1).mean() < 1e-3

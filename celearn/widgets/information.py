@@ -11,7 +11,7 @@ from ._base import Explorer, fmt
 from .stability import freeze_text_positions
 
 _FLOOR = 0.01  # every probability stays >= 1%, so H(p, q) and KL stay finite
-_XMAX = {"nats": 3.5, "bits": 3.5 / np.log(2)}  # H(p, q) beyond it runs off the axes
+_XMAX = 5.0  # same axis for nats and bits (no full redraw on toggle); longer bars run off
 
 
 def _slider(name, value):
@@ -53,7 +53,7 @@ class DistributionExplorer(Explorer):
             if len(d) != 3 or min(d) < _FLOOR - 1e-9 or abs(sum(d) - 1) > 1e-9:
                 raise ValueError(f"{name} must be 3 probabilities >= {_FLOOR} summing to 1, "
                                  f"got {tuple(d)!r}")
-        if unit not in _XMAX:
+        if unit not in ("nats", "bits"):
             raise ValueError(f"unit must be 'nats' or 'bits', got {unit!r}")
         self.p1, self.p2 = _slider("p₁", p[0]), _slider("p₂", p[1])
         self.q1, self.q2 = _slider("q₁", q[0]), _slider("q₂", q[1])
@@ -63,7 +63,7 @@ class DistributionExplorer(Explorer):
             tooltips=["natural log", "log base 2"])
         self._pairs = {self.p1: self.p2, self.p2: self.p1, self.q1: self.q2, self.q2: self.q1}
         self._adjusting = False
-        super().__init__([self.p1, self.p2, self.q1, self.q2, self.unit], figsize=(8.4, 3.2))
+        super().__init__([self.p1, self.p2, self.q1, self.q2, self.unit], figsize=(8.2, 3.2))
         freeze_text_positions(self.fig)
 
     # -- the rule that keeps both distributions on the simplex -----------------------
@@ -77,8 +77,6 @@ class DistributionExplorer(Explorer):
                 other.value = round(1 - _FLOOR - change["new"], 10)
             finally:
                 self._adjusting = False
-        if change["owner"] is self.unit:
-            self._background = None  # new x limits and label: render everything once
         super()._on_change(change)
 
     @property
@@ -132,11 +130,13 @@ class DistributionExplorer(Explorer):
         self.dynamic_artists = (self.max_line, self.max_text,  # first: under the bars
                                 *self.p_bars, *self.q_bars, *self.p_texts, *self.q_texts,
                                 self.h_bar, self.hpq_base, self.kl_bar, self.h_text,
-                                self.hpq_text, self.kl_text,
+                                self.hpq_text, self.kl_text, info_ax.xaxis.label,
                                 # the spines the bars touch: drawn last, as in a full render
                                 bars_ax.spines["bottom"], info_ax.spines["left"])
         info_ax.set_yticks([0, 1], ["H(p)", "H(p, q)"])
         info_ax.set_ylim(-0.9, 1.9)
+        info_ax.set_xlim(0, _XMAX)
+        info_ax.set_xlabel("nats")
         info_ax.set_title("H(p, q) = H(p) + KL(p‖q)")
 
     def update(self):
@@ -157,7 +157,7 @@ class DistributionExplorer(Explorer):
         self.hpq_base.set_width(h)
         self.kl_bar.set_x(h)
         self.kl_bar.set_width(kl)
-        xmax = _XMAX[unit]
+        xmax = _XMAX
         self.h_text.set_position((min(h + 0.03 * xmax, xmax * 0.86), 0))
         self.h_text.set_text(fmt(h))
         self.hpq_text.set_position((min(hpq + 0.03 * xmax, xmax * 0.86), 1))
@@ -167,8 +167,7 @@ class DistributionExplorer(Explorer):
         self.max_line.set_xdata([hmax, hmax])
         self.max_text.set_position((hmax + 0.02 * xmax, -0.72))
         self.max_text.set_text(f"max H = log 3 = {fmt(hmax)}")
-        self.info_ax.set_xlim(0, xmax)
-        self.info_ax.set_xlabel(f"{unit}")
+        self.info_ax.xaxis.label.set_text(unit)
 
         same = " (q = p: no extra cost)" if np.allclose(p, q) else ""
         return (f"p = ({p[0]:.2f}, {p[1]:.2f}, {p[2]:.2f}), "

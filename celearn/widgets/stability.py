@@ -121,7 +121,7 @@ class StabilityExplorer(Explorer):
         self.curves = {name: losses_at(self.grid, dt) for name, dt in _DTYPES.items()}
         self.breaks = {name: {kind: self._first_failure(kind, name) for kind in ("ce", "bce")}
                        for name in _DTYPES}
-        super().__init__([self.scale, self.dtype], figsize=(9.0, 3.4))
+        super().__init__([self.scale, self.dtype], figsize=(8.2, 3.4))
         freeze_text_positions(self.fig)
 
     def _first_failure(self, kind, dtype_name):
@@ -146,8 +146,7 @@ class StabilityExplorer(Explorer):
     def build(self, fig):
         self.axes = fig.subplots(1, 2, sharex=True)
         self.lines = {}
-        titles = ("softmax CE of the true class, z = s·(1, 0.75, 0.5)",
-                  "BCE with t = 0 at logit z = s")
+        titles = ("softmax CE, z = s·(1, 0.75, 0.5)", "BCE, t = 0, logit z = s")
         for ax, kind, title in zip(self.axes, ("ce", "bce"), titles):
             stable, = ax.plot([], [], color=COLORS["ce"], lw=2.5)
             broken, = ax.plot([], [], color=COLORS["wrong"], lw=1.5, ls="--")
@@ -158,9 +157,9 @@ class StabilityExplorer(Explorer):
                                 color=COLORS["wrong"], fontsize=8, ha="left")
             dot, = ax.plot([], [], "o", color=COLORS["marker"], zorder=5)
             cross, = ax.plot([], [], "x", color=COLORS["wrong"], ms=9, mew=2, zorder=6)
-            label_line(ax, 0.15, 2.2, "stable", color=COLORS["ce"], dx=0, ha="left",
+            label_line(ax, 0.15, 12.0, "stable", color=COLORS["ce"], dx=0, ha="left",
                        va="bottom")
-            label_line(ax, 0.15, 6.0, "naive (dashed)", color=COLORS["wrong"], dx=0, ha="left",
+            label_line(ax, 0.15, 40.0, "naive (dashed)", color=COLORS["wrong"], dx=0, ha="left",
                        va="bottom")
             ax.set_xscale("log")
             ax.set_yscale("log")
@@ -190,7 +189,9 @@ class StabilityExplorer(Explorer):
             start = start if found else 10 ** _EXP_MAX
             zone.set_x(start)
             zone.set_width(10 ** _EXP_MAX - start)
-            zone_text.set_x(start * 1.1)
+            near_edge = start > 10 ** (_EXP_MAX - 1.4)  # no room right of it: label on the left
+            zone_text.set_x(start / 1.1 if near_edge else start * 1.1)
+            zone_text.set_ha("right" if near_edge else "left")
             zone_text.set_text(f"naive: inf/nan\nfrom s ≈ {start:.4g}" if found else "")
             dot.set_data([s], [float(now[f"{kind}_stable"])])
             value = float(now[f"{kind}_naive"])
