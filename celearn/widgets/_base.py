@@ -86,6 +86,15 @@ def _ipympl_canvas(fig):
             self._ready = True
             self.open()
 
+        def get_diff_image(self):
+            # Always send whole frames.  ipympl's default sends only the pixels
+            # that changed since the previous frame, but the browser drops a
+            # frame whenever the next one arrives before it has loaded, or
+            # clears its canvas on a resize; later diffs then paint fragments
+            # onto a stale or blank picture.  A whole frame is always right.
+            self._force_full = True
+            return super().get_diff_image()
+
         def send_binary(self, data):
             super().send_binary(data)
             if self.syncing_data_url:
