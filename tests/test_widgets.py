@@ -137,3 +137,25 @@ def test_explorers_leave_matplotlibs_backend_alone():
             "import celearn as cl; cl.widgets.LogExplorer(); print(matplotlib.get_backend())")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().lower() == "agg"
+
+
+@pytest.mark.parametrize("cls", EXPLORERS, ids=lambda c: c.__name__)
+def test_live_frame_matches_a_full_render_after_every_control(cls):
+    """Switching a toggle (true class, target, unit, dtype) must not leave a stale background."""
+    import io
+
+    from PIL import Image
+
+    ex = cls()
+    for control in ex.controls[1:]:
+        options = getattr(control, "options", None)
+        if options:
+            values = [o[1] if isinstance(o, tuple) else o for o in options]
+            control.value = values[-1] if control.value != values[-1] else values[0]
+        elif hasattr(control, "max"):
+            control.value = control.min + 0.6 * (control.max - control.min)
+        slider = ex.controls[0]
+        slider.value = slider.min + 0.35 * (slider.max - slider.min)
+        live = np.asarray(ex.canvas.get_renderer().buffer_rgba()).copy()
+        full = np.asarray(Image.open(io.BytesIO(ex.snapshot_png())).convert("RGBA"))
+        assert (live != full).any(axis=-1).mean() < 1e-3, f"after changing {control.description!r}"

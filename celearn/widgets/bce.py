@@ -89,6 +89,8 @@ class BCEExplorer(Explorer):
         right.set_xlabel("predicted probability $p$")
         right.set_ylabel(r"$\partial L/\partial z = p - t$")
         right.set_title("gradient w.r.t. the logit")
+        self.dynamic_artists = (self.guide, self.marker, self.note, self.grad_marker)
+        self._shown_t = None
 
     def update(self):
         p, t = self.p.value, self.t.value
@@ -98,6 +100,9 @@ class BCEExplorer(Explorer):
         bits = float(cross_entropy([t, 1 - t], [p, 1 - p], base=2))
         dl_dp = float(bce_grad_p(t, p))
         dl_dz = float(bce_grad_logits(t, _logit(p)))
+        if t != self._shown_t:
+            self._shown_t = t
+            self._background = None  # the branches' shading changed: render all once
         for which in (0, 1):
             active = which == t
             self.branch[which].set_alpha(1.0 if active else 0.3)
@@ -180,6 +185,8 @@ class BCEExampleExplorer(Explorer):
         ax.set_xlabel("loss of the sample (nats); blue t = 1, red t = 0")
         ax.set_ylabel("sample")
         self.title = ax.set_title(" ")
+        # the y spine last: the bars start on it and a full render draws it on top
+        self.dynamic_artists = (*self.bars, *self.labels, self.title, ax.spines["left"])
 
     def _on_change(self, change):
         if change["owner"] is self.sample:

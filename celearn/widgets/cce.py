@@ -129,6 +129,7 @@ class TriangleExplorer(Explorer):
         bars.set_xlabel("class (green: the true class)")
         bars.set_ylabel("predicted probability")
         bars.set_title("the prediction $p$")
+        self.dynamic_artists = (self.point, *self.bars, *self.bar_text)
 
     def _show_class(self, k):
         """Recolour for true class k: swap the image's array, move the equal-loss lines."""
@@ -159,6 +160,7 @@ class TriangleExplorer(Explorer):
         self.trend = "down" if k == 0 else "up"
         if k != self._shown:
             self._show_class(k)
+            self._background = None  # new colours and labels: render everything once
         p = self.probs
         loss = float(categorical_cross_entropy(k, p))
         bits = float(surprisal(p[k], base=2))
@@ -188,7 +190,7 @@ class TriangleExplorer(Explorer):
         self._sync_sliders()
         self._refresh()
         if self.live:
-            self.canvas.draw()
+            self.redraw()
 
     def _sync_sliders(self, skip=None):
         """Show the current prediction on the sliders.

@@ -172,7 +172,9 @@ class StabilityExplorer(Explorer):
             self.lines[kind] = (stable, broken, zone, zone_text, dot, cross)
         # everything update() moves is blitted over a cached background (axes fixed)
         self.dynamic_artists = tuple(a for kind in ("ce", "bce") for a in (
-            self.lines[kind][2], *self.lines[kind][:2], *self.lines[kind][3:]))
+            self.lines[kind][2], *self.lines[kind][:2], *self.lines[kind][3:])) + tuple(
+            # the shaded zone covers the bottom spine; a full render draws the spine on top
+            ax.spines["bottom"] for ax in self.axes)
         self.axes[0].set_ylabel("loss (nats)")
 
     def update(self):
