@@ -26,6 +26,8 @@ import itertools
 import re
 
 import ipywidgets as widgets
+import numpy as np
+from PIL import Image
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
@@ -96,13 +98,21 @@ def _ipympl_canvas(fig):
             return super().get_diff_image()
 
         def send_binary(self, data):
-            super().send_binary(data)
-            if self.syncing_data_url:
-                if self._data_url and not self._data_url.startswith("data:"):
-                    self._data_url = "data:image/png;base64," + self._data_url
-                width, height = self.figure.bbox.size
-                ratio = getattr(self, "device_pixel_ratio", 1) or 1
-                self._size = (float(width / ratio), float(height / ratio))
+            if not self.syncing_data_url:
+                super().send_binary(data)
+                return
+            # No browser view has connected yet: keep the latest picture in the
+            # widget's state only (a real data: URL and the size in pixels).
+            # Frames sent before the view is ready can leave it half-painted;
+            # once it connects it asks for a refresh and gets a whole frame.
+            pixels = self._last_buff.view(dtype=np.uint8).reshape((*self._last_buff.shape, 4))
+            with io.BytesIO() as png:
+                Image.fromarray(pixels).save(png, format="png")
+                self._data_url = ("data:image/png;base64,"
+                                  + base64.b64encode(png.getvalue()).decode("ascii"))
+            width, height = self.figure.bbox.size
+            ratio = getattr(self, "device_pixel_ratio", 1) or 1
+            self._size = (float(width / ratio), float(height / ratio))
 
     canvas = ExplorerCanvas(fig)
     FigureManager(canvas, next(_figure_numbers))
