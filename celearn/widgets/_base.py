@@ -88,6 +88,19 @@ def _ipympl_canvas(fig):
             self._ready = True
             self.open()
 
+        def _handle_message(self, object, content, buffers):
+            super()._handle_message(object, content, buffers)
+            if content.get("type") == "refresh":
+                # The view has just (re)connected or been resized and is
+                # waiting for its first whole frame.  In a busy "Run All" the
+                # browser can still end up showing a half-painted canvas
+                # (seen in Chromium with ipympl 0.10), so send one more whole
+                # frame once things have settled.
+                self._settle_timer = self.new_timer(interval=400)
+                self._settle_timer.single_shot = True
+                self._settle_timer.add_callback(self.draw)
+                self._settle_timer.start()
+
         def get_diff_image(self):
             # Always send whole frames.  ipympl's default sends only the pixels
             # that changed since the previous frame, but the browser drops a
