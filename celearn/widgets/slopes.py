@@ -132,16 +132,20 @@ class RaceExplorer(Explorer):
         if X is None:
             X, y = iris_standardized()
         self.X, self.y, self.seed = X, y, seed
+        self._cache = {}
+        # each change retrains two models (~0.1 s): train when a drag ends, not at every
+        # step of it, so the kernel never lags behind the mouse (keys still act at once)
+        race_slider = dict(_SLIDER, continuous_update=False)
         self.lr = widgets.FloatSlider(value=lr, min=0.05, max=2.0, step=0.05,
                                       readout_format=".2f", description="learning rate",
-                                      layout=widgets.Layout(width="360px"), **_SLIDER)
+                                      layout=widgets.Layout(width="360px"), **race_slider)
         self.init_scale = widgets.FloatSlider(value=init_scale, min=0.0, max=8.0, step=0.5,
                                               readout_format=".1f",
                                               description="initial-weight scale",
-                                              layout=widgets.Layout(width="360px"), **_SLIDER)
+                                              layout=widgets.Layout(width="360px"), **race_slider)
         self.epochs = widgets.IntSlider(value=epochs, min=50, max=1000, step=50,
                                         description="epochs",
-                                        layout=widgets.Layout(width="360px"), **_SLIDER)
+                                        layout=widgets.Layout(width="360px"), **race_slider)
         self.replay_button = widgets.Button(description="▶ replay the race",
                                             tooltip="Animate the race from epoch 0")
         self.replay_button.on_click(self.replay)
@@ -178,8 +182,14 @@ class RaceExplorer(Explorer):
         """Run (or re-run) both trainings with the current controls; returns {loss: history}."""
         settings = dict(lr=self.lr.value, epochs=self.epochs.value,
                         init_scale=self.init_scale.value, seed=self.seed)
-        return {loss: train_softmax_regression(self.X, self.y, loss=loss, **settings)
-                for loss in ("ce", "mse")}
+        key = tuple(sorted(settings.items()))
+        if key not in self._cache:  # deterministic, so a revisited setting is instant
+            if len(self._cache) > 64:
+                self._cache.clear()
+            self._cache[key] = {loss: train_softmax_regression(self.X, self.y, loss=loss,
+                                                               **settings)
+                                for loss in ("ce", "mse")}
+        return self._cache[key]
 
     def _show(self, upto):
         """Draw epochs 0..upto of the current race."""
