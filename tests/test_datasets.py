@@ -54,7 +54,9 @@ def test_examples_are_fresh_arrays():
 
 
 def test_load_iris_matches_scikit_learn():
-    sk = pytest.importorskip("sklearn.datasets").load_iris()
+    from sklearn.datasets import load_iris as sklearn_iris
+
+    sk = sklearn_iris()
     iris = datasets.load_iris()
     X, y, feature_names, target_names = iris
     assert X.dtype == np.float64 and X.shape == (150, 4)
