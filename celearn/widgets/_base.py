@@ -20,16 +20,17 @@ Stable CSS classes for tests and users' tools:
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import io
 import itertools
 import re
 
 import ipywidgets as widgets
-import numpy as np
-from PIL import Image
 import matplotlib.pyplot as plt
+import numpy as np
 from matplotlib.figure import Figure
+from PIL import Image
 
 from ..plotting import STYLE
 
@@ -56,17 +57,12 @@ def _import_ipympl_backend():
     return backend_nbagg
 
 
-def _ipympl_canvas(fig):
-    """An ipympl canvas for ``fig`` without registering it with pyplot.
-
-    Keeping explorer figures out of pyplot means ``%matplotlib inline`` never
-    shows them a second time as a static image, and no ``%matplotlib widget``
-    magic is needed in the notebooks.
-    """
+@functools.cache
+def _explorer_canvas_classes():
+    """``(ExplorerCanvas, FigureManager)``, built once on first use."""
     backend_nbagg = _import_ipympl_backend()
-    Canvas, FigureManager = backend_nbagg.Canvas, backend_nbagg.FigureManager
 
-    class ExplorerCanvas(Canvas):
+    class ExplorerCanvas(backend_nbagg.Canvas):
         """ipympl's canvas, with a first picture the browser can paint.
 
         ipympl's front end reads the first picture (``_data_url``) and the
@@ -127,15 +123,23 @@ def _ipympl_canvas(fig):
             # widget's state only (a real data: URL and the size in pixels).
             # Frames sent before the view is ready can leave it half-painted;
             # once it connects it asks for a refresh and gets a whole frame.
-            pixels = self._last_buff.view(dtype=np.uint8).reshape((*self._last_buff.shape, 4))
-            with io.BytesIO() as png:
-                Image.fromarray(pixels).save(png, format="png")
-                self._data_url = ("data:image/png;base64,"
-                                  + base64.b64encode(png.getvalue()).decode("ascii"))
+            # ``data`` is already a whole frame as PNG (see get_diff_image).
+            self._data_url = "data:image/png;base64," + base64.b64encode(data).decode("ascii")
             width, height = self.figure.bbox.size
             ratio = getattr(self, "device_pixel_ratio", 1) or 1
             self._size = (float(width / ratio), float(height / ratio))
 
+    return ExplorerCanvas, backend_nbagg.FigureManager
+
+
+def _ipympl_canvas(fig):
+    """An ipympl canvas for ``fig`` without registering it with pyplot.
+
+    Keeping explorer figures out of pyplot means ``%matplotlib inline`` never
+    shows them a second time as a static image, and no ``%matplotlib widget``
+    magic is needed in the notebooks.
+    """
+    ExplorerCanvas, FigureManager = _explorer_canvas_classes()
     canvas = ExplorerCanvas(fig)
     FigureManager(canvas, next(_figure_numbers))
     canvas.header_visible = False
@@ -229,9 +233,17 @@ class Explorer(widgets.VBox):
         self.readout.value = self.update()
 
     def _on_change(self, change):
+        self.refresh_and_redraw()
+
+    def refresh_and_redraw(self):
+        """Run ``update`` (readout and artists), then send the new picture."""
         self._refresh()
         if self.live:
             self.redraw()
+
+    def render_all_next(self):
+        """The static part of the figure changed: the next redraw renders everything."""
+        self._background = None
 
     def redraw(self):
         """Send the new picture to the browser now.

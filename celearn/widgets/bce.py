@@ -102,7 +102,7 @@ class BCEExplorer(Explorer):
         dl_dz = float(bce_grad_logits(t, _logit(p)))
         if t != self._shown_t:
             self._shown_t = t
-            self._background = None  # the branches' shading changed: render all once
+            self.render_all_next()  # the branches' shading changed
         for which in (0, 1):
             active = which == t
             self.branch[which].set_alpha(1.0 if active else 0.3)

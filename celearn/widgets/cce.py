@@ -160,7 +160,7 @@ class TriangleExplorer(Explorer):
         self.trend = "down" if k == 0 else "up"
         if k != self._shown:
             self._show_class(k)
-            self._background = None  # new colours and labels: render everything once
+            self.render_all_next()  # new colours and labels
         p = self.probs
         loss = float(categorical_cross_entropy(k, p))
         bits = float(surprisal(p[k], base=2))
@@ -188,9 +188,7 @@ class TriangleExplorer(Explorer):
         """Move the point to prediction ``p`` (kept inside the triangle); redraw once."""
         self.probs = simplex_from_xy(*simplex_xy(p), floor=FLOOR)
         self._sync_sliders()
-        self._refresh()
-        if self.live:
-            self.redraw()
+        self.refresh_and_redraw()
 
     def _sync_sliders(self, skip=None):
         """Show the current prediction on the sliders.

@@ -262,4 +262,4 @@ class RaceExplorer(Explorer):
 
     def _draw(self):
         if self.live:
-            self.canvas.draw()
+            self.redraw()
