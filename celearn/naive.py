@@ -44,10 +44,26 @@ __all__ = [
 _PRECISION = 50  # significant digits of the decimal references
 
 
-def _float(x):
-    """x as a float array, keeping float32/float64 (integers become float64)."""
+def _float(x, like=None):
+    """x as a float array, keeping float32/float64.
+
+    Integers become float64, or the float dtype of ``like`` when given (so a target of 0
+    next to float32 logits stays float32).
+    """
     x = np.asarray(x)
-    return x if np.issubdtype(x.dtype, np.floating) else x.astype(np.float64)
+    if np.issubdtype(x.dtype, np.floating):
+        return x
+    return x.astype(like.dtype if like is not None else np.float64)
+
+
+def _one(x):
+    """1 in the dtype of x.
+
+    Written as a typed constant so that NumPy 1.x computes in x's dtype too: its
+    value-based casting turns ``1 + float32 scalar`` into float64, which would move
+    every float32 break point of this module to where float64 breaks.
+    """
+    return x.dtype.type(1)
 
 
 def _reduce(loss, reduction):
@@ -74,8 +90,9 @@ def sigmoid(z):
     True
     """
     z = _float(z)
+    one = _one(z)
     with np.errstate(all="ignore"):
-        return 1 / (1 + np.exp(-z))
+        return one / (one + np.exp(-z))
 
 
 def softmax(z, *, axis=-1):
@@ -156,10 +173,11 @@ def binary_cross_entropy_with_logits(t, z, *, reduction="mean"):
     >>> float(binary_cross_entropy_with_logits(0, 40.0))    # true loss is 40
     inf
     """
-    t, z = _float(t), _float(z)
-    p = sigmoid(z)
+    z = _float(z)
+    t = _float(t, like=z)
+    one, p = _one(z), sigmoid(z)
     with np.errstate(all="ignore"):
-        loss = -(t * np.log(p) + (1 - t) * np.log(1 - p))
+        loss = -(t * np.log(p) + (one - t) * np.log(one - p))
     return _reduce(loss, reduction)
 
 
@@ -175,10 +193,11 @@ def bce_grad_logits(t, z):
     >>> float(bce_grad_logits(0, 40.0))                      # true value is 1
     nan
     """
-    t, z = _float(t), _float(z)
-    p = sigmoid(z)
+    z = _float(z)
+    t = _float(t, like=z)
+    one, p = _one(z), sigmoid(z)
     with np.errstate(all="ignore"):
-        return (-t / p + (1 - t) / (1 - p)) * (p * (1 - p))
+        return (-t / p + (one - t) / (one - p)) * (p * (one - p))
 
 
 def binary_cross_entropy_log_clamp(t, p, *, log_min=-100.0, reduction="mean"):
