@@ -28,7 +28,7 @@ from .losses import (
     softmax_cross_entropy,
 )
 from .utils import one_hot
-from . import datasets
+from . import calibration, datasets
 from .plotting import use_style
 
 __version__ = "0.1.0"
@@ -40,7 +40,7 @@ __all__ = [
     "entropy", "cross_entropy", "kl_divergence",
     "bce_grad_p", "bce_grad_logits", "cce_grad_logits", "mse_grad_p",
     "mse_grad_logits", "numerical_gradient", "gradient_check",
-    "one_hot", "surprisal", "datasets", "use_style", "plotting", "widgets", "exercises",
+    "one_hot", "surprisal", "calibration", "datasets", "use_style", "plotting", "widgets", "exercises",
     "training", "naive",
 ]
 

@@ -12,7 +12,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["Example", "Iris", "bce_example", "cce_example", "load_iris"]
+__all__ = ["Example", "GaussianClasses", "Iris", "bce_example", "cce_example", "load_iris",
+           "make_gaussian_classes"]
 
 
 class Example(NamedTuple):
@@ -119,3 +120,93 @@ def load_iris():
     X = np.array([[float(x) for x in row[:-1]] for row in rows], dtype=np.float64)
     y = np.array([target_names.index(row[-1]) for row in rows], dtype=np.int64)
     return Iris(X=X, y=y, feature_names=tuple(header[:-1]), target_names=target_names)
+
+
+class GaussianClasses(NamedTuple):
+    """Samples of K Gaussian classes with their true class probabilities.
+
+    ``X`` (N, 2) points, ``y`` (N,) labels and ``p_true`` (N, K), the Bayes
+    posterior P(class k | x) of each point (the best any model can do).
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    p_true: np.ndarray
+
+
+def _gaussian_means(num_classes, separation):
+    """K means on a circle, neighbours ``separation`` apart."""
+    angles = 2 * np.pi * np.arange(num_classes) / num_classes
+    radius = separation / (2 * np.sin(np.pi / num_classes))
+    return radius * np.stack([np.cos(angles), np.sin(angles)], axis=1)
+
+
+def make_gaussian_classes(n, *, num_classes=3, separation=2.0, seed=0):
+    r"""K Gaussian classes in 2-D whose true probabilities are known.
+
+    Each sample picks its class y uniformly from 0, ..., K-1 and then
+    :math:`x \sim \mathcal{N}(\mu_y, I)`; the K means lie on a circle, each
+    ``separation`` standard deviations from its neighbours.  With equal priors,
+    equal covariance and :math:`\|\mu_k\|` the same for every k, Bayes' rule
+    gives the posterior as the softmax of a *linear* function of x:
+
+    .. math::
+
+        P(y = k \mid x) = \frac{e^{-\|x - \mu_k\|^2/2}}{\sum_j e^{-\|x - \mu_j\|^2/2}}
+                        = \mathrm{softmax}(M x)_k ,
+
+    where the rows of M are the means.  So softmax regression can represent the
+    truth exactly, and :math:`H(Y \mid X) \approx -\frac{1}{N}\sum_n \ln p_{\text{true}}(y_n \mid x_n)`
+    is the floor of its expected cross-entropy.
+
+    Parameters
+    ----------
+    n : int
+        Number of samples N >= 1.
+    num_classes : int, default 3
+        Number of classes K >= 2.
+    separation : float, default 2.0
+        Distance between neighbouring class means, in standard deviations (> 0):
+        small values overlap (high H(Y|X)), large values separate the classes.
+    seed : int or numpy.random.Generator, default 0
+        Seed of the random draws (the same seed gives the same data).
+
+    Returns
+    -------
+    GaussianClasses
+        ``X`` float64 (n, 2), ``y`` int64 (n,), ``p_true`` float64 (n, K).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from celearn.datasets import make_gaussian_classes
+    >>> X, y, p_true = make_gaussian_classes(1000, num_classes=3, separation=2.0, seed=0)
+    >>> print(X.shape, y.shape, p_true.shape)
+    (1000, 2) (1000,) (1000, 3)
+    >>> bool(np.allclose(p_true.sum(axis=1), 1))
+    True
+    """
+    from ._validation import check_num_classes
+    from .activations import softmax
+
+    if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"n must be an integer >= 1 (the number of samples); got {n!r}.")
+    num_classes = check_num_classes(num_classes)
+    if num_classes < 2:
+        raise ValueError(
+            f"num_classes must be at least 2 (one class leaves nothing to predict); "
+            f"got {num_classes}."
+        )
+    if isinstance(separation, (bool, np.bool_)) or not isinstance(separation, (int, float, np.number)) \
+            or not (np.isfinite(separation) and separation > 0):
+        raise ValueError(
+            f"separation must be a finite number > 0 (the distance between neighbouring "
+            f"class means, in standard deviations); got {separation!r}. Try 1 (much "
+            f"overlap) to 4 (little)."
+        )
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    means = _gaussian_means(num_classes, float(separation))
+    y = rng.integers(num_classes, size=int(n))
+    X = means[y] + rng.standard_normal((int(n), 2))
+    p_true = softmax(X @ means.T)
+    return GaussianClasses(X=X, y=y.astype(np.int64), p_true=p_true)
