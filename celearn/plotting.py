@@ -62,6 +62,38 @@ def _axes(ax):
     return plt.figure().add_subplot()
 
 
+def plain_text(name):
+    """``name`` as text matplotlib draws literally: ``$`` escaped, so names such
+    as ``'50%'``, ``'#1'`` or ``'$5'`` are never parsed as mathtext."""
+    return str(name).replace("$", r"\$")
+
+
+def _names(labels, count, argument, what):
+    """Exactly ``count`` names from ``labels`` (one per ``what``), as plain text."""
+    if isinstance(labels, str):
+        raise ValueError(
+            f"{argument} must be a sequence of {count} names, one per {what}; got the "
+            f"single string {labels!r}. Pass e.g. {argument}=[{labels!r}, ...]."
+        )
+    labels = list(labels)
+    if len(labels) != count:
+        plural = what + ("es" if what.endswith("s") else "s")
+        raise ValueError(
+            f"{argument} has {len(labels)} names but there are {count} {plural}; "
+            f"pass exactly one name per {what}."
+        )
+    return [plain_text(name) for name in labels]
+
+
+def _vector(x, name, expected):
+    """A finite 1-D float array (shape (K,)), validated like the maths functions."""
+    from ._validation import as_float_array, check_ndim
+
+    x = as_float_array(x, name)
+    check_ndim(x, name, (1,), expected)
+    return x
+
+
 def label_line(ax, x, y, text, *, color, dx=6, dy=0, ha="left", va="center"):
     """Label a curve directly, in its own colour, at data point (x, y)."""
     return ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points",
@@ -101,6 +133,8 @@ def plot_log(ax=None, *, negative=False, base=None):
     """
     from .information import surprisal
 
+    if base is not None and not (isinstance(base, (int, float)) and base == 2):
+        raise ValueError(f"base must be None (nats) or 2 (bits); got {base!r}.")
     ax = _axes(ax)
     p = probability_grid(lo=1e-3, hi=1.0)
     y = surprisal(p, base=base)
@@ -193,6 +227,7 @@ def draw_simplex(ax, labels=("class 0", "class 1", "class 2")):
     ax.plot(corners[:, 0], corners[:, 1], color="black", lw=1.2)
     offsets = [(-4, -4, "right", "top"), (4, -4, "left", "top"), (0, 6, "center", "bottom")]
     texts = []
+    labels = _names(labels, 3, "labels", "class")
     for (x, y), name, (dx, dy, ha, va) in zip(SIMPLEX_CORNERS, labels, offsets):
         texts.append(ax.annotate(name, (x, y), xytext=(dx, dy), textcoords="offset points",
                                  ha=ha, va=va, fontsize=10))
@@ -218,6 +253,21 @@ def plot_simplex_loss(true_class=0, ax=None, *, labels=("panda", "seal", "duck")
     -------
     matplotlib Axes
     """
+    from ._validation import as_array, as_float_array, check_distribution, check_labels
+
+    true_class = int(check_labels(as_array(true_class, "true_class"), 3, "true_class"))
+    names = _names(labels, 3, "labels", "class")
+    if p is not None:
+        p = as_float_array(p, "p")
+        if p.shape[-1:] != (3,) or p.ndim > 2:
+            raise ValueError(f"p must have shape (3,) or (N, 3): one probability per corner "
+                             f"of the triangle; got shape {p.shape}.")
+        check_distribution(p, "p", "Each point of the triangle is a distribution over 3 classes.")
+        p = np.atleast_2d(p)
+        if point_labels is not None:
+            point_labels = _names(point_labels, len(p), "point_labels", "point")
+    elif point_labels is not None:
+        raise ValueError("point_labels names the points p, but p is None; pass p as well.")
     ax = _axes(ax)
     image, extent = simplex_loss_image(true_class)
     im = ax.imshow(image, origin="lower", extent=extent, cmap=LOSS_CMAP,
@@ -229,8 +279,8 @@ def plot_simplex_loss(true_class=0, ax=None, *, labels=("panda", "seal", "duck")
         for name, (x, y) in zip(point_labels or [], xy):
             ax.annotate(name, (x, y), xytext=(6, 4), textcoords="offset points", fontsize=9)
     ax.figure.colorbar(im, ax=ax, shrink=0.8, label="loss (nats)")
-    ax.set_xlabel(f"true class: {labels[true_class]} (its corner costs 0)")
-    ax.set_title(f"loss $-\\ln p_{{\\mathrm{{{labels[true_class]}}}}}$ over all predictions")
+    ax.set_xlabel(f"true class: {names[true_class]} (its corner costs 0)")
+    ax.set_title(f"loss $-\\ln p$ of the true class ({names[true_class]}) over all predictions")
     return ax
 
 
@@ -255,11 +305,13 @@ def plot_bce_branches(ax=None):
 
 def plot_bce_example(t, p, ax=None):
     """Per-sample binary cross-entropy of a small batch as labelled bars."""
+    from ._validation import as_array, check_ndim
     from .losses import binary_cross_entropy
 
+    loss = binary_cross_entropy(t, p, reduction="none")  # validates t and p
+    check_ndim(loss, "p", (1,), "(N,): one probability per sample")
+    t, p = np.asarray(as_array(t, "t"), dtype=float), np.asarray(p, dtype=float)
     ax = _axes(ax)
-    t = np.asarray(t)
-    loss = binary_cross_entropy(t, p, reduction="none")
     rows = np.arange(len(loss))
     colors = [COLORS["ce"] if ti == 1 else COLORS["wrong"] for ti in t]
     ax.barh(rows, loss, color=colors)
@@ -280,12 +332,22 @@ def plot_cce_example(t, p, ax=None, *, labels=("panda", "seal", "duck")):
     import seaborn as sns
     from matplotlib.patches import Rectangle
 
+    from ._validation import as_array, check_ndim
+    from .losses import categorical_cross_entropy
+
+    categorical_cross_entropy(t, p)  # validates t (labels or rows) and p (rows summing to 1)
+    p = as_array(p, "p")
+    check_ndim(p, "p", (2,), "(N, K): one row of class probabilities per sample")
+    names = _names(labels, p.shape[1], "labels", "class")
+    t = np.asarray(t)
+    if t.ndim == 2 and not np.all((t == 0) | (t == 1)):
+        raise ValueError("t holds soft labels; the heatmap boxes one true class per sample, "
+                         "so pass integer labels or one-hot rows.")
+    k = np.argmax(t, axis=-1) if t.ndim == 2 else t
     ax = _axes(ax)
-    p = np.asarray(p)
-    k = np.argmax(np.asarray(t), axis=-1) if np.ndim(t) == 2 else np.asarray(t)
-    sns.heatmap(p, ax=ax, annot=True, fmt=".2f", cmap="Purples", vmin=0, vmax=1,
+    sns.heatmap(p.astype(float), ax=ax, annot=True, fmt=".2f", cmap="Purples", vmin=0, vmax=1,
                 cbar_kws={"label": "predicted probability"},
-                xticklabels=labels, yticklabels=[f"#{i + 1}" for i in range(len(p))])
+                xticklabels=names, yticklabels=[f"#{i + 1}" for i in range(len(p))])
     for i, ki in enumerate(k):
         ax.add_patch(Rectangle((ki, i), 1, 1, fill=False, edgecolor=COLORS["true"], lw=3))
     ax.set_xlabel("class (green box: the true class)")
@@ -316,23 +378,25 @@ def plot_distribution(p, ax=None, *, labels=None, color=None, title=None, base=N
     -------
     matplotlib Axes
     """
+    from ._validation import check_base
     from .information import entropy
 
+    p = _vector(p, "p", "(K,): one distribution over K outcomes")
+    h = float(entropy(p, base=check_base(base)))  # validates p: >= 0, sums to 1
+    labels = ([str(i + 1) for i in range(len(p))] if labels is None
+              else _names(labels, len(p), "labels", "outcome"))
     ax = _axes(ax)
-    p = np.asarray(p, dtype=float)
-    labels = [str(i + 1) for i in range(len(p))] if labels is None else list(labels)
     x = np.arange(len(p))
     ax.bar(x, p, width=0.7, color=COLORS["p"] if color is None else color)
     for xi, pi in zip(x, p):
         ax.annotate(f"{pi:.2f}", (xi, pi), xytext=(0, 2), textcoords="offset points",
                     ha="center", va="bottom", fontsize=9)
-    unit = "bits" if base == 2 else "nats"
-    h = float(entropy(p, base=base))
+    unit = "nats" if base is None else ("bits" if base == 2 else f"base-{base:g} units")
     ax.set_xticks(x, labels)
     ax.set_ylim(0, 1.08)
     ax.set_xlabel("outcome")
     ax.set_ylabel("probability")
-    ax.set_title(f"{title + ': ' if title else ''}H = {h:.3f} {unit}")
+    ax.set_title(f"{plain_text(title) + ': ' if title else ''}H = {h:.3f} {unit}")
     return ax
 
 
@@ -354,8 +418,20 @@ def plot_loss_vs_baseline(tasks, ax=None):
     """
     from .information import entropy
 
+    tasks = list(tasks)
+    if not tasks:
+        raise ValueError("tasks is empty; pass at least one (name, frequencies, loss) triple.")
+    for i, task in enumerate(tasks):
+        if isinstance(task, str) or len(task) != 3:
+            raise ValueError(f"tasks[{i}] must be a triple (name, frequencies, loss); got {task!r}.")
+        entropy(_vector(task[1], f"tasks[{i}] frequencies", "(K,): the class frequencies"))
+        loss = task[2]
+        if isinstance(loss, bool) or not isinstance(loss, (int, float, np.number)) \
+                or not (np.isfinite(loss) and loss > 0):
+            raise ValueError(f"tasks[{i}] loss must be a finite number > 0 (a mean "
+                             f"cross-entropy in nats); got {loss!r}.")
     ax = _axes(ax)
-    names = [name for name, _, _ in tasks]
+    names = [plain_text(name) for name, _, _ in tasks]
     y = np.arange(len(tasks))[::-1]
     for yi, (name, freq, loss) in zip(y, tasks):
         base = float(entropy(np.asarray(freq, dtype=float)))
@@ -440,6 +516,8 @@ def plot_sigmoid_saturation(ax=None, *, dtype=np.float64):
     from .losses import binary_cross_entropy_with_logits
     from .naive import binary_cross_entropy_with_logits as naive_bce, float_limits
 
+    if np.dtype(dtype) not in (np.dtype(np.float32), np.dtype(np.float64)):
+        raise ValueError(f"dtype must be np.float32 or np.float64; got {dtype!r}.")
     ax = _axes(ax)
     sat = float_limits(dtype)["sigmoid_saturation"]
     z = np.linspace(sat - 6, sat + 2, 2000).astype(dtype)
@@ -484,10 +562,14 @@ def plot_softmax_temperature(z, ax=None, *, temperatures=(0.5, 1.0, 4.0)):
     -------
     matplotlib Axes
     """
+    from ._validation import check_temperature
     from .activations import softmax
 
+    z = _vector(z, "z", "(K,): the logits of one sample")
+    temperatures = [check_temperature(T) for T in temperatures]
+    if not temperatures:
+        raise ValueError("temperatures is empty; pass at least one temperature, e.g. (1.0,).")
     ax = _axes(ax)
-    z = np.asarray(z, dtype=float)
     K = z.size
     width = 0.8 / K
     ticks, names = [], []
@@ -532,8 +614,8 @@ def plot_jacobian(z, ax=None):
 
     from .activations import softmax_jacobian
 
+    J = softmax_jacobian(_vector(z, "z", "(K,): the logits of one sample"))
     ax = _axes(ax)
-    J = softmax_jacobian(z)
     K = J.shape[0]
     limit = max(0.3, 1.3 * float(np.abs(J).max()))
     sns.heatmap(J, ax=ax, annot=True, fmt="+.3f", cmap="RdBu_r", vmin=-limit, vmax=limit,
@@ -573,6 +655,14 @@ def plot_logit_gradients(ax=None, *, t=1.0, z_range=(-12.0, 12.0), mark=-10.0):
     """
     from .gradients import bce_grad_logits, mse_grad_logits
 
+    if isinstance(t, bool) or t not in (0, 1):
+        raise ValueError(f"t must be 0 or 1 (the target class); got {t!r}.")
+    bounds = _vector(z_range, "z_range", "(2,): the smallest and the largest logit")
+    if bounds.shape != (2,) or not bounds[0] < bounds[1]:
+        raise ValueError(f"z_range must be two logits (low, high) with low < high; got {z_range!r}.")
+    if isinstance(mark, bool) or not isinstance(mark, (int, float, np.number)) \
+            or not np.isfinite(mark):
+        raise ValueError(f"mark must be a finite logit; got {mark!r}.")
     ax = _axes(ax)
     z = np.linspace(*z_range, 400)
     t_z = np.full_like(z, t)
@@ -602,4 +692,71 @@ def plot_logit_gradients(ax=None, *, t=1.0, z_range=(-12.0, 12.0), mark=-10.0):
     ax.set_xlabel(f"logit $z$  (target t = {t:g}; $\\sigma(z)$ is the predicted probability)")
     ax.set_ylabel(r"gradient size $|\partial L/\partial z|$ (log scale)")
     ax.set_title("Through the sigmoid: squared error's gradient vanishes when wrong")
+    return ax
+
+
+# ---------------------------------------------------------------------------
+# Notebook 09: calibration
+# ---------------------------------------------------------------------------
+def plot_reliability_diagram(t, p, ax=None, *, n_bins=10, title=None):
+    r"""Reliability diagram: top-label accuracy against confidence, with the gaps.
+
+    Samples are put in ``n_bins`` equal-width bins of their top-label confidence
+    :math:`\max_k p_{nk}` (bins ((m-1)/M, m/M], as
+    :func:`celearn.calibration.reliability_bins`).  A bar per non-empty bin shows
+    the accuracy there; a hatched bar from the accuracy to the bin's mean
+    confidence shows the gap (above the bar: overconfident; inside it:
+    underconfident).  A calibrated model's bars reach the dashed diagonal.  The
+    title states the ECE.
+
+    Parameters
+    ----------
+    t : array_like of int, shape (N,)
+        True class labels.
+    p : array_like, shape (N, K) or (N,)
+        Rows of class probabilities, or P(class 1) for a binary problem.
+    ax : matplotlib Axes, optional
+    n_bins : int, default 10
+        Number of confidence bins M >= 1.
+    title : str, optional
+        Title prefix; the ECE is appended.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from celearn.plotting import plot_reliability_diagram
+    >>> ax = plot_reliability_diagram([0, 1, 1, 0], [[0.9, 0.1], [0.2, 0.8], [0.6, 0.4], [0.7, 0.3]])
+    >>> ax.get_title()
+    'ECE = 0.300 (10 bins)'
+    >>> plt.close(ax.figure)
+    """
+    from .calibration import reliability_bins
+
+    bins = reliability_bins(t, p, n_bins=n_bins)  # validates t, p and n_bins
+    ax = _axes(ax)
+    width = 1.0 / n_bins
+    left = bins.edges[:-1]
+    full = bins.count > 0
+    acc, conf = bins.accuracy[full], bins.confidence[full]
+    ax.bar(left[full], acc, width=width, align="edge", color=COLORS["ce"], alpha=0.85,
+           edgecolor="white", label="accuracy")
+    ax.bar(left[full], conf - acc, bottom=acc, width=width, align="edge", fill=False,
+           edgecolor=COLORS["wrong"], hatch="//", lw=1.2, label="gap to confidence")
+    ax.plot(left[full] + width / 2, conf, "o", color=COLORS["marker"], ms=3.5)
+    ax.plot([0, 1], [0, 1], ls="--", color=COLORS["neutral"], lw=1.2)
+    ax.annotate("calibrated", (0.16, 0.16), xytext=(-4, 4), textcoords="offset points",
+                rotation=45, rotation_mode="anchor", color="#555555", fontsize=9,
+                ha="left", va="bottom")
+    ax.legend(loc="upper left", frameon=False, fontsize=9)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_aspect("equal")
+    ax.set_xlabel("confidence (top-label probability, binned)")
+    ax.set_ylabel("accuracy in the bin")
+    prefix = f"{plain_text(title)}: " if title else ""
+    ax.set_title(f"{prefix}ECE = {bins.ece:.3f} ({n_bins} bins)")
     return ax

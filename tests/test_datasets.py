@@ -84,3 +84,61 @@ def test_load_iris_needs_no_scikit_learn():
     code = ("import sys, celearn.datasets as d; d.load_iris(); "
             "assert 'sklearn' not in sys.modules, 'sklearn was imported'")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# ---------------------------------------------------------------------------
+# make_gaussian_classes: data whose true probabilities are known
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("K", [2, 3, 7])
+@pytest.mark.parametrize("separation", [0.5, 2.0, 5.0])
+def test_gaussian_classes_posterior_is_bayes_rule(K, separation):
+    from scipy.stats import multivariate_normal
+
+    X, y, p_true = datasets.make_gaussian_classes(400, num_classes=K, separation=separation, seed=K)
+    means = datasets._gaussian_means(K, separation)
+    # Bayes' rule with equal priors and the densities from scipy
+    dens = np.column_stack([multivariate_normal(m, np.eye(2)).logpdf(X) for m in means])
+    np.testing.assert_allclose(p_true, sp.softmax(dens, axis=1), rtol=1e-9, atol=1e-300)
+    # neighbouring means are `separation` apart
+    assert np.linalg.norm(means[0] - means[1]) == pytest.approx(separation, rel=1e-12)
+
+
+def test_gaussian_classes_shapes_dtypes_and_seed():
+    a = datasets.make_gaussian_classes(1000, num_classes=4, seed=3)
+    b = datasets.make_gaussian_classes(1000, num_classes=4, seed=3)
+    c = datasets.make_gaussian_classes(1000, num_classes=4, seed=4)
+    assert a.X.shape == (1000, 2) and a.y.shape == (1000,) and a.p_true.shape == (1000, 4)
+    assert a.X.dtype == np.float64 and a.y.dtype == np.int64
+    assert np.array_equal(a.X, b.X) and not np.array_equal(a.X, c.X)
+    assert set(np.unique(a.y)) == {0, 1, 2, 3}
+
+
+def test_gaussian_classes_labels_follow_the_posterior():
+    # the labels are drawn from the classes whose posterior p_true reports:
+    # mean of p_true(y) over samples ~ mean of max posterior agreement
+    X, y, p_true = datasets.make_gaussian_classes(40_000, separation=1.5, seed=0)
+    bayes_acc = np.mean(p_true.argmax(1) == y)
+    assert bayes_acc == pytest.approx(np.mean(p_true.max(1)), abs=0.01)
+    # the floor H(Y|X) estimated two ways agrees
+    nll = cl.categorical_cross_entropy(y, p_true)
+    assert nll == pytest.approx(np.mean(cl.entropy(p_true)), abs=0.02)
+
+
+def test_more_separation_means_a_lower_floor():
+    floors = [np.mean(cl.entropy(datasets.make_gaussian_classes(5000, separation=s).p_true))
+              for s in (0.5, 1.5, 3.0, 6.0)]
+    assert np.all(np.diff(floors) < 0) and floors[0] < np.log(3)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"n": 0}, "n must be an integer >= 1"),
+    ({"n": 2.5}, "n must be an integer >= 1"),
+    ({"n": 10, "num_classes": 1}, "at least 2"),
+    ({"n": 10, "num_classes": 2.0}, "num_classes must be an integer"),
+    ({"n": 10, "separation": 0}, "separation must be a finite number > 0"),
+    ({"n": 10, "separation": np.inf}, "separation must be"),
+])
+def test_gaussian_classes_bad_arguments(kwargs, match):
+    n = kwargs.pop("n")
+    with pytest.raises(ValueError, match=match):
+        datasets.make_gaussian_classes(n, **kwargs)

@@ -17,6 +17,8 @@ ARGS = {
     "plot_softmax_temperature": lambda: ([2.0, 1.0, 0.1],),
     "plot_loss_vs_baseline": lambda: ([("1000 balanced classes", np.full(1000, 1e-3), 0.6),
                                        ("binary, 90/10", [0.9, 0.1], 0.6)],),
+    "plot_reliability_diagram": lambda: ([0, 1, 2, 1], [[0.7, 0.2, 0.1], [0.1, 0.6, 0.3],
+                                                       [0.3, 0.3, 0.4], [0.5, 0.4, 0.1]]),
 }
 PLOTS = [name for name, _ in inspect.getmembers(plotting, inspect.isfunction)
          if name.startswith("plot_")]
@@ -76,3 +78,88 @@ def test_probability_grid_is_in_the_open_interval_and_sorted():
     g = plotting.probability_grid()
     assert np.all((g > 0) & (g < 1)) and np.all(np.diff(g) > 0)
     assert plotting.probability_grid(lo=1e-3, hi=1.0)[-1] == 1.0
+
+
+# ---------------------------------------------------------------------------
+# Plots validate their input exactly like the maths functions
+# ---------------------------------------------------------------------------
+P3 = [[0.7, 0.2, 0.1], [0.1, 0.6, 0.3]]
+BAD_INPUT = [
+    ("plot_cce_example", ([0, 1], [[0.7, 0.2, 0.2], [0.1, 0.6, 0.3]]), {}, "row 0 sums to 1.0999"),
+    ("plot_cce_example", ([0, 3], P3), {}, "t has label 3"),
+    ("plot_cce_example", ([0, 1], [[0.4, 0.2, 0.1, 0.3], [0.1, 0.6, 0.2, 0.1]]), {},
+     "labels has 3 names but there are 4 classes"),
+    ("plot_cce_example", ([0, 1], P3), {"labels": "abc"}, "single string"),
+    ("plot_bce_example", ([0, 1], [0.2, 1.2]), {}, "p has a value 1.2 outside"),
+    ("plot_bce_example", ([0, 1, 1], [0.2, 0.3]), {}, "shape"),
+    ("plot_bce_example", ([[0, 1]], [[0.2, 0.3]]), {}, r"p must have shape \(N,\)"),
+    ("plot_distribution", ([0.5, 0.6],), {}, "sums to 1.1"),
+    ("plot_distribution", ([0.5, 0.5],), {"labels": ["a", "b", "c"]}, "labels has 3 names"),
+    ("plot_distribution", (P3,), {}, r"p must have shape \(K,\)"),
+    ("plot_simplex_loss", (3,), {}, "true_class has label 3"),
+    ("plot_simplex_loss", (0,), {"labels": ("a", "b")}, "labels has 2 names"),
+    ("plot_simplex_loss", (0,), {"p": [0.5, 0.6, 0.1]}, "sums to 1.2"),
+    ("plot_simplex_loss", (0,), {"p": [0.5, 0.5]}, r"shape \(3,\) or \(N, 3\)"),
+    ("plot_simplex_loss", (0,), {"p": P3, "point_labels": ["x"]}, "point_labels has 1 names"),
+    ("plot_jacobian", (P3,), {}, r"z must have shape \(K,\)"),
+    ("plot_jacobian", ([1.0, np.nan],), {}, "NaN"),
+    ("plot_softmax_temperature", ([1.0, 2.0],), {"temperatures": (1.0, 0.0)}, "temperature"),
+    ("plot_loss_vs_baseline", ([("a", [0.5, 0.6], 0.3)],), {}, "sums to 1.1"),
+    ("plot_loss_vs_baseline", ([("a", [0.5, 0.5], -1.0)],), {}, "loss must be a finite number"),
+    ("plot_log", (), {"base": 10}, "base must be None"),
+    ("plot_logit_gradients", (), {"t": 2}, "t must be 0 or 1"),
+    ("plot_logit_gradients", (), {"z_range": (5.0, -5.0)}, "low < high"),
+    ("plot_sigmoid_saturation", (), {"dtype": np.int32}, "dtype must be"),
+    ("plot_reliability_diagram", ([0, 1], [[0.7, 0.2, 0.2], [0.1, 0.6, 0.3]]), {}, "sums to 1.0999"),
+    ("plot_reliability_diagram", ([0, 3], P3), {}, "t has label 3"),
+    ("plot_reliability_diagram", ([0, 1], P3), {"n_bins": 0}, "n_bins must be"),
+]
+
+
+@pytest.mark.parametrize("name, args, kwargs, match", BAD_INPUT,
+                         ids=[f"{b[0]}-{b[3][:20]}" for b in BAD_INPUT])
+def test_plot_rejects_invalid_input_and_draws_nothing(name, args, kwargs, match):
+    before = plt.get_fignums()
+    with pytest.raises(ValueError, match=match):
+        getattr(plotting, name)(*args, **kwargs)
+    new = set(plt.get_fignums()) - set(before)
+    for num in new:
+        plt.close(num)
+    assert not new, f"{name} opened a figure before rejecting its input"
+
+
+@pytest.mark.parametrize("names", [("50%", "#1", "$5"), ("a_b", "x^2", "{c}"), ("$x$", "100%", "#")])
+def test_class_names_are_drawn_as_plain_text(names):
+    fig, axes = plt.subplots(1, 3)
+    try:
+        plotting.plot_simplex_loss(0, ax=axes[0], labels=names, p=P3, point_labels=names[:2])
+        plotting.plot_cce_example([0, 1], P3, ax=axes[1], labels=names)
+        plotting.plot_distribution([0.2, 0.3, 0.5], ax=axes[2], labels=names, title=names[0])
+        fig.canvas.draw()  # mathtext errors surface only when text is rendered
+        texts = [t.get_text() for ax in axes for t in ax.texts + ax.get_xticklabels()]
+        for name in names:
+            assert any(name in text.replace("\\$", "$") for text in texts), name
+    finally:
+        plt.close(fig)
+
+
+def test_reliability_diagram_shows_the_bins_and_the_ece():
+    from celearn.calibration import reliability_bins
+
+    rng = np.random.default_rng(0)
+    p = cl.softmax(3 * rng.normal(size=(400, 3)))
+    t = rng.integers(3, size=400)
+    fig, ax = plt.subplots()
+    try:
+        plotting.plot_reliability_diagram(t, p, ax=ax, n_bins=8)
+        bins = reliability_bins(t, p, n_bins=8)
+        full = bins.count > 0
+        bars = ax.containers[0]
+        np.testing.assert_allclose([b.get_height() for b in bars], bins.accuracy[full])
+        gaps = ax.containers[1]
+        np.testing.assert_allclose([b.get_y() + b.get_height() for b in gaps],
+                                   bins.confidence[full])
+        assert f"{bins.ece:.3f}" in ax.get_title()
+        assert ax.get_ylabel()
+    finally:
+        plt.close(fig)

@@ -1,0 +1,260 @@
+"""celearn.calibration against scikit-learn and scipy, with properties and bad input."""
+import numpy as np
+import pytest
+import scipy.special as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.optimize import minimize_scalar
+from sklearn.calibration import calibration_curve as sk_calibration_curve
+from sklearn.metrics import log_loss
+
+import celearn as cl
+from celearn.calibration import (
+    calibration_curve,
+    expected_calibration_error,
+    fit_temperature,
+    reliability_bins,
+    temperature_nll,
+)
+from celearn.datasets import make_gaussian_classes
+
+pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")
+
+
+def sample_labels(rng, p):
+    """One label per row of p, drawn from that row (inverse-CDF, vectorised)."""
+    u = rng.random((len(p), 1))
+    return np.minimum((np.cumsum(p, axis=1) < u).sum(axis=1), p.shape[1] - 1)
+
+
+def reference_ece(t, p, n_bins):
+    """ECE written as the paper's loop over bins, independent of the vectorised code."""
+    p = np.asarray(p, dtype=float)
+    conf, pred = p.max(axis=1), p.argmax(axis=1)
+    total = 0.0
+    for m in range(1, n_bins + 1):
+        inside = (conf > (m - 1) / n_bins) & (conf <= m / n_bins)
+        if inside.any():
+            total += inside.sum() / len(t) * abs((pred[inside] == t[inside]).mean()
+                                                 - conf[inside].mean())
+    return total
+
+
+# ---------------------------------------------------------------------------
+# calibration_curve: scikit-learn's numbers
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("n_bins", [1, 2, 5, 10, 17])
+@pytest.mark.parametrize("seed", range(4))
+def test_calibration_curve_matches_sklearn(n_bins, seed):
+    rng = np.random.default_rng(seed)
+    p = rng.beta(0.5, 0.5, size=300)
+    p[:5] = [0.0, 1.0, 0.5, 0.1, 0.9]  # the ends and bin edges
+    t = (rng.random(300) < p ** 1.5).astype(int)
+    ours = calibration_curve(t, p, n_bins=n_bins)
+    theirs = sk_calibration_curve(t, p, n_bins=n_bins, strategy="uniform")
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=0)
+
+
+def test_calibration_curve_drops_empty_bins():
+    prob_true, prob_pred = calibration_curve([0, 1, 1], [0.05, 0.95, 0.92], n_bins=10)
+    assert prob_true.tolist() == [0.0, 1.0]
+    np.testing.assert_allclose(prob_pred, [0.05, 0.935])
+
+
+def test_calibration_curve_keeps_float32():
+    p = np.array([0.2, 0.7, 0.9], dtype=np.float32)
+    assert calibration_curve([0, 1, 1], p, n_bins=2)[1].dtype == np.float32
+
+
+# ---------------------------------------------------------------------------
+# ECE and reliability bins
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("n_bins", [1, 3, 15, 40])
+@pytest.mark.parametrize("K", [2, 3, 10])
+def test_ece_matches_the_loop_over_bins(n_bins, K):
+    rng = np.random.default_rng(K * 100 + n_bins)
+    p = cl.softmax(3 * rng.normal(size=(500, K)))
+    t = sample_labels(rng, cl.softmax(rng.normal(size=(500, K))))
+    assert expected_calibration_error(t, p, n_bins=n_bins) == pytest.approx(
+        reference_ece(t, p, n_bins), rel=1e-12, abs=1e-15)
+
+
+def test_ece_bins_are_closed_on_the_right():
+    # confidence exactly 0.6 belongs to bin (0.4, 0.6], not (0.6, 0.8]
+    bins = reliability_bins([0], [[0.6, 0.4]], n_bins=5)
+    assert bins.count.tolist() == [0, 0, 1, 0, 0]
+
+
+def test_ece_binary_1d_means_probability_of_class_1():
+    rng = np.random.default_rng(3)
+    p1 = rng.random(200)
+    t = (rng.random(200) < p1).astype(int)
+    rows = np.column_stack([1 - p1, p1])
+    assert expected_calibration_error(t, p1) == pytest.approx(
+        expected_calibration_error(t, rows), rel=1e-12)
+
+
+def test_ece_of_a_perfectly_calibrated_bin_is_zero_and_of_a_liar_is_the_gap():
+    p = np.tile([0.75, 0.25], (8, 1))
+    assert expected_calibration_error([0, 0, 0, 1] * 2, p) == pytest.approx(0.0, abs=1e-15)
+    assert expected_calibration_error([1] * 8, p) == pytest.approx(0.75)
+
+
+def test_ece_with_extreme_probabilities_and_float32():
+    p = np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0], [1 / 3, 1 / 3, 1 / 3]], dtype=np.float32)
+    t = np.array([0, 1, 2])
+    assert expected_calibration_error(t, p) == pytest.approx(reference_ece(t, p, 15), rel=1e-6)
+
+
+@settings(max_examples=8, deadline=None)
+@given(seed=st.integers(0, 2 ** 32 - 1), K=st.integers(2, 5),
+       separation=st.floats(0.5, 4.0))
+def test_ece_of_the_true_posterior_shrinks_as_n_grows(seed, K, separation):
+    # E[ECE] of calibrated probabilities is a sampling error, O(sqrt(M / n))
+    small = make_gaussian_classes(500, num_classes=K, separation=separation, seed=seed)
+    large = make_gaussian_classes(50_000, num_classes=K, separation=separation, seed=seed)
+    ece_large = expected_calibration_error(large.y, large.p_true)
+    assert ece_large < 0.02
+    assert ece_large < expected_calibration_error(small.y, small.p_true) + 0.005
+
+
+def test_ece_of_an_overconfident_model_is_large():
+    X, y, p_true = make_gaussian_classes(20_000, seed=0)
+    sharp = cl.softmax(3 * np.log(p_true))
+    assert expected_calibration_error(y, sharp) > 0.1 > 10 * expected_calibration_error(y, p_true)
+
+
+# ---------------------------------------------------------------------------
+# Temperature scaling
+# ---------------------------------------------------------------------------
+def scipy_temperature(t, z):
+    nll = lambda T: log_loss(t, sp.softmax(z / T, axis=1), labels=range(z.shape[1]))
+    res = minimize_scalar(nll, bounds=(1e-3, 1e3), method="bounded",
+                          options={"xatol": 1e-12, "maxiter": 2000})
+    return res.x
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("true_T", [0.4, 1.0, 3.0])
+def test_fit_temperature_agrees_with_bounded_scalar_minimiser(seed, true_T):
+    rng = np.random.default_rng(seed)
+    z = 2 * rng.normal(size=(400, 4))
+    t = sample_labels(rng, sp.softmax(z / true_T, axis=1))
+    assert fit_temperature(t, z) == pytest.approx(scipy_temperature(t, z), rel=1e-6)
+
+
+def test_fit_temperature_is_scale_equivariant_for_huge_logits():
+    rng = np.random.default_rng(0)
+    z = rng.normal(size=(300, 3))
+    t = sample_labels(rng, sp.softmax(z / 2, axis=1))
+    T = fit_temperature(t, z)
+    assert fit_temperature(t, 1000 * z) == pytest.approx(1000 * T, rel=1e-9)
+    assert fit_temperature(t, z.astype(np.float32)) == pytest.approx(T, rel=1e-6)
+
+
+def test_fit_temperature_binary_1d_logits():
+    rng = np.random.default_rng(1)
+    z = 3 * rng.normal(size=400)
+    t = (rng.random(400) < sp.expit(z / 2)).astype(int)
+    assert fit_temperature(t, z) == pytest.approx(
+        fit_temperature(t, np.column_stack([np.zeros_like(z), z])), rel=1e-12)
+    assert fit_temperature(t, z) == pytest.approx(
+        scipy_temperature(t, np.column_stack([np.zeros_like(z), z])), rel=1e-6)
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 2 ** 32 - 1), K=st.integers(2, 6), scale=st.floats(0.5, 4.0))
+def test_fitted_temperature_of_calibrated_logits_is_near_one(seed, K, scale):
+    rng = np.random.default_rng(seed)
+    z = scale * rng.normal(size=(20_000, K))
+    t = sample_labels(rng, cl.softmax(z))  # labels drawn from softmax(z): calibrated
+    assert fit_temperature(t, z) == pytest.approx(1.0, abs=0.1)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2 ** 32 - 1), K=st.integers(2, 6), n=st.integers(20, 300),
+       T=st.floats(0.2, 5.0))
+def test_nll_at_fitted_temperature_is_at_most_nll_at_one(seed, K, n, T):
+    rng = np.random.default_rng(seed)
+    z = 3 * rng.normal(size=(n, K))
+    t = sample_labels(rng, cl.softmax(z / T))
+    try:
+        T_fit = fit_temperature(t, z)
+    except ValueError:  # separable or anti-correlated sample: no finite minimiser
+        return
+    best = temperature_nll(t, z, T_fit)
+    assert best <= temperature_nll(t, z, 1.0) + 1e-12
+    assert best <= temperature_nll(t, z, T_fit * 1.01) + 1e-12
+    assert best <= temperature_nll(t, z, T_fit / 1.01) + 1e-12
+
+
+def test_temperature_keeps_the_accuracy():
+    X, y, p_true = make_gaussian_classes(2000, seed=4)
+    z = 4 * np.log(p_true)
+    T = fit_temperature(y, z)
+    assert T > 2
+    assert np.array_equal(cl.softmax(z / T).argmax(1), z.argmax(1))
+
+
+def test_temperature_nll_matches_sklearn_log_loss():
+    rng = np.random.default_rng(2)
+    z = rng.normal(size=(50, 3))
+    t = rng.integers(3, size=50)
+    assert temperature_nll(t, z, 1.7) == pytest.approx(
+        log_loss(t, sp.softmax(z / 1.7, axis=1), labels=[0, 1, 2]), rel=1e-12)
+
+
+# ---------------------------------------------------------------------------
+# Bad input: ValueError naming the argument
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("n_bins", [0, -3, 2.5, True, "10", None])
+def test_bad_n_bins(n_bins):
+    with pytest.raises(ValueError, match="n_bins must be an integer >= 1"):
+        calibration_curve([0, 1], [0.2, 0.8], n_bins=n_bins)
+    with pytest.raises(ValueError, match="n_bins"):
+        expected_calibration_error([0, 1], [0.2, 0.8], n_bins=n_bins)
+
+
+@pytest.mark.parametrize("t, p, match", [
+    ([0, 2], [0.2, 0.8], "t has label 2"),
+    ([0, 1], [0.2, 1.3], "p has a value 1.3 outside"),
+    ([0, 1, 1], [0.2, 0.8], "shape"),
+    ([0, 1], [[0.8, 0.2], [0.3, 0.7]], r"p must have shape \(N,\)"),
+    ([0.0, 1.0], [0.2, 0.8], "integer dtype"),
+    ([0, 1], [0.2, np.nan], "NaN"),
+])
+def test_calibration_curve_bad_input(t, p, match):
+    with pytest.raises(ValueError, match=match):
+        calibration_curve(t, p)
+
+
+@pytest.mark.parametrize("t, p, match", [
+    ([0, 3], [[0.5, 0.3, 0.2], [0.1, 0.1, 0.8]], "t has label 3"),
+    ([0, 1], [[0.5, 0.3, 0.3], [0.1, 0.1, 0.8]], "row 0 sums to 1.1"),
+    ([0, 1], [[0.5, 0.6, -0.1], [0.1, 0.1, 0.8]], "negative"),
+    ([[1, 0, 0], [0, 1, 0]], [[0.5, 0.3, 0.2], [0.1, 0.1, 0.8]], "argmax"),
+    ([0, 1, 2], [[0.5, 0.3, 0.2], [0.1, 0.1, 0.8]], "one integer label per row"),
+    ([0, 2], [0.2, 0.8], "t has label 2"),
+])
+def test_ece_bad_input(t, p, match):
+    with pytest.raises(ValueError, match=match):
+        expected_calibration_error(t, p)
+
+
+@pytest.mark.parametrize("t, z, match", [
+    ([0, 1], [[2.0, 0.0], [0.0, 1.0]], "T → 0"),       # true class always on top
+    ([1, 0], [[2.0, 0.0], [0.0, 1.0]], "T → ∞"),       # always wrong
+    ([0, 3], [[2.0, 0.0, 1.0], [0.0, 1.0, 3.0]], "t has label 3"),
+    ([0, 1], [[2.0, np.inf], [0.0, 1.0]], "inf"),
+    ([0, 0], [[1.0], [2.0]], "single class"),
+])
+def test_fit_temperature_bad_input(t, z, match):
+    with pytest.raises(ValueError, match=match):
+        fit_temperature(t, z)
+
+
+@pytest.mark.parametrize("T", [0, -1.0, np.inf, np.nan, "1", True])
+def test_temperature_nll_bad_temperature(T):
+    with pytest.raises(ValueError, match="T must be a finite number > 0"):
+        temperature_nll([0, 1], [[1.0, 0.0], [0.0, 1.0]], T)
