@@ -74,5 +74,5 @@ def test_notebook_shape(path):
     assert code[0].startswith("import numpy as np") and "cl.use_style()" in code[0]
     assert "default_rng(0)" in code[0]
     assert any("cl.widgets." in c for c in code), "no explorer"
-    assert any("assert " in c for c in code), "no check cell"
+    assert any("assert " in c or "check_claim(" in c for c in code), "no check cell"
     assert sum("import " in c for c in code) == 1, "imports belong in the one setup cell"
