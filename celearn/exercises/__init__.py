@@ -1,31 +1,264 @@
-"""Exercises with instant feedback.
+"""Exercises that diagnose the mistake.
 
-A notebook's exercise cell looks like::
+Two kinds of exercise, both checked by one call::
 
-    answer = None          # your answer here
-    cl.exercises.check("01.halving", answer)
+    answer = None                                # your answer here
+    cl.exercises.check("01.halving", answer)     # a number or a word
 
-``check`` compares the answer with one computed by celearn (never a
-hard-coded copy) and says "Right" or gives a hint.  Each notebook's exercises
-live in a module ``nbNN.py`` beside this file and are registered on import;
-solutions are shown by ``cl.exercises.solution(id)`` and, in the notebooks,
-inside a collapsed "Solution" block.
+    def my_surprisal(p):                         # your function here
+        ...
+    cl.exercises.check("01.surprisal", my_surprisal)
+
+**Answer exercises** compare a number (or a short text) with the answer
+computed by celearn (never a hard-coded copy), within a stated tolerance.
+A wrong number is compared with the usual slips -- a sum for a mean, bits
+for nats, a flipped sign, a percentage for a fraction, a class index
+shifted by one, 1 - x for x, the probability for the surprisal ... -- and
+with the mistakes the exercise itself declares (also computed by celearn),
+and the feedback names the slip without giving the answer away. Text is
+normalised: case, spaces, quotes and brackets are ignored ("(A)" is "a"),
+and synonyms are accepted ("bigger" for "larger", "lower" for "smaller").
+
+**Implement-it exercises** call the learner's function on random inputs and
+on the notebook's extremes (p = 0 and 1, logits of +-1000, float32 inputs,
+shapes (K,) and (N, K)), compare each result with celearn, and report the
+first case that fails: its input, the expected and the received value, and
+why a naive implementation fails there ("overflow: exp(1000) is inf").
+Exceptions, NaN, wrong shapes or dtypes and numpy's RuntimeWarnings inside
+the learner's code are reported, never raised. Some extremes are
+*required*; others are only *notes* (each exercise's question says which).
+
+Each notebook's exercises live in a module ``nbNN.py`` beside this file and
+are registered on import; ``cl.exercises.solution(id)`` shows the worked
+solution (for implement-it exercises, a reference implementation).
+
+Adding exercises (the API used by every ``nbNN.py``)
+----------------------------------------------------
+``register(Exercise(id=..., question=..., expected=lambda: <celearn call>,
+hint=..., solution=..., n=..., reduction="mean", unit="nats",
+mistakes=lambda: [(<celearn call>, "what this slip is"), ...]))`` for an
+answer; ``register(Implement(id=..., question=..., signature="f(t, p)",
+reference=<celearn callable>, cases=<rng -> [Case, ...]>,
+solution=<reference function>, mistakes=<(*args) -> [(value, msg), ...]>))``
+for a function.
 """
 from __future__ import annotations
 
+import html
 import importlib
+import inspect
+import math
+import os
 import pkgutil
+import re
+import traceback
+import warnings
+import zlib
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import numpy as np
 
-_REGISTRY: dict[str, "Exercise"] = {}
+_REGISTRY: dict[str, Any] = {}
+
+LN2 = math.log(2.0)
+LN10 = math.log(10.0)
+
+# Environment variables the Voila server puts into the environment of the kernels
+# it starts (voila 0.5: handler.py / voila_kernel_manager.py set VOILA_PREHEAT,
+# VOILA_BASE_URL, VOILA_SERVER_URL, VOILA_APP_PORT and, per request,
+# VOILA_REQUEST_URL; notebook_renderer.py sets VOILA_KERNEL_ID in the kernel).
+_VOILA_VARIABLES = ("VOILA_KERNEL_ID", "VOILA_REQUEST_URL", "VOILA_BASE_URL",
+                    "VOILA_SERVER_URL", "VOILA_APP_PORT", "VOILA_PREHEAT")
+
+
+def in_voila():
+    """True when this kernel was started by Voila (code hidden, cells not editable)."""
+    return any(name in os.environ for name in _VOILA_VARIABLES)
+
+
+# --------------------------------------------------------------------------- feedback
+
+class Feedback:
+    """The result of :func:`check`: truthy when right, shown as a short message.
+
+    Attributes
+    ----------
+    right : bool
+    message : str
+        Plain text (``repr``); the HTML form escapes it.
+    diagnosis : str or None
+        A short key naming the mistake found (e.g. ``"sum_for_mean"``,
+        ``"bits_for_nats"``, ``"overflow"``), or None.
+    case : str or None
+        For implement-it exercises, the name of the first failing case.
+    notes : list of str
+        Remarks that do not make the answer wrong (warnings, optional extremes).
+    """
+
+    def __init__(self, right, message, *, diagnosis=None, case=None, notes=()):
+        self.right = bool(right)
+        self.message = message
+        self.diagnosis = diagnosis
+        self.case = case
+        self.notes = list(notes)
+
+    def __bool__(self):
+        return self.right
+
+    def __repr__(self):
+        return self.message
+
+    def __str__(self):
+        return self.message
+
+    def _repr_html_(self):
+        color = "#029e73" if self.right else "#d55e00"
+        body = html.escape(self.message)
+        return (f'<div class="celearn-feedback" style="border-left:4px solid {color};'
+                f'padding:2px 8px;white-space:pre-wrap;font-family:inherit">{body}</div>')
+
+
+def _no_answer(kind):
+    if in_voila():
+        if kind == "implement":
+            return ("This exercise asks you to write a function. This app view hides the "
+                    "code and has no cell to type in: open the notebook in JupyterLab (or "
+                    "Jupyter Notebook) to write it and have it checked.")
+        return ("This exercise is answered in code, which this app view hides: open the "
+                "notebook in JupyterLab (or Jupyter Notebook) to type your answer and "
+                "have it checked.")
+    if kind == "implement":
+        return ("No function yet: write your function in the cell, pass it (its name, "
+                "without brackets) instead of None, and run the cell again.")
+    return "No answer yet: replace None with your answer and run the cell again."
+
+
+# --------------------------------------------------------------------------- formatting
+
+def _fmt(x, digits=6):
+    """Short text for a number or an array (for feedback)."""
+    if isinstance(x, (bool, np.bool_)):
+        return str(bool(x))
+    if isinstance(x, str):
+        return repr(x)
+    try:
+        a = np.asarray(x)
+    except Exception:  # noqa: BLE001 - anything the learner returns
+        return repr(x)
+    if a.dtype.kind not in "biufc":
+        return repr(x)
+    if a.ndim == 0:
+        v = a.item()
+        if isinstance(v, float) and math.isfinite(v):
+            return f"{v:.{digits}g}"
+        return str(v)
+    text = np.array2string(a, precision=digits, threshold=24, edgeitems=3,
+                           max_line_width=72, separator=", ")
+    suffix = "" if a.dtype == np.float64 or a.dtype.kind in "bi" else f" ({a.dtype})"
+    return text.replace("\n", "\n      ") + suffix
+
+
+def _num(x):
+    """1e-07 -> '1e-7', 0.001 -> '0.001'."""
+    return re.sub(r"e([+-])0*(\d)", lambda m: "e" + m.group(1).replace("+", "") + m.group(2),
+                  f"{x:g}")
+
+
+def _tolerance_text(rtol, atol):
+    text = f"relative tolerance of {_num(rtol)}"
+    if rtol >= 1e-4:
+        text += f" ({_num(rtol * 100)} %)"
+    return text + (f" (or absolute {_num(atol)})" if atol else "")
+
+
+# --------------------------------------------------------------------------- answers
+
+_SYNONYMS = {
+    "larger": ("larger", "bigger", "greater", "higher", "more", "large", "big", "increases",
+               "grows", "up"),
+    "smaller": ("smaller", "lower", "less", "fewer", "small", "decreases", "shrinks", "down"),
+    "same": ("same", "the same", "equal", "equally", "they are equal", "both", "neither",
+             "identical", "no difference", "they cost the same", "same cost"),
+    "yes": ("yes", "y", "true", "yep", "it does", "yes it does", "it changes"),
+    "no": ("no", "n", "false", "nope", "it does not", "no it does not", "nothing",
+           "no change", "unchanged", "it doesnt", "doesnt"),
+}
+
+
+def normalize_text(answer):
+    """Normalise a text answer: case, spaces, quotes, brackets, "option".
+
+    >>> normalize_text(" (A) ")
+    'a'
+    >>> normalize_text("Option B.")
+    'b'
+    >>> normalize_text("Cross-Entropy")
+    'cross entropy'
+    """
+    if isinstance(answer, (bool, np.bool_)):
+        return "yes" if answer else "no"
+    s = str(answer).strip().lower()
+    s = s.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    s = re.sub(r"[\"'`]", "", s)
+    s = re.sub(r"[-_/]", " ", s)
+    s = re.sub(r"[()\[\]{}.,;:!?]", " ", s)
+    s = re.sub(r"\s+", " ", s).strip()
+    s = re.sub(r"^(option|answer|choice)\s+", "", s)
+    return s
+
+
+def _canonical(answer, choices, synonyms):
+    """Map a normalised text answer to one of ``choices`` (or return it unchanged)."""
+    s = normalize_text(answer)
+    if s in choices:
+        return s
+    table = {}
+    for canon, words in _SYNONYMS.items():
+        for w in words:
+            table.setdefault(w, canon)
+    for canon, words in synonyms.items():
+        for w in words:
+            table[normalize_text(w)] = canon
+    canon = table.get(s)
+    if canon in choices:
+        return canon
+    # "(a) costs more", "a because ..." -> the leading choice letter
+    m = re.match(r"^([a-e])\b", s)
+    if m and m.group(1) in choices:
+        return m.group(1)
+    return s
 
 
 @dataclass
 class Exercise:
-    """One question: ``expected()`` computes the answer with celearn."""
+    """A question answered with a number, an array or a short text.
+
+    Parameters
+    ----------
+    id, question, hint, solution : str
+        ``question`` states the right answer (shown once the answer is right).
+    expected : callable
+        ``expected()`` computes the answer with celearn.
+    rtol, atol : float
+        The tolerance (stated in the feedback).
+    choices : tuple of str
+        For text answers: the accepted (normalised) answers; ``expected()``
+        returns one of them.
+    synonyms : dict
+        Extra words mapped to a choice, e.g. ``{"ce": ("cross entropy",)}``.
+    why_not : callable, optional
+        ``why_not()`` returns ``{choice: explanation}`` for wrong choices.
+    n : int, optional
+        Number of samples behind a mean or a sum (enables the sum/mean diagnosis).
+    reduction : {"mean", "sum", None}
+        Whether the answer is a mean or a sum over ``n`` samples.
+    unit : {"nats", "bits", None}
+        Enables the bits/nats diagnosis.
+    mistakes : callable, optional
+        ``mistakes()`` returns ``[(value, explanation), ...]``: the likely wrong
+        answers of this exercise, computed with celearn.
+    """
 
     id: str
     question: str
@@ -35,18 +268,225 @@ class Exercise:
     rtol: float = 1e-3
     atol: float = 1e-6
     choices: tuple = field(default=())
+    synonyms: dict = field(default_factory=dict)
+    why_not: Callable[[], dict] | None = None
+    n: int | None = None
+    reduction: str | None = None
+    unit: str | None = None
+    mistakes: Callable[[], list] | None = None
+
+    kind = "answer"
+
+    # -- comparison ---------------------------------------------------------
+    def _close(self, got, want, rtol=None):
+        rtol = self.rtol if rtol is None else rtol
+        return got.shape == want.shape and bool(
+            np.allclose(got, want, rtol=rtol, atol=self.atol))
 
     def is_right(self, answer):
+        return self.feedback(answer).right
+
+    def feedback(self, answer):
         want = self.expected()
         if isinstance(want, str):
-            return str(answer).strip().lower() == want.lower()
+            return self._text_feedback(answer, want)
+        return self._number_feedback(answer, want)
+
+    # -- text -----------------------------------------------------------------
+    def _text_feedback(self, answer, want):
+        choices = tuple(self.choices) or (want,)
+        if callable(answer) or not isinstance(answer, (str, bool, np.bool_)):
+            return Feedback(False, f"❌ Not yet: this question wants a word, one of "
+                                   f"{_choice_list(choices)}; you gave {_fmt(answer)}.",
+                            diagnosis="not_text")
+        got = _canonical(answer, choices, self.synonyms)
+        if got == want:
+            return Feedback(True, f"✅ Right! {self.question}")
+        if got not in choices:
+            return Feedback(False, f"❌ {answer!r} is not one of the choices: answer "
+                                   f"{_choice_list(choices)}.", diagnosis="not_a_choice")
+        why = (self.why_not() if self.why_not else {}).get(got)
+        text = f"❌ Not yet ({answer!r})."
+        text += f" {why}" if why else f" Hint: {self.hint}"
+        return Feedback(False, text, diagnosis="wrong_choice")
+
+    # -- numbers --------------------------------------------------------------
+    def _number_feedback(self, answer, want):
+        want = np.asarray(want, dtype=float)
+        tol = _tolerance_text(self.rtol, self.atol)
+        if isinstance(answer, str):
+            try:
+                answer = float(answer.replace(",", ".").strip())
+            except ValueError:
+                return Feedback(False, f"❌ This question wants a number; you gave the "
+                                       f"text {answer!r}. Hint: {self.hint}",
+                                diagnosis="not_a_number")
+        if callable(answer):
+            return Feedback(False, "❌ This question wants a number, not a function: call "
+                                   "your function and pass its result.",
+                            diagnosis="not_a_number")
         try:
             got = np.asarray(answer, dtype=float)
         except (TypeError, ValueError):
+            return Feedback(False, f"❌ This question wants a number; could not read "
+                                   f"{answer!r} as one. Hint: {self.hint}",
+                            diagnosis="not_a_number")
+        if got.shape != want.shape and got.size == want.size:
+            got = got.reshape(want.shape)  # [0.5] for 0.5, a column for a row
+        if got.shape != want.shape:
+            want_what = "one number" if want.ndim == 0 else f"an array of shape {want.shape}"
+            return Feedback(False, f"❌ This question wants {want_what}; you gave shape "
+                                   f"{got.shape}. Hint: {self.hint}", diagnosis="shape")
+        if self._close(got, want):
+            return Feedback(True, f"✅ Right! {self.question} (Checked with a {tol}.)")
+        if not np.all(np.isfinite(got)) and np.all(np.isfinite(want)):
+            why = _nonfinite_why(got)
+            return Feedback(False, f"❌ Not yet ({_fmt(answer)}): {why} The answer is "
+                                   f"finite. Hint: {self.hint}", diagnosis="not_finite")
+        key, why = self._diagnose(got, want)
+        if key is None:
+            return Feedback(False, f"❌ Not yet ({_fmt(answer)}; answers within a {tol} "
+                                   f"count). Hint: {self.hint}")
+        return Feedback(False, f"❌ Not yet ({_fmt(answer)}): {why}", diagnosis=key)
+
+    def _candidates(self, want):
+        """(key, value, explanation) of likely wrong answers, most specific first."""
+        out = []
+        if self.mistakes is not None:
+            out.extend(_declared(self.mistakes()))
+        out.extend(_generic_candidates(want, n=self.n, reduction=self.reduction,
+                                       unit=self.unit))
+        return out
+
+    def _diagnose(self, got, want):
+        for key, value, why in self._candidates(want):
+            if _matches(got, value, want, self.rtol, self.atol):
+                return key, why
+        if self._close(got, want, 0.02):
+            return "precision", ("close, but outside the tolerance: keep more digits "
+                                 f"(answers within a {_tolerance_text(self.rtol, self.atol)} "
+                                 "count), or check for a rounded intermediate value.")
+        return None, None
+
+
+def _matches(got, value, want, rtol, atol, loose=2e-3):
+    """Does ``got`` match the wrong answer ``value`` (and not the right ``want``)?
+
+    A match within the exercise's tolerance always counts; a looser match
+    (``loose``, for answers typed with few digits) counts only when ``got`` is
+    much nearer ``value`` than ``want``.
+    """
+    value = np.asarray(value, dtype=np.float64)
+    if value.shape != want.shape:
+        return False
+    with np.errstate(all="ignore"):
+        if np.any(~np.isfinite(value) & np.isfinite(want)):
+            return False  # e.g. exp(answer) overflowing: no diagnosis from an inf
+        if np.allclose(value, want, rtol=rtol, atol=atol, equal_nan=True):
+            return False  # this slip gives the right answer here
+        both_inf = np.isinf(got) & np.isinf(value) & (np.sign(got) == np.sign(value))
+        d = np.where(both_inf, 0.0, np.abs(got - value))
+        if np.any(np.isnan(d)):
             return False
-        want = np.asarray(want, dtype=float)
-        return got.shape == want.shape and bool(
-            np.allclose(got, want, rtol=self.rtol, atol=self.atol))
+        if np.all(d <= atol + rtol * np.abs(value)):
+            return True
+        dist = np.where(np.isinf(value) | np.isinf(want), np.inf, np.abs(value - want))
+        return bool(np.all((d <= atol + loose * np.abs(value)) & (d < 0.25 * dist)))
+
+
+def _declared(items):
+    """Declared mistakes ``(value, why[, key])``, then the same with the sign flipped."""
+    out, flipped = [], []
+    for item in items:
+        key = item[2] if len(item) > 2 else "declared"
+        value = np.asarray(item[0], dtype=np.float64)
+        out.append((key, value, item[1]))
+        if key != "sign":
+            flipped.append((f"sign+{key}", -value, "the sign is flipped, and " + item[1]))
+    return out + flipped
+
+
+def _choice_list(choices):
+    quoted = [f"'{c}'" for c in choices]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+def _nonfinite_why(got):
+    if np.any(np.isnan(got)):
+        return "that is nan (not a number), e.g. 0 · ln 0, inf − inf or 0/0."
+    return "that is infinite, e.g. ln 0 or exp of a large number overflowing."
+
+
+def _generic_candidates(want, *, n=None, reduction=None, unit=None):
+    """The usual slips, as transforms of the right answer."""
+    base = []
+    if n and n > 1 and reduction == "mean":
+        base.append(("sum_for_mean", want * n,
+                     f"that is the sum over the N = {n} samples, not the mean: divide the "
+                     "total by N (reduction='mean')."))
+    if n and n > 1 and reduction == "sum":
+        base.append(("mean_for_sum", want / n,
+                     f"that is the mean over the N = {n} samples; the question asks for the "
+                     "sum (total): multiply by N (reduction='sum')."))
+    if unit == "nats":
+        base.append(("bits_for_nats", want / LN2,
+                     "that is in bits (log base 2); the question asks for nats: use the "
+                     "natural log, np.log (1 bit = ln 2 ≈ 0.693 nats)."))
+        base.append(("log10", want / LN10,
+                     "that is log base 10; the course uses the natural log, np.log "
+                     "(nats)."))
+    elif unit == "bits":
+        base.append(("nats_for_bits", want * LN2,
+                     "that is in nats (natural log); the question asks for bits: use "
+                     "np.log2 (or divide nats by ln 2 ≈ 0.693)."))
+        base.append(("log10", want * LN2 / LN10,
+                     "that is log base 10; bits need log base 2, np.log2."))
+    else:
+        base.append(("ln2_factor", want / LN2,
+                     "off by a factor 1/ln 2 ≈ 1.443: bits (log2) where nats (ln) were "
+                     "wanted?"))
+        base.append(("ln2_factor", want * LN2,
+                     "off by a factor ln 2 ≈ 0.693: nats (ln) where bits (log2) were "
+                     "wanted?"))
+    base.append(("percent_for_fraction", want * 100,
+                 "100 times too large: a percentage where a fraction (0 to 1) is wanted?"))
+    base.append(("fraction_for_percent", want / 100,
+                 "100 times too small: a fraction where a percentage is wanted?"))
+    base.append(("factor_2", want * 2, "twice the answer: a stray factor 2?"))
+    base.append(("factor_2", want / 2, "half the answer: a factor 2 is missing?"))
+    singles = [("sign", -want, "the sign is flipped: a forgotten minus (−ln p, not ln p) "
+                               "or a subtraction the wrong way round (p − t, not t − p)?")]
+    singles += base
+    with np.errstate(all="ignore"):
+        singles.append(("complement", 1 - want,
+                        "that is 1 minus the answer: e.g. Σp² instead of 1 − Σp², or p "
+                        "where 1 − p is wanted (the other class)."))
+        if np.all(want != 0):
+            singles.append(("reciprocal", 1 / want,
+                            "that is 1 over the answer: the ratio is upside down?"))
+        singles.append(("probability_for_surprisal", np.exp(-want),
+                        "that is e^(−answer), a probability: apply −ln to get the loss "
+                        "(surprisal) in nats."))
+        if np.all(want > 0):
+            singles.append(("log_of_answer", np.log(want),
+                            "that is ln of the answer: one log too many?"))
+        singles.append(("exp_of_answer", np.exp(want),
+                        "that is e^answer: a stray exp, or a perplexity where the loss "
+                        "is wanted?"))
+    if want.ndim >= 1 and want.shape[-1] > 1:
+        for shift in (1, -1):
+            singles.append(("index_shift", np.roll(want, shift, axis=-1),
+                            "the entries are shifted by one place: a class index counted "
+                            "from 1 where numpy counts from 0 (or the other way)?"))
+        singles.append(("reversed", want[..., ::-1], "the entries are in reverse order."))
+    if want.ndim == 0 and float(want) == round(float(want)):
+        for d in (1, -1):
+            singles.append(("off_by_one", want + d,
+                            "off by one: counted from 0 where the text counts from 1 (or "
+                            "the other way), or rounded the wrong way?"))
+    pairs = [(f"sign+{k}", -v, "the sign is flipped, and " + why)
+             for k, v, why in base]
+    return singles + pairs
 
 
 def register(exercise):
@@ -57,24 +497,311 @@ def register(exercise):
     return exercise
 
 
-class Feedback:
-    """The result of :func:`check`: truthy when right, shown as a short message."""
+# --------------------------------------------------------------------------- implement it
 
-    def __init__(self, right, message):
-        self.right = right
-        self.message = message
+@dataclass
+class Case:
+    """One input an implement-it exercise feeds to the learner's function.
 
-    def __bool__(self):
-        return self.right
+    Parameters
+    ----------
+    name : str
+        What the case is, e.g. ``"logits [1000, 0, -1000]"``.
+    args : dict
+        Argument name -> value, in call order.
+    required : bool
+        A required case must pass; otherwise a failure is only a note.
+    why : str
+        Shown when the case fails: what makes it hard and how to fix it.
+    """
 
-    def __repr__(self):
-        return self.message
+    name: str
+    args: dict
+    required: bool = True
+    why: str = ""
 
-    def _repr_html_(self):
-        color = "#029e73" if self.right else "#d55e00"
-        return (f'<div class="celearn-feedback" style="border-left:4px solid {color};'
-                f'padding:2px 8px">{self.message}</div>')
 
+@dataclass
+class Implement:
+    """An exercise where the learner writes a function and celearn checks it.
+
+    Parameters
+    ----------
+    id, question : str
+        The question says what to write and which extremes are required.
+    signature : str
+        E.g. ``"f(t, p)"``.
+    reference : callable
+        celearn's answer for the same arguments.
+    cases : callable
+        ``cases(rng)`` returns the list of :class:`Case` (random ones first).
+    solution : callable
+        A reference implementation shown by :func:`solution` (its source).
+    mistakes : callable, optional
+        ``mistakes(**args)`` returns ``[(value, explanation) or (value,
+        explanation, key), ...]``: what typical wrong implementations return on
+        these inputs, computed with celearn (e.g. softmax along the wrong axis).
+    reduction : {"mean", None}
+        "mean" when the function returns the mean over samples.
+    unit : {"nats", None}
+    """
+
+    id: str
+    question: str
+    signature: str
+    reference: Callable
+    cases: Callable
+    solution: Callable
+    mistakes: Callable | None = None
+    reduction: str | None = None
+    unit: str | None = "nats"
+    hint: str = ""
+
+    kind = "implement"
+
+    def feedback(self, func):
+        return _check_function(self, func)
+
+    def is_right(self, func):
+        return self.feedback(func).right
+
+
+def _tolerances(dtype):
+    if np.dtype(dtype) == np.float32:
+        return 1e-5, 1e-6
+    return 1e-7, 1e-12
+
+
+def _copy_args(args):
+    return {k: (np.array(v, copy=True) if isinstance(v, np.ndarray) else v)
+            for k, v in args.items()}
+
+
+def _input_text(args):
+    return "\n".join(f"  input  {k} = {_fmt(v)}" for k, v in args.items())
+
+
+def _where_raised(exc):
+    """The last line of the traceback that is not inside numpy or celearn."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    here = os.path.dirname(os.path.abspath(__file__))
+    user = [f for f in frames
+            if not os.path.abspath(f.filename).startswith(here)
+            and f"{os.sep}numpy{os.sep}" not in f.filename]
+    if not user:
+        return ""
+    f = user[-1]
+    line = (f.line or "").strip()
+    return f" (in {f.name}: `{line}`)" if line else f" (in {f.name})"
+
+
+def _run(func, args):
+    """Call the learner's function; returns (result, exception, warnings)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with np.errstate(divide="warn", over="warn", invalid="warn", under="ignore"):
+            try:
+                result = func(*_copy_args(args).values())
+                exc = None
+            except Exception as e:  # noqa: BLE001 - report anything the learner raises
+                result, exc = None, e
+    msgs = []
+    for w in caught:
+        text = f"{w.category.__name__}: {w.message}"
+        if text not in msgs:
+            msgs.append(text)
+    return result, exc, msgs
+
+
+def _compare(ex, case, func):
+    """Run one case. Returns (ok, key, problem, detail lines, warnings)."""
+    args = case.args
+    want = np.asarray(ex.reference(**args))
+    result, exc, warns = _run(func, args)
+    in_dtype = _input_dtype(args)
+    rtol, atol = _tolerances(in_dtype)
+    lines = [_input_text(args)]
+    if exc is not None:
+        problem = f"it raised {type(exc).__name__}: {exc}{_where_raised(exc)}."
+        text = str(exc)
+        if isinstance(exc, (ValueError, OverflowError, ZeroDivisionError)) and any(
+                s in text for s in ("math domain", "division by zero", "overflow",
+                                    "range")):
+            problem += (" Python's math module raises where numpy returns inf or 0: use "
+                        "numpy (np.log, np.exp) on whole arrays.")
+        elif isinstance(exc, TypeError) and any(
+                s in text for s in ("length-1", "only 0-dimensional", "size-1")):
+            problem += (" A Python-level call (math.log, float(), ...) got an array: use "
+                        "numpy functions, which work on whole arrays of any shape.")
+        if case.why:
+            problem = _join(problem, case.why)
+        return False, "exception", problem, lines, warns
+    if result is None:
+        return False, "returned_none", "it returned None: is the `return` missing?", lines, warns
+    try:
+        got = np.asarray(result)
+    except Exception:  # noqa: BLE001
+        got = np.asarray(None)
+    if got.dtype.kind not in "biuf":
+        return (False, "not_numbers",
+                f"it returned {type(result).__name__} {_fmt(result)}, not numbers.",
+                lines, warns)
+    lines.append(f"  expected {_fmt(want)}")
+    lines.append(f"  received {_fmt(got)}")
+    if got.shape != want.shape:
+        key, why = _shape_why(ex, got, want, args)
+        problem = f"wrong shape: expected {want.shape}, received {got.shape}. {why}".rstrip()
+        if case.why:
+            problem = _join(problem, case.why)
+        return False, key, problem, lines, warns
+    close = np.isclose(got.astype(np.float64), want.astype(np.float64), rtol=rtol, atol=atol)
+    if not np.all(close):
+        key, why = _value_why(ex, case, got, want, args, warns)
+        if got.ndim:
+            i = tuple(int(j) for j in np.argwhere(~close)[0])
+            lines.append(f"  first wrong entry at index {i if len(i) > 1 else i[0]}: "
+                         f"expected {_fmt(want[i])}, received {_fmt(got[i])}")
+        return False, key, why, lines, warns
+    if in_dtype == np.float32 and got.dtype != np.float32:
+        return (False, "dtype",
+                f"right values, but float32 input gave {got.dtype} output. Something "
+                "promoted the result: a Python loop over floats, np.array(..., dtype=float), "
+                "np.float64 constants or math.* calls. Work on the arrays with numpy "
+                "(np.log, np.exp, np.mean ...) so the result keeps the input's dtype.",
+                lines, warns)
+    return True, None, "", lines, warns
+
+
+def _input_dtype(args):
+    return next((np.asarray(v).dtype for v in args.values()
+                 if np.asarray(v).dtype.kind == "f"), np.dtype(np.float64))
+
+
+def _shape_why(ex, got, want, args):
+    first = next(iter(args.values()))
+    first = np.asarray(first)
+    if want.ndim == 0 and got.ndim >= 1:
+        if ex.reduction == "mean" and got.size == first.shape[0]:
+            return "shape", ("You returned one value per sample: the exercise wants their "
+                             "mean, one number (np.mean).")
+        return "shape", "The exercise wants one number (reduce with np.mean)."
+    if got.ndim == 0 and want.ndim >= 1:
+        return "shape", ("You returned one number: reduce only along the last axis "
+                         "(axis=-1), keeping one value per row, or none at all if the "
+                         "operation is elementwise.")
+    if got.size == want.size:
+        return "shape", ("Same number of entries, different layout: a transpose, or a "
+                         "reshape/flatten you did not undo?")
+    if want.ndim >= 1 and first.ndim >= 2 and got.shape == first.shape[1:]:
+        return "wrong_axis", ("You reduced along axis 0 (over samples); reduce along the "
+                              "last axis (axis=-1): one value per row.")
+    if got.shape[:-1] == want.shape[:-1] and got.ndim == want.ndim + 1:
+        return "wrong_axis", "You kept the last axis: reduce along it (axis=-1)."
+    return "shape", ""
+
+
+def _value_why(ex, case, got, want, args, warns=()):
+    """Name what went wrong for a value mismatch: (key, explanation)."""
+    g = got.astype(np.float64)
+    w = want.astype(np.float64)
+    finite_w = np.isfinite(w)
+    rtol, atol = _tolerances(_input_dtype(args))
+    rtol = max(rtol, 1e-6)
+
+    # a nan / inf where the answer is finite (or the other way round): the case explains
+    bad_nan = np.isnan(g) & ~np.isnan(w)
+    bad_inf = np.isinf(g) & finite_w
+    lost_inf = np.isinf(w) & np.isfinite(g)
+    # declared mistakes of the exercise, then generic transforms
+    cands = []
+    if ex.mistakes is not None:
+        with np.errstate(all="ignore"):
+            cands.extend(_declared(ex.mistakes(**args)))
+    n = None
+    first = np.asarray(next(iter(args.values())))
+    if ex.reduction == "mean":
+        n = int(first.shape[0]) if first.ndim else 1
+    with np.errstate(all="ignore"):
+        cands.extend(_generic_candidates(w, n=n, reduction=ex.reduction, unit=ex.unit))
+    for key, value, why in cands:
+        if _matches(g, value, w, rtol, atol, loose=rtol):
+            return key, why
+    if np.any(bad_nan):
+        key = "nan"
+        why = "the result is nan where the answer is a number."
+    elif np.any(bad_inf):
+        key = "overflow"
+        why = "the result is inf where the answer is finite."
+    elif np.any(lost_inf):
+        key = "lost_inf"
+        why = ("the result is finite where the exact answer is inf: clipping or an added "
+               "eps hides it.")
+    else:
+        key, why = "wrong_values", "the values differ."
+    if case.why:
+        why = _join(why, case.why)
+    elif ex.hint:
+        why = _join(why, "Hint: " + ex.hint)
+    return key, why
+
+
+def _join(*parts):
+    """Sentences joined with a space, each starting with a capital letter."""
+    return " ".join((p[:1].upper() if p[:1].isascii() else p[:1]) + p[1:]
+                    for p in parts if p)
+
+
+def _check_function(ex, func):
+    if func is None or func is Ellipsis:
+        return Feedback(False, _no_answer("implement"), diagnosis="no_answer")
+    if not callable(func):
+        return Feedback(False, f"❌ Pass the function itself, e.g. check({ex.id!r}, "
+                               f"my_function), not its result. You passed "
+                               f"{type(func).__name__} {_fmt(func)}.",
+                        diagnosis="not_callable")
+    rng = np.random.default_rng(zlib.crc32(ex.id.encode()))
+    passed, optional_passed, notes = [], [], []
+    failure = None
+    for case in ex.cases(rng):
+        ok, key, problem, lines, warns = _compare(ex, case, func)
+        if ok:
+            (passed if case.required else optional_passed).append(case.name)
+            if warns:
+                notes.append(f"on {case.name}, numpy warned ({'; '.join(warns)}); the "
+                             "values are right, but a warning usually means an inf or a "
+                             "nan was produced on the way.")
+            continue
+        if case.required:
+            failure = (case, key, problem, lines, warns)
+            break
+        notes.append(f"optional case {case.name} fails (this does not count against "
+                     f"you): {problem}")
+    tol = ("Values are compared with a relative tolerance of 1e-7 in float64 and 1e-5 in "
+           "float32; an inf must be an inf of the same sign")
+    if failure is None:
+        text = (f"✅ Right! Your {ex.signature} matches celearn on all {len(passed)} "
+                f"required cases: {'; '.join(passed)}.")
+        if optional_passed:
+            text += f" It also passes the optional: {'; '.join(optional_passed)}."
+        text += f"\n({tol}.)"
+        if notes:
+            text += "\nNotes:\n" + "\n".join(f"  • {n}" for n in notes)
+        return Feedback(True, text, notes=notes)
+    case, key, problem, lines, warns = failure
+    text = f"❌ Not yet: your {ex.signature} fails the case: {case.name}.\n"
+    text += "\n".join(lines)
+    text += f"\nWhat went wrong: {_join(problem)}"
+    if warns:
+        text += "\nnumpy warned inside your function: " + "; ".join(warns)
+    if passed:
+        text += f"\nPassed before it: {'; '.join(passed)}."
+    text += f"\n({tol}.)"
+    if notes:
+        text += "\nNotes:\n" + "\n".join(f"  • {n}" for n in notes)
+    return Feedback(False, text, diagnosis=key, case=case.name, notes=notes)
+
+
+# --------------------------------------------------------------------------- public API
 
 def _get(exercise_id):
     _load_all()
@@ -89,6 +816,9 @@ def _get(exercise_id):
 def check(exercise_id, answer):
     """Check ``answer`` for the exercise ``exercise_id``; returns :class:`Feedback`.
 
+    ``answer`` is a number, an array or a short text for answer exercises and
+    a function for implement-it exercises.
+
     Examples
     --------
     >>> import celearn as cl
@@ -96,20 +826,31 @@ def check(exercise_id, answer):
     No answer yet: replace None with your answer and run the cell again.
     >>> bool(cl.exercises.check("01.halving", 2.0794))
     True
+    >>> print(cl.exercises.check("02.mean", 4.4603))
+    ❌ Not yet (4.4603): that is the sum over the N = 7 samples, not the mean: divide the total by N (reduction='mean').
+
+    An implement-it exercise takes a function; ``diagnosis`` names the slip:
+
+    >>> import numpy as np
+    >>> fb = cl.exercises.check("04.softmax", lambda z: np.exp(z) / np.exp(z).sum())
+    >>> fb.right, fb.diagnosis, fb.case
+    (False, 'wrong_axis', 'random logits, shape (3, 5)')
     """
     ex = _get(exercise_id)
     if answer is None or answer is Ellipsis:
-        return Feedback(False, "No answer yet: replace None with your answer "
-                               "and run the cell again.")
-    if ex.is_right(answer):
-        return Feedback(True, f"✅ Right! {ex.question}")
-    return Feedback(False, f"❌ Not yet ({answer!r}). Hint: {ex.hint}")
+        return Feedback(False, _no_answer(ex.kind), diagnosis="no_answer")
+    return ex.feedback(answer)
 
 
 def solution(exercise_id):
-    """The worked solution of an exercise, as text."""
+    """The worked solution of an exercise (a reference implementation for implement-it)."""
     ex = _get(exercise_id)
-    return Feedback(True, f"{ex.solution} (answer: {ex.expected()!r})")
+    if ex.kind == "implement":
+        source = inspect.getsource(ex.solution)
+        return Feedback(True, f"A reference implementation of {ex.signature}:\n\n"
+                              f"{source.rstrip()}")
+    want = ex.expected()
+    return Feedback(True, f"{ex.solution} (answer: {_fmt(want) if not isinstance(want, str) else repr(want)})")
 
 
 def exercises():

@@ -1,6 +1,8 @@
 """Exercises of notebook 01-log-curves."""
+import numpy as np
+
 from ..information import surprisal
-from . import Exercise, register
+from . import Case, Exercise, Implement, register
 
 register(Exercise(
     id="01.halving",
@@ -8,6 +10,13 @@ register(Exercise(
     expected=lambda: float(surprisal(1 / 8)),
     hint="p = 1/8 is three halvings of 1; each halving adds ln 2 ≈ 0.693 nats.",
     solution="-ln(1/8) = 3 ln 2 = 2.0794 nats (3 bits).",
+    unit="nats",
+    mistakes=lambda: [
+        (float(surprisal(1 / 8, base=2)), "that is the number of halvings, i.e. the "
+         "surprisal in bits; in nats each halving costs ln 2 ≈ 0.693.", "bits_for_nats"),
+        (float(surprisal(1 / 2)), "that is one halving (p = 1/2); p = 1/8 is three.",
+         "one_halving"),
+    ],
 ))
 register(Exercise(
     id="01.bits",
@@ -15,11 +24,64 @@ register(Exercise(
     expected=lambda: float(surprisal(1 / 1024, base=2)),
     hint="1024 = 2^10: count the halvings, each one is a bit.",
     solution="-log2(1/1024) = 10 bits.",
+    unit="bits",
 ))
 register(Exercise(
     id="01.compare",
     question="p = 0.01 is the bigger surprise: 4.605 nats against 0.105 for p = 0.9.",
     expected=lambda: "a" if surprisal(0.01) > surprisal(0.9) else "b",
+    choices=("a", "b"),
+    why_not=lambda: {
+        "b": f"-ln 0.9 = {float(surprisal(0.9)):.3f} nats but -ln 0.01 = "
+             f"{float(surprisal(0.01)):.3f}: the rarer event (smaller p) is the bigger "
+             "surprise.",
+    },
     hint="The smaller the probability, the bigger -ln p. Answer 'a' or 'b'.",
     solution="-ln 0.01 = 4.605 nats, -ln 0.9 = 0.105 nats, so (a).",
+))
+
+
+def my_surprisal(p):
+    """Surprisal -ln p, elementwise (a reference implementation)."""
+    p = np.asarray(p)
+    with np.errstate(divide="ignore"):   # -ln 0 = inf is the right answer, not an accident
+        return -np.log(p)
+
+
+def _surprisal_cases(rng):
+    return [
+        Case("random p, shape (6,)", {"p": rng.uniform(0.01, 1.0, 6)}),
+        Case("random p, shape (2, 3)", {"p": rng.uniform(0.01, 1.0, (2, 3))},
+             why="surprisal is elementwise: keep the input's shape."),
+        Case("p = 1 (a certain event)", {"p": np.array([1.0, 0.5, 0.25])},
+             why="-ln 1 = 0: a certain event carries no surprise."),
+        Case("tiny p = 1e-300", {"p": np.array([1e-300, 1e-10])},
+             why="-ln 1e-300 ≈ 690.8 is an ordinary finite number: clipping p to "
+                 "[eps, 1] or adding an eps inside the log changes it."),
+        Case("p = 0 (an impossible event)", {"p": np.array([0.0, 0.5])},
+             why="-ln 0 is +inf exactly: numpy's np.log(0) gives -inf (with a "
+                 "divide-by-zero warning you may silence with np.errstate); math.log(0) "
+                 "raises, and clipping p (or adding an eps) gives a finite number."),
+        Case("float32 p", {"p": np.array([0.5, 0.125, 1e-30], dtype=np.float32)},
+             why="the result must keep the input's dtype (float32)."),
+    ]
+
+
+register(Implement(
+    id="01.surprisal",
+    question="Write f(p) returning the surprisal -ln p elementwise (numpy array in, "
+             "array of the same shape and dtype out). Required: random p of any shape, "
+             "p = 1 gives 0, tiny p, p = 0 gives inf (not an error, not a finite number), "
+             "float32 in gives float32 out. A numpy divide-by-zero warning at p = 0 is "
+             "only a note.",
+    signature="f(p)",
+    reference=lambda p: surprisal(p),
+    cases=_surprisal_cases,
+    solution=my_surprisal,
+    mistakes=lambda p: [
+        (surprisal(p, base=2), "you used log base 2 (bits); the course's surprisal is in "
+         "nats: np.log.", "bits_for_nats"),
+        (-surprisal(p), "the sign is flipped: surprisal is MINUS ln p (ln p ≤ 0 for p in "
+         "[0, 1], so -ln p ≥ 0).", "sign"),
+    ],
 ))

@@ -3,14 +3,27 @@ import numpy as np
 
 from ..datasets import cce_example
 from ..losses import categorical_cross_entropy
-from . import Exercise, register
+from . import Case, Exercise, Implement, register
+
+_DUCK = [0.2, 0.5, 0.3]
 
 register(Exercise(
     id="03.loss",
     question="A duck (class 2) predicted as (0.2, 0.5, 0.3) costs -ln 0.3 = 1.204 nats.",
-    expected=lambda: float(categorical_cross_entropy(2, [0.2, 0.5, 0.3])),
+    expected=lambda: float(categorical_cross_entropy(2, _DUCK)),
     hint="Only the probability of the true class counts: -ln p_duck.",
     solution="L = -ln 0.3 = 1.204 nats.",
+    unit="nats",
+    mistakes=lambda: [
+        (float(categorical_cross_entropy(1, _DUCK)), "that is -ln 0.5, the loss for the "
+         "class at index 1: the classes are numbered 0, 1, 2 (panda, seal, duck), so the "
+         "duck is class 2, the third entry.", "class_index"),
+        (float(categorical_cross_entropy(0, _DUCK)), "that is -ln 0.2, the loss for "
+         "class 0 (the first entry); the duck is class 2, the third entry.",
+         "class_index"),
+        (float(-np.sum(np.log(_DUCK))), "that adds -ln p over all classes; the one-hot "
+         "target keeps only the true class.", "all_classes"),
+    ],
 ))
 register(Exercise(
     id="03.same",
@@ -18,6 +31,12 @@ register(Exercise(
     expected=lambda: {1: "a", -1: "b", 0: "same"}[int(np.sign(np.round(
         categorical_cross_entropy(0, [0.4, 0.3, 0.3])
         - categorical_cross_entropy(0, [0.4, 0.6, 0.0]), 12)))],
+    choices=("a", "b", "same"),
+    why_not=lambda: {
+        c: "The one-hot target keeps only p_panda, and both predictions give the panda "
+           f"0.4: both cost -ln 0.4 = {float(categorical_cross_entropy(0, [0.4, 0.6, 0])):.3f}"
+           " nats. How the rest is spread over the wrong classes does not count."
+        for c in ("a", "b")},
     hint="Which probabilities does the one-hot target keep? Answer 'a', 'b' or 'same'.",
     solution="Both keep p_panda = 0.4, so both cost -ln 0.4 = 0.916 nats: 'same'.",
 ))
@@ -27,6 +46,11 @@ register(Exercise(
     expected=lambda: float(categorical_cross_entropy(0, np.full(3, 1 / 3))),
     hint="p_k = 1/3 for the true class, so L = -ln(1/3).",
     solution="L = -ln(1/3) = ln 3 = 1.0986 nats.",
+    unit="nats",
+    mistakes=lambda: [
+        (float(categorical_cross_entropy(0, np.full(2, 1 / 2))), "that is ln 2, the "
+         "uniform loss for K = 2 classes; here K = 3.", "wrong_k"),
+    ],
 ))
 register(Exercise(
     id="03.mean",
@@ -34,4 +58,95 @@ register(Exercise(
     expected=lambda: float(categorical_cross_entropy(*cce_example())),
     hint="reduction='mean' divides the sum of the per-sample losses by N = 4.",
     solution="cl.categorical_cross_entropy(t, p) = 2.214574 / 4 = 0.553644.",
+    n=4, reduction="mean", unit="nats",
+    mistakes=lambda: [
+        (float(np.mean(-np.log(cce_example().p))), "that averages -ln p over all N·K "
+         "entries; the one-hot target keeps one entry per row (sum over classes, then "
+         "mean over samples).", "all_entries"),
+        (float(categorical_cross_entropy(*cce_example(), reduction="sum")
+               / cce_example().p.size), "that divides the total by N·K = 12 entries; "
+         "the mean is over the N = 4 samples.", "divided_by_nk"),
+    ],
+))
+
+
+def my_cce(t, p):
+    """Mean categorical cross-entropy, t one-hot of shape (N, K) (a reference)."""
+    t, p = np.asarray(t), np.asarray(p)
+    with np.errstate(divide="ignore"):
+        # -ln of the probability each row gives its true class; 0 · ln 0 never computed
+        log_p = np.log(np.where(t > 0, p, 1))
+    return np.mean(-np.sum(t * log_p, axis=-1))
+
+
+def _one_hot_rows(rng, n, k):
+    labels = rng.integers(0, k, n)
+    return np.eye(k)[labels]
+
+
+def _rows(rng, n, k):
+    p = rng.dirichlet(np.ones(k), n)
+    return np.clip(p, 1e-3, None) / np.clip(p, 1e-3, None).sum(-1, keepdims=True)
+
+
+def _cce_cases(rng):
+    ex = cce_example()
+    return [
+        Case("random one-hot t and p, shape (5, 3)",
+             {"t": _one_hot_rows(rng, 5, 3), "p": _rows(rng, 5, 3)}),
+        Case("the worked example (4 photos, 3 classes)",
+             {"t": ex.t.astype(np.float64), "p": ex.p.astype(np.float64)}),
+        Case("shape (2, 4): N ≠ K", {"t": _one_hot_rows(rng, 2, 4), "p": _rows(rng, 2, 4)},
+             why="sum over the classes (the last axis, K), then average over the samples "
+                 "(axis 0, N)."),
+        Case("a zero on a wrong class: p = (0.6, 0.4, 0), true class 0",
+             {"t": np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]),
+              "p": np.array([[0.6, 0.4, 0.0], [0.0, 1.0, 0.0]])},
+             why="only the true class counts, so a 0 elsewhere is harmless (the loss is "
+                 "finite); but t·ln p computes 0·(−inf) = nan there. Take -ln p of the "
+                 "true class only (p[np.arange(N), t.argmax(-1)]) or use np.where."),
+        Case("a zero on the true class: p = (0, 0.5, 0.5), true class 0",
+             {"t": np.array([[1.0, 0.0, 0.0]]), "p": np.array([[0.0, 0.5, 0.5]])},
+             why="-ln 0 is +inf exactly: clipping p or adding an eps gives a finite number."),
+        Case("float32 t and p",
+             {"t": np.array([[0, 1, 0], [1, 0, 0]], dtype=np.float32),
+              "p": np.array([[0.2, 0.7, 0.1], [0.5, 0.25, 0.25]], dtype=np.float32)},
+             why="the result must keep the input's dtype (float32)."),
+    ]
+
+
+def _cce_mistakes(t, p):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_entry = -t * np.log(p)
+        return [
+            (categorical_cross_entropy(t, p, reduction="sum"), "that is the sum over the "
+             "samples, not the mean: divide by N (np.mean over axis 0 after summing over "
+             "classes).", "sum_for_mean"),
+            (np.mean(per_entry), "that is the mean over all N·K entries: sum over the "
+             "classes (axis=-1) first, then average over the N samples.", "wrong_axis"),
+            (categorical_cross_entropy(t, p, reduction="sum") / p.shape[-1], "that sums "
+             "over the samples (axis 0) and averages over the classes: the wrong axes. Sum "
+             "-t_k ln p_k over the classes (axis=-1), then average over the samples.",
+             "wrong_axis"),
+            (np.mean(-np.log(p)), "that averages -ln p over every class; the one-hot "
+             "target keeps only the true class's probability.", "all_classes"),
+            (-categorical_cross_entropy(t, p), "the sign is flipped: the loss is "
+             "-Σ t_k ln p_k.", "sign"),
+        ]
+
+
+register(Implement(
+    id="03.cce",
+    question="Write f(t, p) returning the MEAN categorical cross-entropy "
+             "-Σ_k t_k ln p_k over the samples, with t one-hot of shape (N, K) and p of "
+             "shape (N, K) (rows summing to 1). Required: random inputs, the worked "
+             "example, N ≠ K (sum over the last axis, mean over samples), a 0 on a wrong "
+             "class (finite, not nan), a 0 on the true class (inf), float32 kept.",
+    signature="f(t, p)",
+    reference=lambda t, p: categorical_cross_entropy(t, p),
+    cases=_cce_cases,
+    solution=my_cce,
+    reduction="mean",
+    mistakes=_cce_mistakes,
+    hint="-Σ_k t_k ln p_k per row (axis=-1), then np.mean over the rows.",
 ))

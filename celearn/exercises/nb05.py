@@ -1,10 +1,11 @@
 """Exercises of notebook 05-ce-vs-mse-slopes."""
 import numpy as np
 
+from ..activations import sigmoid
 from ..gradients import bce_grad_logits, bce_grad_p, mse_grad_logits, mse_grad_p
 from ..plotting import probability_grid
 from ..training import train_softmax_regression
-from . import Exercise, register
+from . import Case, Exercise, Implement, register
 
 register(Exercise(
     id="05.slope",
@@ -12,6 +13,12 @@ register(Exercise(
     expected=lambda: float(bce_grad_p(1, 0.05)),
     hint="d/dp (-ln p) = -1/p.",
     solution="-1/0.05 = -20; or cl.bce_grad_p(1, 0.05).",
+    mistakes=lambda: [
+        (float(bce_grad_p(0, 0.05)), "that is 1/(1 - p), the slope of the t = 0 branch "
+         "-ln(1 - p); here t = 1, so the slope is -1/p.", "wrong_branch"),
+        (float(mse_grad_p(1, 0.05)), "that is the slope of the squared error 2(p - t); "
+         "the question asks for the slope of -ln p.", "mse_not_ce"),
+    ],
 ))
 register(Exercise(
     id="05.min_ratio",
@@ -21,6 +28,10 @@ register(Exercise(
     hint="p(1 - p) is largest at p = 1/2, where it is 1/4.",
     solution="1 / (2 · 1/2 · 1/2) = 2.",
     rtol=1e-4,
+    mistakes=lambda: [
+        (0.5, "that is WHERE the ratio is smallest (p = 1/2); the question asks for the "
+         "ratio there.", "where_not_value"),
+    ],
 ))
 register(Exercise(
     id="05.ratio5",
@@ -30,6 +41,12 @@ register(Exercise(
     hint="Divide σ(z) - t by 2(σ(z) - t)σ(z)(1 - σ(z)): what is left is 1 / (2σ(z)(1 - σ(z))).",
     solution="σ(-5) = 0.00669, so the ratio is 1 / (2 · 0.00669 · 0.99331) = 75.2; "
              "or cl.bce_grad_logits(1, -5) / cl.mse_grad_logits(1, -5).",
+    mistakes=lambda: [
+        (float(bce_grad_p(1, sigmoid(-5.0)) / mse_grad_p(1, sigmoid(-5.0))),
+         "that is the ratio of the p-slopes, (1/p) / (2(1 - p)); through the sigmoid the "
+         "chain rule multiplies both by σ'(z), and the ratio becomes "
+         "1 / (2σ(z)(1 - σ(z))).", "p_slopes"),
+    ],
 ))
 register(Exercise(
     id="05.race",
@@ -38,6 +55,15 @@ register(Exercise(
     expected=lambda: _race_leader(),
     hint="Use the explorer (or cl.training.train_softmax_regression) and compare the "
          "accuracies at epoch 50. Answer 'ce' or 'mse'.",
+    choices=("ce", "mse"),
+    synonyms={"ce": ("cross entropy", "crossentropy", "cross entropy loss", "log loss",
+                     "the cross entropy model", "ce model"),
+              "mse": ("squared error", "square error", "mean squared error", "l2",
+                      "the squared error model", "mse model")},
+    why_not=lambda: {"mse": "Squared error's gradient through the sigmoid carries the "
+                            "factor p(1 - p), close to 0 when the model is confidently "
+                            "wrong, so it barely moves at first; run the race and compare "
+                            "the accuracies at epoch 50."},
     solution="Cross-entropy ('ce'): its gradient p - t stays large while the model is "
              "confidently wrong; squared error's gradient is multiplied by p(1 - p) ≈ 0.",
 ))
@@ -59,3 +85,71 @@ def _race_leader(epochs=50):
                                           init_scale=4.0, seed=3).accuracy[-1]
            for loss in ("ce", "mse")}
     return max(acc, key=acc.get)
+
+
+def my_mse_grad_logits(t, z):
+    """d/dz of (σ(z) - t)², elementwise (a reference implementation)."""
+    t, z = np.asarray(t), np.asarray(z)
+    # a stable sigmoid: exp of a non-positive number only, never overflows
+    e = np.exp(-np.abs(z))
+    p = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+    return 2 * (p - t) * p * (1 - p)
+
+
+def _labels(rng, shape):
+    return rng.integers(0, 2, shape).astype(np.float64)
+
+
+def _mse_cases(rng):
+    return [
+        Case("random t and z, shape (6,)", {"t": _labels(rng, 6), "z": rng.normal(0, 3, 6)}),
+        Case("random t and z, shape (2, 3)",
+             {"t": _labels(rng, (2, 3)), "z": rng.normal(0, 3, (2, 3))},
+             why="the gradient is elementwise: keep the input's shape, no sum or mean."),
+        Case("confidently wrong z = ±10",
+             {"t": np.array([1.0, 0.0]), "z": np.array([-10.0, 10.0])},
+             why="the slope is tiny (≈ ±9e-5) but not 0, and its sign pushes z the right "
+                 "way: 2(σ - t)·σ(1 - σ)."),
+        Case("logits ±1000", {"t": np.array([1.0, 0.0, 1.0, 0.0]),
+                              "z": np.array([1000.0, 1000.0, -1000.0, -1000.0])},
+             why="σ(±1000) is 1 or 0 and the gradient is 0 (finite, never nan). A sigmoid "
+                 "written 1/(1 + exp(-z)) overflows in exp(1000) (a warning, but the value "
+                 "is still right); exp(z)/(1 + exp(z)) gives inf/inf = nan: use the stable "
+                 "form (cl.sigmoid, or exp(-|z|))."),
+        Case("float32 t and z", {"t": np.array([1, 0, 1], dtype=np.float32),
+                                 "z": np.array([-2.0, 0.5, 3.0], dtype=np.float32)},
+             why="the result must keep the input's dtype (float32)."),
+    ]
+
+
+def _mse_mistakes(t, z):
+    p = sigmoid(z)
+    return [
+        (mse_grad_logits(t, z) / 2, "a factor 2 is missing: d/dp (p - t)² = 2(p - t).",
+         "missing_2"),
+        (mse_grad_p(t, p), "that is d/dp = 2(σ(z) - t): the chain rule factor "
+         "dσ/dz = σ(z)(1 - σ(z)) is missing.", "missing_chain"),
+        (bce_grad_logits(t, z), "that is σ(z) - t, the gradient of cross-entropy; squared "
+         "error's gradient carries the extra factor 2σ(1 - σ).", "ce_not_mse"),
+        (2 * (z - t) * p * (1 - p), "you used the logit z where the probability σ(z) "
+         "belongs: 2(σ(z) - t)·σ(z)(1 - σ(z)).", "logit_for_probability"),
+        (2 * (p - t) * p, "the factor (1 - σ) of σ'(z) = σ(1 - σ) is missing.",
+         "partial_chain"),
+    ]
+
+
+register(Implement(
+    id="05.mse_grad_logits",
+    question="Write f(t, z) returning d/dz (σ(z) - t)² elementwise, i.e. "
+             "2(σ(z) - t)·σ(z)(1 - σ(z)), for t and z of the same shape. Required: random "
+             "inputs of shape (6,) and (2, 3), confidently wrong z = ±10, logits ±1000 "
+             "(0, not nan), float32 kept. An overflow warning from a naive sigmoid is "
+             "only a note.",
+    signature="f(t, z)",
+    reference=lambda t, z: mse_grad_logits(t, z),
+    cases=_mse_cases,
+    solution=my_mse_grad_logits,
+    mistakes=_mse_mistakes,
+    unit=None,
+    hint="p = σ(z); then 2(p - t)·p(1 - p).",
+))

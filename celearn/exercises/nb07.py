@@ -2,9 +2,9 @@
 import numpy as np
 
 from .. import naive
-from ..activations import logsumexp
+from ..activations import log_softmax, logsumexp, sigmoid
 from ..losses import binary_cross_entropy, binary_cross_entropy_with_logits
-from . import Exercise, register
+from . import Case, Exercise, Implement, register
 
 register(Exercise(
     id="07.keras",
@@ -12,13 +12,29 @@ register(Exercise(
     expected=lambda: float(binary_cross_entropy(1, 0.0, eps=1e-7)),
     hint="p is clipped to 1e-7 first, then the usual -ln p applies.",
     solution="cl.binary_cross_entropy(1, 0.0, eps=1e-7) = -ln(1e-7) = 16.118 nats.",
+    unit="nats",
+    mistakes=lambda: [
+        (float(binary_cross_entropy(1, 2e-7)), "that is -ln(1e-7 + 1e-7): eps added inside "
+         "the log after clipping (what tf.keras 2.x's binary cross-entropy does); the "
+         "question asks for clipping alone, -ln(1e-7).", "eps_inside_log"),
+    ],
 ))
+LN10_ = float(np.log(10.0))
+
 register(Exercise(
     id="07.lse",
     question="log(e^1000 + e^1000 + e^1000) = 1000 + ln 3 ≈ 1001.0986.",
     expected=lambda: float(logsumexp(np.array([1000.0, 1000.0, 1000.0]))),
     hint="Factor out e^1000: log(3 e^1000) = 1000 + log 3. Or use cl.logsumexp.",
     solution="cl.logsumexp([1000, 1000, 1000]) = 1000 + ln 3 = 1001.0986.",
+    rtol=1e-7, atol=1e-4,
+    mistakes=lambda: [
+        (1000.0, "the + ln 3 is missing: log(3 e^1000) = 1000 + ln 3.", "forgot_log_k"),
+        (float(logsumexp(np.zeros(3))), "that is ln 3 alone: add back the 1000 you "
+         "factored out.", "forgot_max"),
+        (float(logsumexp(np.array([1000.0, 1000.0, 1000.0])) / LN10_), "that is log10; "
+         "the log-sum-exp uses the natural log.", "log10"),
+    ],
 ))
 register(Exercise(
     id="07.bce_logits",
@@ -27,6 +43,14 @@ register(Exercise(
     hint="Plug t = 1, z = -50 into max(z, 0) - z·t + log(1 + exp(-|z|)).",
     solution="0 + 50 + log(1 + e^-50) = 50.0 nats: "
              "cl.binary_cross_entropy_with_logits(1, -50.0).",
+    rtol=1e-6, unit="nats",
+    mistakes=lambda: [
+        (float(binary_cross_entropy_with_logits(1, 50.0)), "that is the loss at z = +50 "
+         "(a confident, right prediction); here z = -50 with t = 1 is confidently wrong. "
+         "Check the sign of z in -z·t.", "sign_of_z"),
+        (float(binary_cross_entropy_with_logits(0, -50.0)), "that is the loss for t = 0; "
+         "the question has t = 1.", "wrong_target"),
+    ],
 ))
 register(Exercise(
     id="07.overflow32",
@@ -34,6 +58,11 @@ register(Exercise(
     expected=lambda: "b" if np.isnan(naive.softmax(np.array([100.0, 0.0], np.float32))[0])
     else "a",
     hint="Where does exp overflow in float32? Compare with 100. Answer 'a' or 'b'.",
+    choices=("a", "b"),
+    why_not=lambda: {"a": "In float32 exp overflows above "
+                          f"{float(naive.float_limits(np.float32)['exp_overflow']):.1f}: "
+                          "exp(100) is inf and the naive softmax computes inf / inf = nan. "
+                          "Try cl.naive.softmax(np.array([100.0, 0.0], np.float32))."},
     solution="cl.naive.float_limits(np.float32)['exp_overflow'] ≈ 88.7 < 100, so the naive "
              "softmax divides inf by inf: 'b'.",
 ))
@@ -45,4 +74,140 @@ register(Exercise(
          "or read cl.naive.float_limits(np.float64).",
     solution="cl.naive.float_limits(np.float64)['sigmoid_saturation'] ≈ 36.74, "
              "so the first integer is 37.",
+    mistakes=lambda: [
+        (float(np.floor(naive.float_limits(np.float64)["sigmoid_saturation"])),
+         "at that z, σ(z) is still just below 1 in float64: the limit is "
+         f"{float(naive.float_limits(np.float64)['sigmoid_saturation']):.2f}, so the "
+         "first integer at or above it is one more.", "rounded_down"),
+        (float(naive.float_limits(np.float64)["sigmoid_saturation"]), "that is the limit "
+         "itself; the question asks for the first whole number z where σ(z) == 1.",
+         "limit_not_integer"),
+        (float(np.ceil(naive.float_limits(np.float32)["sigmoid_saturation"])), "that is "
+         "the float32 limit; the question asks about float64.", "float32_not_64"),
+    ],
+))
+
+
+def my_logsumexp(z):
+    """log Σ exp z along the last axis, stable for any finite z (a reference)."""
+    z = np.asarray(z)
+    m = np.max(z, axis=-1, keepdims=True)           # factor out e^max
+    return (m + np.log(np.sum(np.exp(z - m), axis=-1, keepdims=True)))[..., 0]
+
+
+def my_bce_with_logits(t, z):
+    """Mean binary cross-entropy from logits, exact for any finite z (a reference)."""
+    t, z = np.asarray(t), np.asarray(z)
+    # -[t ln σ(z) + (1 - t) ln(1 - σ(z))] = max(z, 0) - z t + ln(1 + e^-|z|)
+    return np.mean(np.maximum(z, 0) - z * t + np.log1p(np.exp(-np.abs(z))))
+
+
+def _lse_cases(rng):
+    return [
+        Case("random logits, shape (4,)", {"z": rng.normal(0, 2, 4)}),
+        Case("random logits, shape (3, 5)", {"z": rng.normal(0, 2, (3, 5))},
+             why="log-sum-exp runs along the LAST axis: one value per row."),
+        Case("logits [1000, 1000, 1000]", {"z": np.array([1000.0, 1000.0, 1000.0])},
+             why="overflow: exp(1000) is inf in float64, so log Σ exp is inf. Factor out "
+                 "the max m: log Σ e^z = m + log Σ e^(z - m); the answer is 1000 + ln 3."),
+        Case("logits [-1000, -1000]", {"z": np.array([-1000.0, -1000.0])},
+             why="underflow: exp(-1000) is 0 in float64, and log 0 is -inf. Factor out the "
+                 "max m: the answer is -1000 + ln 2."),
+        Case("logits [1000, 0, -1000]", {"z": np.array([1000.0, 0.0, -1000.0])},
+             why="factor out the max: the answer is 1000 + ln(1 + e^-1000 + e^-2000) = 1000."),
+        Case("float32 logits [100, 0]", {"z": np.array([100.0, 0.0], dtype=np.float32)},
+             why="in float32 exp overflows above 88.7: factor out the max; and the result "
+                 "must stay float32."),
+    ]
+
+
+def _lse_mistakes(z):
+    m = np.max(z, axis=-1)
+    out = [
+        (logsumexp(z) - m, "you forgot to add the max back: log Σ e^z = m + log Σ e^(z - m).",
+         "forgot_max"),
+        (m, "that is just the max; add log Σ e^(z - m).", "max_only"),
+        (logsumexp(z) / np.log(2), "that is in log base 2; use the natural log.",
+         "bits_for_nats"),
+    ]
+    if np.ndim(z) == 2:
+        out.append((logsumexp(z, axis=0), "you reduced along axis 0 (the columns); "
+                    "log-sum-exp runs along the last axis (axis=-1).", "wrong_axis"))
+    return out
+
+
+register(Implement(
+    id="07.logsumexp",
+    question="Write f(z) returning log Σ exp z along the last axis (shape (K,) gives a "
+             "number, (N, K) one value per row). Required, finite and exact: random "
+             "logits in both shapes, [1000, 1000, 1000] (1000 + ln 3), [-1000, -1000] "
+             "(-1000 + ln 2), [1000, 0, -1000], float32 [100, 0] (stays float32).",
+    signature="f(z)",
+    reference=lambda z: logsumexp(z),
+    cases=_lse_cases,
+    solution=my_logsumexp,
+    mistakes=_lse_mistakes,
+    hint="m = max(z, axis=-1, keepdims=True); m + log Σ exp(z - m).",
+))
+
+
+def _bce_logits_cases(rng):
+    n = 6
+    t = rng.integers(0, 2, n).astype(np.float64)
+    t[:2] = (0, 1)
+    return [
+        Case("random t and z, N = 6", {"t": t, "z": rng.normal(0, 3, n)}),
+        Case("logits ±40 (σ rounds to 1)", {"t": np.array([0.0, 1.0, 1.0]),
+                                            "z": np.array([40.0, -40.0, 40.0])},
+             why="σ(40) rounds to exactly 1 in float64 (from z ≈ 36.7), so ln(1 - σ) is "
+                 "ln 0 = -inf: never form σ(z). Use the logit form "
+                 "max(z, 0) - z·t + ln(1 + e^-|z|)."),
+        Case("logits ±1000", {"t": np.array([0.0, 1.0, 0.0, 1.0]),
+                              "z": np.array([1000.0, 1000.0, -1000.0, -1000.0])},
+             why="the exact mean is 500 (the two wrong predictions cost 1000 each). "
+                 "ln σ(-1000) = ln 0 = -inf (σ underflows), and ln(1 + e^1000) overflows: "
+                 "use max(z, 0) - z·t + ln(1 + e^-|z|), whose exp never sees a positive "
+                 "number. Clipping p gives a finite but wrong number."),
+        Case("float32 t and z = ±20", {"t": np.array([0, 1], dtype=np.float32),
+                                       "z": np.array([20.0, -20.0], dtype=np.float32)},
+             why="in float32 σ(z) rounds to 1 already from z ≈ 16.6, so ln(1 - σ) is -inf; "
+                 "the logit form is exact. The result must stay float32."),
+        Case("soft labels t = 0.3", {"t": np.array([0.3, 0.8]), "z": np.array([-1.0, 2.0])},
+             required=False,
+             why="with soft labels both branches count: max(z, 0) - z·t + ln(1 + e^-|z|) "
+                 "handles them."),
+    ]
+
+
+def _bce_logits_mistakes(t, z):
+    return [
+        (binary_cross_entropy_with_logits(t, z, reduction="sum"), "that is the sum over "
+         "the samples, not the mean: np.mean.", "sum_for_mean"),
+        (binary_cross_entropy_with_logits(t, -z), "the sign of z is flipped: -z·t, not "
+         "+z·t (check with t = 1, z large: the loss must be ≈ 0).", "sign_of_z"),
+        (binary_cross_entropy_with_logits(1 - t, z), "the targets are swapped: t = 1 goes "
+         "with ln σ(z).", "labels_swapped"),
+        (np.mean(np.maximum(z, 0) - z * t), "the ln(1 + e^-|z|) term is missing.",
+         "missing_log1p"),
+        (np.mean(np.maximum(z, 0) - z * t + np.log1p(np.exp(-np.abs(z)))) * 0 +
+         binary_cross_entropy(t, np.clip(sigmoid(z), 1e-7, 1 - 1e-7)),
+         "that is BCE with p clipped to [1e-7, 1 - 1e-7] (Keras-style eps): finite, but "
+         "not the exact loss. Use the logit form max(z, 0) - z·t + ln(1 + e^-|z|).",
+         "clipped"),
+    ]
+
+
+register(Implement(
+    id="07.bce_with_logits",
+    question="Write f(t, z) returning the MEAN binary cross-entropy computed from logits z "
+             "(never forming σ(z)). Required, finite and exact: random inputs, logits ±40 "
+             "(σ rounds to 1), logits ±1000 (mean 500), float32 ±20 (stays float32). Soft "
+             "labels are only a note.",
+    signature="f(t, z)",
+    reference=lambda t, z: binary_cross_entropy_with_logits(t, z),
+    cases=_bce_logits_cases,
+    solution=my_bce_with_logits,
+    mistakes=_bce_logits_mistakes,
+    reduction="mean",
+    hint="max(z, 0) - z·t + np.log1p(np.exp(-np.abs(z))), then np.mean.",
 ))
