@@ -59,11 +59,55 @@ def _fmt(value):
 # ---------------------------------------------------------------------------
 # Arrays and dtypes
 # ---------------------------------------------------------------------------
+class ProbableMistakeWarning(UserWarning):
+    """Valid input that looks like a common mistake (e.g. probabilities passed
+    as logits). A ``UserWarning``, so it never stops a computation; silence it
+    with ``warnings.filterwarnings("ignore", category=ProbableMistakeWarning)``.
+    """
+
+
+def warn_mistake(message):
+    """Issue a :class:`ProbableMistakeWarning` pointing at the caller's caller."""
+    import warnings
+
+    warnings.warn(message, ProbableMistakeWarning, stacklevel=4)
+
+
+def _refuse_hidden_state(x, name):
+    """Refuse inputs whose numbers ``np.asarray`` would silently misread.
+
+    * a masked array with masked entries: ``np.asarray`` drops the mask and
+      would compute with the hidden values;
+    * a tensor that requires grad (PyTorch): converting it detaches it from
+      the autograd graph, which the learner should do explicitly.
+    """
+    if isinstance(x, np.ma.MaskedArray):
+        masked = int(np.ma.count_masked(x))
+        if masked:
+            raise ValueError(
+                f"{name} is a masked array with {masked} masked value(s) of "
+                f"{x.size}; celearn does not skip masked entries (numpy would "
+                f"silently use the hidden values). Drop them with "
+                f"{name}.compressed() (and the same entries of the other "
+                f"inputs, e.g. keep = ~np.ma.getmaskarray({name})), or fill "
+                f"them with {name}.filled(value)."
+            )
+    if getattr(x, "requires_grad", False) is True and hasattr(x, "detach"):
+        raise ValueError(
+            f"{name} is a tensor that requires grad; celearn computes with plain "
+            f"numbers, outside the autograd graph. Pass {name}.detach() (or "
+            f"{name}.detach().cpu().numpy())."
+        )
+
+
 def as_array(x, name):
     """``np.asarray(x)`` after checking that ``x`` is real, numeric and non-empty.
 
-    The dtype is left unchanged (integer labels stay integers).
+    The dtype is left unchanged (integer labels stay integers). Masked arrays
+    with masked entries and tensors that require grad are refused (see
+    :func:`_refuse_hidden_state`).
     """
+    _refuse_hidden_state(x, name)
     try:
         arr = np.asarray(x)
     except ValueError as err:  # ragged nested lists
@@ -242,6 +286,19 @@ def check_labels(t, num_classes, name="t", context=""):
     ``context`` is appended to the dtype error (e.g. the shape one-hot targets
     would need).
     """
+    if t.dtype.kind == "f" and not np.isfinite(t).all():
+        bad = ~np.isfinite(t)
+        index = _first_index(bad)
+        what = "NaN" if np.isnan(t[index]) else _fmt(t[index])
+        count = int(bad.sum())
+        more = f" ({count} in total)" if count > 1 else ""
+        raise ValueError(
+            f"{name} holds class labels (shape {t.shape}) but contains {what}"
+            f"{_index_str(index)}{more}; a label must be an integer "
+            f"({_label_list(num_classes)}). Drop the samples without a label "
+            f"(keep = np.isfinite({name})) and convert the rest with "
+            f"{name}.astype(int).{context}"
+        )
     if t.dtype.kind not in "iu":
         if t.dtype.kind == "b" or np.all(t == np.round(t)):
             fix = f"convert them with {name}.astype(int)"
@@ -290,6 +347,84 @@ def targets_are_labels(t, p, t_name="t", p_name="p"):
     )
 
 
+def _refuse_torch_order(t, x, x_name):
+    """Arguments in PyTorch's order, ``(scores, labels)``: ``x`` holds integer
+    labels for the rows of a float ``t`` one dimension larger."""
+    if (
+        x.dtype.kind in "iu"
+        and t.dtype.kind == "f"
+        and t.ndim in (1, 2)
+        and t.ndim == x.ndim + 1
+        and t.shape[:-1] == x.shape
+    ):
+        what = "a class label" if x.ndim == 0 else f"integer class labels of shape {x.shape}"
+        raise ValueError(
+            f"{x_name} holds {what} and t holds float rows of shape {t.shape}: "
+            f"the arguments look swapped (PyTorch's cross_entropy takes "
+            f"(input, target)). celearn takes the targets first, as scikit-learn "
+            f"does: pass (labels, {x_name}), i.e. t = the labels and {x_name} = "
+            f"the {'probabilities' if x_name == 'p' else 'logits'} of shape {t.shape}."
+        )
+
+
+def warn_if_probabilities_as_logits(z, rows, function):
+    """Warn when logits ``z`` look like probabilities (a likely mistake).
+
+    ``rows=True`` (softmax losses): K >= 2, every value in [0, 1], every row
+    summing to 1 and some value strictly between 0 and 1. ``rows=False``
+    (sigmoid losses): at least 2 values, all in [0, 1], some strictly inside,
+    spread over at least half of [0, 1].
+    Valid logits can look like this, so it is a warning, never an error.
+    """
+    if z.min() < 0 or z.max() > 1:  # the usual case: one pass over z
+        return
+    inside = (z > 0) & (z < 1)
+    if not inside.any():
+        return
+    index = _first_index(inside)
+    value = z[index]
+    if rows:
+        if z.shape[-1] < 2:
+            return
+        atol = SUM_TOLERANCE.get(z.dtype, 1e-6)
+        if np.any(np.abs(z.sum(axis=-1) - 1) > atol):
+            return
+        warn_mistake(
+            f"z looks like probabilities, not logits: every row is in [0, 1] and "
+            f"sums to 1. {function} applies softmax to z, so probabilities would "
+            f"be squashed a second time (a 'double softmax') and the loss is "
+            f"wrong. If z holds probabilities, use categorical_cross_entropy(t, p); "
+            f"if these really are logits, ignore this warning."
+        )
+    else:
+        # probabilities of several samples spread over [0, 1]; logits that
+        # merely happen to be small (e.g. near 0) do not
+        if z.size < 2 or z.max() - z.min() < 0.5:
+            return
+        with np.errstate(over="ignore"):
+            p_of_z = 1 / (1 + np.exp(-float(value)))
+        warn_mistake(
+            f"z looks like probabilities, not logits: all {z.size} values are in "
+            f"[0, 1]. {function} applies sigmoid to z, so z = {_fmt(value)} "
+            f"means p = {p_of_z:.3g}, not {_fmt(value)}. If z holds "
+            f"probabilities, use binary_cross_entropy(t, p); if these really are "
+            f"logits, ignore this warning."
+        )
+
+
+def warn_if_labels_as_p(t, p):
+    """``binary_cross_entropy(p, t)``: p holds only 0/1, t values strictly inside (0, 1)."""
+    if p.size < 2 or not np.all((p == 0) | (p == 1)):
+        return
+    if np.any((t > 0) & (t < 1)):
+        warn_mistake(
+            "p holds only 0s and 1s while t holds probabilities strictly between "
+            "0 and 1: the arguments look swapped. celearn takes the targets "
+            "first: binary_cross_entropy(t, p) with t the 0/1 labels and p the "
+            "predicted probabilities."
+        )
+
+
 T_ROWS_HINT = (
     "One-hot and soft targets are distributions over the K classes; for several "
     "true classes at once (multi-label), use binary_cross_entropy instead."
@@ -306,6 +441,7 @@ def class_inputs(t, x, x_name, finite=True):
     each in [0, 1] and summing to 1. Range checks of ``x`` are the caller's.
     """
     t, x = as_array(t, "t"), as_array(x, x_name)
+    _refuse_torch_order(t, x, x_name)
     check_ndim(x, x_name, (1, 2), "(N, K) for N samples and K classes, or (K,) for one sample")
     labels = targets_are_labels(t, x, "t", x_name)
     dtype = float_dtype(x) if labels else float_dtype(t, x)
@@ -331,8 +467,11 @@ def class_inputs(t, x, x_name, finite=True):
 def _real_scalar(value, name, what):
     """``value`` as a Python float if it is a real number (not bool), else raise."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be {what}; got {value!r}.")
-    return float(value)
+        raise ValueError(f"{name} must be {what}; got {value!r:.60}.")
+    try:
+        return float(value)
+    except OverflowError:  # an int beyond the float range
+        return float("inf") if value > 0 else float("-inf")
 
 
 def check_reduction(reduction):
@@ -372,7 +511,12 @@ def check_temperature(temperature):
 
 def check_step(h):
     """Finite-difference step ``h`` must be a finite real number > 0."""
-    value = _real_scalar(h, "h", "a positive number")
+    if isinstance(h, (str, bytes)):
+        raise ValueError(
+            f"h must be a number, not a string; got {h!r}. Pass it without "
+            f"quotes, e.g. h=1e-6 (float64) or h=1e-3 (float32)."
+        )
+    value = _real_scalar(h, "h", "a positive number such as 1e-6")
     if not (np.isfinite(value) and value > 0):
         raise ValueError(
             f"h must be a finite number > 0; got {h!r}. h is the finite-"
@@ -381,8 +525,13 @@ def check_step(h):
     return value
 
 
-def check_base(base):
-    """Logarithm ``base``: None (nats) or a finite real number > 0 other than 1."""
+def check_base(base, dtype=None):
+    """Logarithm ``base``: None (nats) or a finite real number > 0 other than 1.
+
+    With ``dtype`` (the working float dtype), a base that rounds to 1 in that
+    dtype is refused too: the result would be computed from a base that cannot
+    be told apart from 1 at the precision of the input.
+    """
     if base is None:
         return None
     value = _real_scalar(base, "base", "None (nats) or a positive number such as 2")
@@ -390,6 +539,12 @@ def check_base(base):
         raise ValueError(
             f"base must be None (nats) or a finite number > 0 other than 1; got "
             f"{base!r}. Use base=2 for bits or base=None for nats."
+        )
+    if dtype is not None and abs(value - 1) < 1 and np.dtype(dtype).type(value) == 1:
+        raise ValueError(
+            f"base {base!r} rounds to 1 in {np.dtype(dtype)}, and a logarithm to "
+            f"base 1 is undefined. Use a base further from 1 (such as 2 for bits), "
+            f"or pass float64 input."
         )
     return value
 
@@ -412,6 +567,31 @@ def check_num_classes(num_classes):
     return num_classes
 
 
+#: Largest one-hot array :func:`celearn.one_hot` will allocate, in bytes.
+MAX_ONE_HOT_BYTES = 2**31
+
+
+def check_one_hot_size(labels, num_classes, dtype):
+    """Refuse a one-hot array too large to be meant, before allocating it."""
+    itemsize = np.dtype(dtype).itemsize
+    nbytes = labels.size * num_classes * itemsize  # Python ints: no overflow
+    if nbytes <= MAX_ONE_HOT_BYTES:
+        return
+    shape = labels.shape + (num_classes,)
+    hint = ""
+    if labels.dtype.kind in "iu" and labels.min() >= 0:
+        hint = (
+            f" For these labels K = labels.max() + 1 = {int(labels.max()) + 1} "
+            f"would do."
+        )
+    raise ValueError(
+        f"num_classes={num_classes} would make a one-hot array of shape {shape}, "
+        f"{nbytes / 2**30:.3g} GiB of {np.dtype(dtype)} (the limit is "
+        f"{MAX_ONE_HOT_BYTES / 2**30:g} GiB). num_classes is the number of "
+        f"classes K, one column per class.{hint}"
+    )
+
+
 def check_axis(axis, x, name):
     """``axis`` must be an integer valid for ``x``; returned non-negative."""
     if x.ndim == 0:
@@ -419,13 +599,121 @@ def check_axis(axis, x, name):
             f"{name} is a scalar; it needs at least one dimension (the classes). "
             f"Pass e.g. [{_fmt(x)}, 0.0]."
         )
+    supported = (
+        f"Supported: one integer axis in [{-x.ndim}, {x.ndim - 1}] for {name} of "
+        f"shape {x.shape}, the axis of the classes (default -1, the last)."
+    )
+    if isinstance(axis, (bool, np.bool_)):
+        raise ValueError(
+            f"axis must be an integer, not a bool; got {axis!r}. {supported}"
+        )
     try:
         axis = operator.index(axis)
     except TypeError:
-        raise ValueError(f"axis must be an integer; got {axis!r}.") from None
+        several = (
+            " None and tuples of axes are not supported: the function works "
+            "along one axis; reshape so that the classes run along one axis."
+            if axis is None or isinstance(axis, (tuple, list)) else ""
+        )
+        raise ValueError(
+            f"axis must be an integer; got {axis!r}. {supported}{several}"
+        ) from None
     if not -x.ndim <= axis < x.ndim:
         raise ValueError(
             f"axis {axis} is out of range for {name} with {x.ndim} dimension(s) "
-            f"(shape {x.shape}); use an axis in [{-x.ndim}, {x.ndim - 1}]."
+            f"(shape {x.shape}); use an axis in [{-x.ndim}, {x.ndim - 1}]. {supported}"
         )
     return axis % x.ndim
+
+
+# ---------------------------------------------------------------------------
+# Framework options (weights, ignore_index, label smoothing, focal loss)
+# ---------------------------------------------------------------------------
+def check_label_smoothing(label_smoothing):
+    """``label_smoothing`` must be a real number in [0, 1]."""
+    value = _real_scalar(label_smoothing, "label_smoothing", "a number in [0, 1]")
+    if not 0 <= value <= 1:
+        raise ValueError(
+            f"label_smoothing must be in [0, 1]; got {label_smoothing!r}. It is the "
+            f"share of each target moved to the uniform distribution: 0 (the "
+            f"default) is no smoothing, 0.1 is a common choice."
+        )
+    return value
+
+
+def check_gamma(gamma):
+    """Focal-loss ``gamma`` must be a finite real number >= 0."""
+    value = _real_scalar(gamma, "gamma", "a number >= 0")
+    if not (np.isfinite(value) and value >= 0):
+        raise ValueError(
+            f"gamma must be a finite number >= 0; got {gamma!r}. gamma=0 is the "
+            f"plain cross-entropy; the focal-loss paper uses gamma=2."
+        )
+    return value
+
+
+def check_ignore_index(ignore_index):
+    """``ignore_index`` must be None or an integer; returned as a Python int."""
+    if ignore_index is None:
+        return None
+    if not isinstance(ignore_index, (bool, np.bool_)):
+        try:
+            return operator.index(ignore_index)
+        except TypeError:
+            pass
+    raise ValueError(
+        f"ignore_index must be None or an integer label (PyTorch uses -100 for "
+        f"padding); got {ignore_index!r}."
+    )
+
+
+def check_nonnegative_weights(w, name, shape_ok, expected, dtype, hint=""):
+    """Validate a weight array: numeric, finite, >= 0 and of an accepted shape.
+
+    ``shape_ok(shape)`` says whether the shape is accepted; ``expected``
+    describes the accepted shapes in words. Returns ``w`` in ``dtype``.
+    """
+    w = as_float_array(w, name, dtype)
+    if not shape_ok(w.shape):
+        raise ValueError(
+            f"{name} has shape {w.shape}; it must have shape {expected}. {hint}".rstrip()
+        )
+    if w.min() < 0:
+        index = _first_index(w < 0)
+        raise ValueError(
+            f"{name} has a negative value {_fmt(w[index])}{_index_str(index)}; "
+            f"weights must be >= 0 (0 switches a term off, 1 leaves it as it is)."
+        )
+    return w
+
+
+def check_alpha(alpha, dtype, num_classes=None):
+    """Focal-loss ``alpha``: None, a number in [0, 1] (binary), or per class.
+
+    ``num_classes`` None means a scalar is required (sigmoid focal loss);
+    otherwise shape (num_classes,) is required (softmax focal loss).
+    """
+    if alpha is None:
+        return None
+    if num_classes is None:
+        value = _real_scalar(alpha, "alpha", "None or a number in [0, 1]")
+        if not 0 <= value <= 1:
+            raise ValueError(
+                f"alpha must be None or a number in [0, 1]; got {alpha!r}. alpha "
+                f"weighs the positive terms and 1 - alpha the negative ones "
+                f"(torchvision's default is 0.25); None switches the weighting off."
+            )
+        return value
+    a = as_float_array(alpha, "alpha", dtype)
+    if a.shape != (num_classes,):
+        raise ValueError(
+            f"alpha has shape {a.shape}; it must be None or one weight per class, "
+            f"shape ({num_classes},) for K = {num_classes} classes."
+        )
+    if a.min() < 0 or a.max() > 1:
+        index = _first_index((a < 0) | (a > 1))
+        raise ValueError(
+            f"alpha has a value {_fmt(a[index])} at index {index}, outside [0, 1]. "
+            f"Each class's alpha must be in [0, 1]; None switches the weighting off."
+        )
+    return a

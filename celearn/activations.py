@@ -66,12 +66,31 @@ def _shifted_exp_chunks(z, on_nonfinite, temperature=1.0):
             on_nonfinite()  # raises for NaN/inf; returns if the sum merely overflowed
             checked = True
         if temperature != 1.0:
-            # (z - m) / T may overflow to -inf for a tiny T; exp(-inf) = 0 is right.
-            with np.errstate(over="ignore"):
-                np.divide(e, temperature, out=e)
-        np.exp(e, out=e)  # 4. exponentiate in place: values in [0, 1]
+            _scaled_exp(zc, m, temperature, out=e)  # 4. exp((z - m) / T) in [0, 1]
+        else:
+            np.exp(e, out=e)  # 4. exponentiate in place: values in [0, 1]
         e[r, imax] = 0  # 5. leave the max's own term (1) out of the sum
         yield rows, zc, m, imax, e @ ones, e
+
+
+def _scaled_exp(zc, m, temperature, out):
+    r""":math:`\exp((z - m) / T)` into ``out``, computed in float64.
+
+    A float32 temperature would round a tiny T to 0 (0/0 = nan for the
+    maximum) and a huge one to inf; float64 holds both, and float32 logits
+    shifted in float64 never overflow. For float64 logits near the float's
+    limits ``z - m`` can overflow although ``(z - m) / T`` is finite for a
+    large T; those entries are recomputed as :math:`z/T - m/T`. A result below
+    the float range is 0 (exp(-inf) = 0), which is right.
+    """
+    z64, m64 = zc.astype(np.float64, copy=False), m.astype(np.float64, copy=False)
+    with np.errstate(over="ignore", invalid="ignore"):
+        d = z64 - m64[:, None]
+        big = np.isinf(d)
+        d /= temperature
+        if temperature > 1 and big.any():
+            d[big] = (z64 / temperature - (m64 / temperature)[:, None])[big]
+    np.exp(d, out=out, casting="same_kind")
 
 
 def _as_rows(z, axis):
@@ -344,8 +363,25 @@ def softmax_jacobian(z):
     """
     z = v.as_float_array(z, "z")
     v.check_axis(-1, z, "z")
-    p = softmax(z)
-    jac = -p[..., :, None] * p[..., None, :]  # -p_i p_j
+    p, imax, rest = _softmax_and_rest(z)
+    jac = -p[:, :, None] * p[:, None, :]  # -p_i p_j
     diag = np.arange(p.shape[-1])
-    jac[..., diag, diag] += p  # + p_i on the diagonal
-    return jac
+    jac[:, diag, diag] = p * (1 - p)  # p_i (1 - p_i) on the diagonal
+    rows = np.arange(p.shape[0])
+    # the largest p_i: 1 - p_i is the sum of the others, not 1 minus a number near 1
+    jac[rows, imax, imax] = p[rows, imax] * rest
+    return jac.reshape(z.shape + z.shape[-1:])
+
+
+def _softmax_and_rest(z):
+    """Softmax of the last axis of ``z`` as 2-D rows ``p`` (N, K), with each
+    row's arg-max ``imax`` and ``rest`` = 1 - p[imax], computed as the sum of
+    the other probabilities (exact where 1 - p[imax] would round to 0)."""
+    p = softmax(z).reshape(-1, z.shape[-1])
+    rows = np.arange(p.shape[0])
+    imax = np.argmax(p, axis=-1)
+    top = p[rows, imax].copy()
+    p[rows, imax] = 0
+    rest = p.sum(axis=-1)
+    p[rows, imax] = top
+    return p, imax, rest

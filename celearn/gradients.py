@@ -12,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import _validation as v
-from .activations import sigmoid, softmax
+from . import framework_options as _fo
+from .activations import _softmax_and_rest, sigmoid
 
 __all__ = [
     "bce_grad_p",
@@ -68,12 +69,19 @@ def bce_grad_p(t, p):
     t, p = v.as_float_pair(t, p, ("t", "p"))
     v.check_probabilities(t, "t", _T_HINT)
     v.check_probabilities(p, "p", _P_HINT)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        grad = np.where(t == 0, 0, -t / p) + np.where(t == 1, 0, (1 - t) / (1 - p))
+    # One fraction, (p - t) / (p (1 - p)), so that the two terms cannot cancel
+    # when t is close to p; it overflows to -inf/inf (exactly) for a subnormal p
+    # or 1 - p. At p = 0 or 1 the convention 0/0 = 0 of the loss decides.
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        inside = (p - t) / (p * (1 - p))
+    one, zero = p.dtype.type(1), p.dtype.type(0)
+    at_0 = np.where(t == 0, one, -np.inf).astype(p.dtype)  # p = 0: (1 - t) - t/0
+    at_1 = np.where(t == 1, -one, np.inf).astype(p.dtype)  # p = 1: -t + (1 - t)/0
+    grad = np.where(p == zero, at_0, np.where(p == one, at_1, inside))
     return grad[()]
 
 
-def bce_grad_logits(t, z):
+def bce_grad_logits(t, z, *, weight=None, pos_weight=None, label_smoothing=0.0):
     r"""Gradient of binary cross-entropy with respect to the logit ``z``.
 
     .. math:: \frac{\partial \ell}{\partial z} = \sigma(z) - t
@@ -87,6 +95,10 @@ def bce_grad_logits(t, z):
         Targets in [0, 1], same shape as ``z``.
     z : array_like
         Logits, any shape.
+    weight, pos_weight, label_smoothing
+        As in :func:`celearn.binary_cross_entropy_with_logits`; with them the
+        gradient is :math:`w\,[(1 - t)\,\sigma(z) - w_+ t\,\sigma(-z)]` for the
+        smoothed :math:`t`.
 
     Returns
     -------
@@ -97,7 +109,7 @@ def bce_grad_logits(t, z):
     ------
     ValueError
         If ``t`` is outside [0, 1], either input holds NaN or inf or is
-        empty, or the shapes differ.
+        empty, or the shapes differ; or an option is invalid.
     TypeError
         If ``t`` or ``z`` is not real numeric data.
 
@@ -107,12 +119,27 @@ def bce_grad_logits(t, z):
     >>> print(bce_grad_logits([1, 0], [-10.0, 0.0]).round(4))
     [-1.   0.5]
     """
+    if _fo.binary_options_requested(weight, label_smoothing, pos_weight):
+        return _fo.bce_grad_logits_options(
+            t, z, weight=weight, pos_weight=pos_weight, label_smoothing=label_smoothing
+        )
     t, z = v.as_float_pair(t, z, ("t", "z"))
     v.check_probabilities(t, "t", _T_HINT)
-    return (sigmoid(z) - t)[()]
+    return _sigmoid_minus(t, z)[()]
 
 
-def cce_grad_logits(t, z):
+def _sigmoid_minus(t, z):
+    r""":math:`\sigma(z) - t`, exact in the tails.
+
+    For :math:`z \ge 0`, :math:`\sigma(z)` is close to 1 and
+    :math:`\sigma(z) - 1` would round to 0; it is computed as
+    :math:`(1 - t) - \sigma(-z)` instead (``1 - t`` is exact for
+    :math:`t \ge 1/2`), so ``bce_grad_logits(1, 40)`` is -4.25e-18, not 0.
+    """
+    return np.where(z >= 0, (1 - t) - sigmoid(-z), sigmoid(z) - t)
+
+
+def cce_grad_logits(t, z, *, weight=None, ignore_index=None, label_smoothing=0.0):
     r"""Gradient of softmax cross-entropy with respect to the logits ``z``.
 
     .. math:: \frac{\partial \ell_n}{\partial z_{nk}} = \operatorname{softmax}(z_n)_k - t_{nk}
@@ -127,11 +154,18 @@ def cce_grad_logits(t, z):
         rows of ``z``'s shape (see :func:`celearn.categorical_cross_entropy`).
     z : array_like
         Logits of shape (N, K), or (K,) for one sample.
+    weight, ignore_index, label_smoothing
+        As in :func:`celearn.softmax_cross_entropy`. With them the gradient is
+        :math:`p_j \sum_k a_k - a_j`, :math:`a_k = w_k t^\text{smooth}_k`
+        (:math:`p - t_\text{smooth}` without weights); ignored samples get 0.
+        This is the gradient of ``reduction="sum"``: for ``"mean"`` divide by
+        the loss's denominator (N, or :math:`\sum_n w_{y_n}` over the samples
+        not ignored).
 
     Returns
     -------
     ndarray
-        Same shape and float dtype as ``z``; each row sums to 0.
+        Same shape and float dtype as ``z``; each row sums to 0 (without weights).
 
     Raises
     ------
@@ -150,15 +184,22 @@ def cce_grad_logits(t, z):
     >>> print(cce_grad_logits([[1, 0, 0]], [[2.0, 1.0, 0.1]]).round(4))
     [[-0.341   0.2424  0.0986]]
     """
+    if _fo.class_options_requested(weight, ignore_index, label_smoothing):
+        return _fo.cce_grad_logits_options(
+            t, z, weight=weight, ignore_index=ignore_index, label_smoothing=label_smoothing
+        )
     t, z, labels = v.class_inputs(t, z, "z")
-    grad = softmax(z)
-    if labels and grad.ndim == 1:
-        grad[t[()]] -= 1  # one sample, one label
-    elif labels:
-        grad[np.arange(grad.shape[0]), t] -= 1  # subtract the one-hot rows
+    p, imax, rest = _softmax_and_rest(z)  # rest = 1 - p[imax], without cancellation
+    rows = np.arange(p.shape[0])
+    if labels:
+        t_rows = np.zeros_like(p)
+        t_rows[rows, t.reshape(-1)] = 1
     else:
-        grad -= t
-    return grad
+        t_rows = t.reshape(p.shape)
+    grad = p - t_rows
+    # the largest probability: p - t = (1 - t) - (1 - p), exact when p is near 1
+    grad[rows, imax] = (1 - t_rows[rows, imax]) - rest
+    return grad.reshape(z.shape)
 
 
 def mse_grad_p(t, p):
@@ -237,8 +278,8 @@ def mse_grad_logits(t, z):
     -9.079e-05  ratio 1.101e+04
     """
     t, z = v.as_float_pair(t, z, ("t", "z"))
-    s = sigmoid(z)
-    return (2 * (s - t) * s * sigmoid(-z))[()]
+    # the factors shrink in turn, so no product underflows before the result does
+    return (2 * _sigmoid_minus(t, z) * sigmoid(z) * sigmoid(-z))[()]
 
 
 def _scalar_value(f, x, index, side, h):
@@ -306,20 +347,78 @@ def numerical_gradient(f, x, *, h=1e-6):
     >>> print(g.round(6))  # -t/p + (1 - t)/(1 - p)
     [-1.25      1.428571]
     """
+    _check_callable(f, "f", x)
     h = v.check_step(h)
     x = v.as_float_array(x, "x").copy()  # our own copy, perturbed in place
+    _check_step_resolution(x, h)
     grad = np.empty_like(x)
     for index in np.ndindex(x.shape):
         original = x[index]
-        x[index] = original + h
-        x_plus = x[index]  # the steps actually taken, after rounding
+        with np.errstate(over="ignore"):  # x +- h beyond the float range: refused below
+            x[index] = original + h
+            x_plus = x[index]  # the steps actually taken, after rounding
+            x[index] = original - h
+            x_minus = x[index]
+        if not (np.isfinite(x_plus) and np.isfinite(x_minus)):
+            raise ValueError(
+                f"{_element('x', index)} = {v._fmt(original)} +- h (h = {h:g}) overflows "
+                f"{x.dtype}; use a smaller h, e.g. h = {_good_step(original, x.dtype):.1e}."
+            )
+        x[index] = x_plus
         f_plus = _scalar_value(f, x, index, "+", h)
-        x[index] = original - h
-        x_minus = x[index]
+        x[index] = x_minus
         f_minus = _scalar_value(f, x, index, "-", h)
         x[index] = original
+        # exact in float64 for float32 x; for float64 x the difference of two
+        # close floats is exact too (Sterbenz)
         grad[index] = (f_plus - f_minus) / (float(x_plus) - float(x_minus))
     return grad[()]
+
+
+def _element(name, index):
+    """``x[1, 2]`` for an element of an array, ``x`` for a 0-d one."""
+    return f"{name}[{', '.join(str(i) for i in index)}]" if index else name
+
+
+def _check_callable(f, name, x=None):
+    """``f`` must be callable; catch the arguments given the wrong way round."""
+    if callable(f):
+        return
+    swapped = (
+        " It looks like the arguments are swapped: pass the function first, "
+        "then the point, e.g. numerical_gradient(f, x)."
+        if callable(x) else ""
+    )
+    raise ValueError(
+        f"{name} must be a function (a callable such as lambda x: np.sum(x ** 2)) "
+        f"that returns a scalar; got {type(f).__name__} {f!r:.60}.{swapped}"
+    )
+
+
+def _good_step(value, dtype):
+    """A central-difference step that suits ``value`` in ``dtype``: about
+    cbrt(eps) * max(1, |value|), which balances truncation and rounding."""
+    eps = float(np.finfo(dtype).eps)
+    return eps ** (1 / 3) * max(1.0, abs(float(value)))
+
+
+def _check_step_resolution(x, h):
+    """Refuse a step that vanishes when added to some element of ``x``."""
+    with np.errstate(over="ignore"):
+        h_x = x.dtype.type(h)
+        lost = (x + h_x == x) | (x - h_x == x)
+    if not lost.any():
+        return
+    index = v._first_index(lost)
+    value = x[index]
+    spacing = float(np.spacing(np.abs(value)))
+    raise ValueError(
+        f"h = {h:g} is below the float resolution of {_element('x', index)} = "
+        f"{v._fmt(value)} in {x.dtype} (the next float is {spacing:.3g} away): "
+        f"x + h rounds back to x, so there is no step to divide by. Use h of at "
+        f"least {spacing:.3g}; about {_good_step(value, x.dtype):.1e} gives the "
+        f"most accurate central differences."
+    )
 
 
 def gradient_check(f, grad, x, *, h=1e-6):
@@ -378,6 +477,8 @@ def gradient_check(f, grad, x, *, h=1e-6):
     >>> print(gradient_check(f, right, z) < 1e-8, f"{gradient_check(f, wrong, z):.2f}")
     True 0.78
     """
+    _check_callable(f, "f", x)
+    _check_callable(grad, "grad")
     h = v.check_step(h)
     x = v.as_float_array(x, "x")
     analytic = v.as_float_array(grad(x.copy()), "grad(x)", np.float64)

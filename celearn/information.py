@@ -8,6 +8,8 @@ By convention :math:`0 \log 0 = 0`.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from . import _validation as v
@@ -31,12 +33,65 @@ def _distributions(p, q):
     return p, q
 
 
-def _in_base(nats, base):
-    """Convert a result in nats to ``base`` (numpy scalar for 0-d)."""
-    base = v.check_base(base)
+def _in_base(nats, base, dtype=None):
+    r"""Convert a result in nats to ``base`` and to ``dtype`` (numpy scalar for 0-d).
+
+    The conversion divides by :math:`\ln b` computed in float64 (a float32
+    base such as 1e300 would overflow), and rounds once to ``dtype``. A base
+    that rounds to 1 in ``dtype`` is refused. ``-0.0`` becomes ``0.0``.
+    """
+    dtype = nats.dtype if dtype is None else np.dtype(dtype)
+    base = v.check_base(base, dtype)
     if base is not None:
-        nats = nats / np.log(nats.dtype.type(base))
-    return nats[()]
+        with np.errstate(over="ignore"):  # a huge result is inf, exactly
+            nats = nats / math.log(base)
+    out = nats.astype(dtype, copy=False) + dtype.type(0)  # -0.0 + 0.0 is 0.0
+    return out[()]
+
+
+def _work(*arrays):
+    """float32 inputs are computed in float64 and rounded once at the end."""
+    return [a.astype(np.float64) for a in arrays]
+
+
+def _kl_terms(p, q):
+    r"""Elementwise :math:`p \log(p/q)`, split as ``(a, d)`` with ``a >= 0``.
+
+    .. math::
+
+        p \log\frac{p}{q} = \underbrace{q\,g(u)}_{a \,\ge\, 0} + \underbrace{(p - q)}_{d},
+        \qquad u = \frac{p - q}{q}, \quad g(u) = (1 + u)\log(1 + u) - u
+
+    Summing the non-negative ``a`` and the differences ``d`` separately keeps
+    the divergence of two nearly equal distributions exact: its terms cancel
+    to first order, and ``d`` (exact for :math:`q/2 \le p \le 2q`) sums to
+    :math:`\sum p - \sum q` without loss. For :math:`|u| < 0.1`, :math:`g` is
+    summed from its series; far from :math:`q` the plain
+    :math:`p \log(p/q) - (p - q)` is used, with :math:`\log p - \log q` where
+    :math:`p/q` would overflow or underflow (a subnormal ``q``).
+    """
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+        d = p - q
+        u = d / q
+        near = (p <= 2 * q) & (q <= 2 * p) & (q > 0)
+        small = near & (np.abs(u) < 0.1)
+        # g(u) = u^2 sum_{n>=2} (-1)^n u^(n-2) / (n (n - 1)), Horner from n = 21
+        us = np.where(small, u, 0)
+        series = np.zeros_like(us)
+        for n in range(21, 1, -1):
+            series = series * us + (-1) ** n / (n * (n - 1))
+        g = np.where(small, us * us * series, (1 + u) * np.log1p(u) - u)
+        ratio = p / q
+        log_ratio = np.where(
+            (ratio > np.finfo(p.dtype).tiny) & np.isfinite(ratio),
+            np.log(ratio),
+            np.log(p) - np.log(q),
+        )
+        far = p * log_ratio - d
+        a = np.where(near, q * g, far)
+    a = np.where(p == 0, q, a)  # 0 log 0 = 0: a + d = q + (0 - q) = 0
+    a = np.where((q == 0) & (p > 0), np.inf, a)
+    return a, d
 
 
 def entropy(p, *, base=None):
@@ -76,7 +131,8 @@ def entropy(p, *, base=None):
     [0. 1.]
     """
     p = _distribution(p, "p")
-    return _in_base(-np.sum(_xlogy(p, p), axis=-1), base)
+    (p64,) = _work(p)
+    return _in_base(-np.sum(_xlogy(p64, p64), axis=-1), base, p.dtype)
 
 
 def cross_entropy(p, q, *, base=None):
@@ -118,7 +174,8 @@ def cross_entropy(p, q, *, base=None):
     inf
     """
     p, q = _distributions(p, q)
-    return _in_base(-np.sum(_xlogy(p, q), axis=-1), base)
+    p64, q64 = _work(p, q)
+    return _in_base(-np.sum(_xlogy(p64, q64), axis=-1), base, p.dtype)
 
 
 def kl_divergence(p, q, *, base=None):
@@ -162,9 +219,11 @@ def kl_divergence(p, q, *, base=None):
     0.0
     """
     p, q = _distributions(p, q)
-    with np.errstate(divide="ignore"):
-        ratio = np.divide(p, q, out=np.ones_like(p), where=p > 0)  # p/q; 1 where p = 0
-    return _in_base(np.sum(_xlogy(p, ratio), axis=-1), base)
+    a, d = _kl_terms(*_work(p, q))
+    # sum(a) >= 0 has no cancellation; sum(d) = sum(p) - sum(q) is 0 for exactly
+    # normalised inputs (and about 1e-16 for float ones: the exact value of the
+    # formula may then be that much below 0)
+    return _in_base(np.sum(a, axis=-1) + np.sum(d, axis=-1), base, p.dtype)
 
 
 def surprisal(p, *, base=None):
@@ -203,8 +262,29 @@ def surprisal(p, *, base=None):
     6.908
     """
     p = v.as_float_array(p, "p")
-    v.check_probabilities(p, "p")
+    v.check_probabilities(p, "p", _surprisal_hint(p))
     with np.errstate(divide="ignore"):
         nats = -np.log(p)
     nats = nats + 0.0  # -log(1) is -0.0; report a plain 0
     return _in_base(nats, base)
+
+
+def _surprisal_hint(p):
+    """What a value outside [0, 1] passed to :func:`surprisal` might have been."""
+    bad = (p < 0) | (p > 1)
+    if not bad.any():
+        return ""
+    found = p[v._first_index(bad)]
+    value = v._fmt(found)
+    if found > 1:
+        return (
+            f"surprisal takes a probability, and {value} is not one. If {value} "
+            f"counts equally likely outcomes, pass p = 1/{value}; if it is a "
+            f"percentage, pass {value}/100; if it is already a surprisal (in "
+            f"nats or bits), the probability is exp(-{value}) or 2**-{value}."
+        )
+    return (
+        f"surprisal takes a probability, and {value} is not one. If {value} is "
+        f"a log-probability, pass np.exp({value}) (its surprisal is simply "
+        f"{v._fmt(-found)}); if it is a logit, pass sigmoid({value})."
+    )

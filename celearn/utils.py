@@ -49,6 +49,7 @@ def one_hot(labels, num_classes, *, dtype=np.float64):
     num_classes = v.check_num_classes(num_classes)
     labels = v.as_array(labels, "labels")
     labels = v.check_labels(labels, num_classes, "labels")
+    v.check_one_hot_size(labels, num_classes, dtype)  # before allocating
     out = np.zeros(labels.shape + (num_classes,), dtype=dtype)
     np.put_along_axis(out, labels[..., None], 1, axis=-1)
     return out
