@@ -19,6 +19,12 @@ from .gradients import (
     mse_grad_p,
     numerical_gradient,
 )
+from .framework_options import (
+    sigmoid_focal_grad_logits,
+    sigmoid_focal_loss,
+    softmax_focal_grad_logits,
+    softmax_focal_loss,
+)
 from .information import cross_entropy, entropy, kl_divergence, surprisal
 from .losses import (
     binary_cross_entropy,
@@ -40,6 +46,8 @@ __all__ = [
     "entropy", "cross_entropy", "kl_divergence",
     "bce_grad_p", "bce_grad_logits", "cce_grad_logits", "mse_grad_p",
     "mse_grad_logits", "numerical_gradient", "gradient_check",
+    "sigmoid_focal_loss", "softmax_focal_loss", "sigmoid_focal_grad_logits",
+    "softmax_focal_grad_logits",
     "one_hot", "surprisal", "calibration", "datasets", "use_style", "plotting", "widgets", "exercises",
     "training", "naive",
 ]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _validation as v
+from . import framework_options as _fo
 from .activations import _shifted_exp_chunks
 from .utils import _xlog1py, _xlogy
 
@@ -61,7 +62,8 @@ def _clip(p, eps):
     return np.clip(p, lo, hi)
 
 
-def binary_cross_entropy(t, p, *, reduction="mean", eps=0.0):
+def binary_cross_entropy(t, p, *, reduction="mean", eps=0.0, weight=None,
+                         label_smoothing=0.0):
     r"""Binary cross-entropy of probabilities ``p`` against targets ``t``.
 
     .. math:: \ell(t, p) = -\bigl[\,t \log p + (1 - t) \log(1 - p)\,\bigr]
@@ -81,6 +83,14 @@ def binary_cross_entropy(t, p, *, reduction="mean", eps=0.0):
     eps : float, default 0.0
         In [0, 0.5). 0 computes the exact loss (``inf`` for a confident wrong
         prediction); ``eps > 0`` first clips ``p`` to ``[eps, 1 - eps]``.
+    weight : array_like or None, default None
+        Non-negative weights broadcastable to ``p``'s shape; each elementwise
+        loss is multiplied by its weight and ``"mean"`` still divides by the
+        number of elements (as ``torch.nn.functional.binary_cross_entropy``,
+        which however also clamps each log at -100).
+    label_smoothing : float, default 0.0
+        :math:`\varepsilon` in [0, 1]: targets become
+        :math:`t (1 - \varepsilon) + \varepsilon / 2` (Keras's rule).
 
     Returns
     -------
@@ -119,6 +129,12 @@ def binary_cross_entropy(t, p, *, reduction="mean", eps=0.0):
     """
     reduction = v.check_reduction(reduction)
     eps = v.check_eps(eps)
+    if _fo.binary_options_requested(weight, label_smoothing):
+        return _fo.bce_options(
+            t, p, reduction=reduction, weight=weight, label_smoothing=label_smoothing,
+            check_p=lambda p: v.check_probabilities(p, "p", _P_BINARY_HINT),
+            clip=lambda p: _clip(p, eps) if eps > 0 else p,
+        )
     t, p = v.as_float_pair(t, p, ("t", "p"))
     v.check_probabilities(t, "t", _T_BINARY_HINT)
     v.check_probabilities(p, "p", _P_BINARY_HINT)
@@ -128,7 +144,8 @@ def binary_cross_entropy(t, p, *, reduction="mean", eps=0.0):
     return _reduce(loss, reduction)
 
 
-def binary_cross_entropy_with_logits(t, z, *, reduction="mean"):
+def binary_cross_entropy_with_logits(t, z, *, reduction="mean", weight=None, pos_weight=None,
+                                     label_smoothing=0.0):
     r"""Binary cross-entropy from logits, :math:`p = \sigma(z)`; always finite.
 
     Substituting :math:`p = \sigma(z)` into the binary cross-entropy and
@@ -147,6 +164,17 @@ def binary_cross_entropy_with_logits(t, z, *, reduction="mean"):
         Logits, any finite values, any shape.
     reduction : {"mean", "sum", "none"}, default "mean"
         ``"none"`` returns the elementwise losses, same shape as ``z``.
+    weight : array_like or None, default None
+        Non-negative weights broadcastable to ``z``'s shape, multiplying each
+        elementwise loss; ``"mean"`` still divides by the number of elements
+        (``torch.nn.functional.binary_cross_entropy_with_logits``).
+    pos_weight : array_like or None, default None
+        Non-negative weight of the positive term, a scalar or one per label
+        (shape (C,), the last axis of ``z``):
+        :math:`-[w_+ t \log\sigma(z) + (1 - t)\log(1 - \sigma(z))]`.
+    label_smoothing : float, default 0.0
+        :math:`\varepsilon` in [0, 1]: targets become
+        :math:`t (1 - \varepsilon) + \varepsilon / 2` (Keras's rule).
 
     Returns
     -------
@@ -157,7 +185,8 @@ def binary_cross_entropy_with_logits(t, z, *, reduction="mean"):
     ------
     ValueError
         If ``t`` is outside [0, 1], either input holds NaN or inf or is empty,
-        the shapes differ, or ``reduction`` is invalid.
+        the shapes differ, or ``reduction`` is invalid; or a weight is
+        negative or of the wrong shape, or ``label_smoothing`` is outside [0, 1].
     TypeError
         If ``t`` or ``z`` is not real numeric data.
 
@@ -175,6 +204,11 @@ def binary_cross_entropy_with_logits(t, z, *, reduction="mean"):
     [200.       3.0486]
     """
     reduction = v.check_reduction(reduction)
+    if _fo.binary_options_requested(weight, label_smoothing, pos_weight):
+        return _fo.bce_with_logits_options(
+            t, z, reduction=reduction, weight=weight, pos_weight=pos_weight,
+            label_smoothing=label_smoothing,
+        )
     t, z = v.as_float_pair(t, z, ("t", "z"))
     v.check_probabilities(t, "t", _T_BINARY_HINT)
     # max(z, 0) - z t is exact for t in {0, 1}; log1p(exp(-|z|)) is in [0, log 2].
@@ -182,7 +216,8 @@ def binary_cross_entropy_with_logits(t, z, *, reduction="mean"):
     return _reduce(loss, reduction)
 
 
-def categorical_cross_entropy(t, p, *, reduction="mean", eps=0.0):
+def categorical_cross_entropy(t, p, *, reduction="mean", eps=0.0, weight=None,
+                              ignore_index=None, label_smoothing=0.0):
     r"""Categorical cross-entropy of class probabilities ``p`` against targets ``t``.
 
     .. math::
@@ -208,6 +243,9 @@ def categorical_cross_entropy(t, p, *, reduction="mean", eps=0.0):
     eps : float, default 0.0
         In [0, 0.5). 0 is exact (``inf`` when the true class has probability 0);
         ``eps > 0`` clips ``p`` to ``[eps, 1 - eps]`` first (after the checks).
+    weight, ignore_index, label_smoothing
+        PyTorch's options, as in :func:`softmax_cross_entropy` (the same
+        numbers as ``torch.nn.functional.cross_entropy(torch.log(p), ...)``).
 
     Returns
     -------
@@ -240,6 +278,16 @@ def categorical_cross_entropy(t, p, *, reduction="mean", eps=0.0):
     """
     reduction = v.check_reduction(reduction)
     eps = v.check_eps(eps)
+    if _fo.class_options_requested(weight, ignore_index, label_smoothing):
+        def check_p(p):
+            v.check_probabilities(p, "p", _P_CLASS_HINT)
+            v.check_distribution(p, "p", _P_SUM_HINT)
+
+        return _fo.categorical_cross_entropy_options(
+            t, p, reduction=reduction, weight=weight, ignore_index=ignore_index,
+            label_smoothing=label_smoothing, check_p=check_p,
+            clip=lambda p: _clip(p, eps) if eps > 0 else p,
+        )
     t, p, labels = v.class_inputs(t, p, "p")
     v.check_probabilities(p, "p", _P_CLASS_HINT)
     v.check_distribution(p, "p", _P_SUM_HINT)
@@ -255,7 +303,8 @@ def categorical_cross_entropy(t, p, *, reduction="mean", eps=0.0):
     return _reduce(loss, reduction)
 
 
-def softmax_cross_entropy(t, z, *, reduction="mean"):
+def softmax_cross_entropy(t, z, *, reduction="mean", weight=None, ignore_index=None,
+                          label_smoothing=0.0):
     r"""Categorical cross-entropy from logits, :math:`p = \operatorname{softmax}(z)`; always finite.
 
     .. math::
@@ -281,6 +330,19 @@ def softmax_cross_entropy(t, z, *, reduction="mean"):
         Logits of shape (N, K), or (K,) for one sample; any finite values.
     reduction : {"mean", "sum", "none"}, default "mean"
         ``"none"`` returns shape (N,), or a scalar for a (K,) ``z``.
+    weight : array_like or None, default None
+        Non-negative weight per class, shape (K,): every term of class
+        :math:`k` is multiplied by :math:`w_k`. With integer labels
+        ``"mean"`` divides by :math:`\sum_n w_{y_n}`; with rows, by N
+        (both as ``torch.nn.functional.cross_entropy``).
+    ignore_index : int or None, default None
+        Integer labels only: samples with this label (e.g. -100 for padding)
+        add 0 and leave the mean's denominator. If every sample is ignored,
+        ``"mean"`` raises (PyTorch returns nan).
+    label_smoothing : float, default 0.0
+        :math:`\varepsilon` in [0, 1]: the target becomes
+        :math:`(1 - \varepsilon)\,t + \varepsilon / K`. See
+        :mod:`celearn.framework_options` for the formula with every option.
 
     Returns
     -------
@@ -313,6 +375,11 @@ def softmax_cross_entropy(t, z, *, reduction="mean"):
     [0.417 1.417]
     """
     reduction = v.check_reduction(reduction)
+    if _fo.class_options_requested(weight, ignore_index, label_smoothing):
+        return _fo.softmax_cross_entropy_options(
+            t, z, reduction=reduction, weight=weight, ignore_index=ignore_index,
+            label_smoothing=label_smoothing,
+        )
     t, z, labels = v.class_inputs(t, z, "z", finite=False)  # z's finiteness: in the loop
     z2 = z.reshape(-1, z.shape[-1])  # a view: (N, K), one row for a (K,) sample
     t2 = t.reshape(-1) if labels else t.reshape(z2.shape)
