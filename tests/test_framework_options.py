@@ -548,3 +548,37 @@ def test_bad_softmax_focal_options_raise_clear_errors(kw, msg):
     z, y, _, _ = class_data(30)
     with pytest.raises(ValueError, match=msg):
         cl.softmax_focal_loss(y, z, **kw)
+
+
+# =========================================================== mpmath at 40 digits
+def test_options_and_focal_losses_match_mpmath():
+    mpmath = pytest.importorskip("mpmath")
+    mpmath.mp.dps = 40
+    r = rng(31)
+    z = r.normal(size=(8, 4)) * 3
+    t = r.uniform(0, 1, (8, 4))
+    pw = r.uniform(0.2, 6, 4)
+    y = r.integers(0, 4, 8)
+    w = r.uniform(0.2, 3, 4)
+    bce = cl.binary_cross_entropy_with_logits(t, z, pos_weight=pw, reduction="none")
+    foc = cl.sigmoid_focal_loss(t, z, gamma=2.0, alpha=0.25, reduction="none")
+    sce = cl.softmax_cross_entropy(y, z, weight=w, label_smoothing=0.2, reduction="none")
+    sfl = cl.softmax_focal_loss(y, z, gamma=1.5, reduction="none")
+    for i in range(8):
+        zs = [mpmath.mpf(v) for v in z[i]]
+        lse = mpmath.log(mpmath.fsum(mpmath.exp(v) for v in zs))
+        lp = [v - lse for v in zs]
+        ref = 0.8 * w[y[i]] * -lp[y[i]] + 0.2 / 4 * mpmath.fsum(-wk * v for wk, v in zip(w, lp))
+        assert abs(sce[i] - ref) <= 1e-14 * ref
+        p_y = mpmath.exp(lp[y[i]])
+        ref = -(1 - p_y) ** 1.5 * lp[y[i]]
+        assert abs(sfl[i] - ref) <= 1e-14 * ref
+        for j in range(4):
+            zi, ti = zs[j], mpmath.mpf(t[i, j])
+            ref = pw[j] * ti * mpmath.log1p(mpmath.exp(-zi)) + (1 - ti) * mpmath.log1p(mpmath.exp(zi))
+            assert abs(bce[i, j] - ref) <= 1e-14 * ref
+            s = 1 / (1 + mpmath.exp(-zi))
+            ce = -(ti * mpmath.log(s) + (1 - ti) * mpmath.log(1 - s))
+            q = ti * (1 - s) + (1 - ti) * s
+            ref = (0.25 * ti + 0.75 * (1 - ti)) * q**2 * ce
+            assert abs(foc[i, j] - ref) <= 1e-13 * ref
