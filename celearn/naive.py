@@ -36,7 +36,7 @@ import numpy as np
 __all__ = [
     "sigmoid", "softmax", "log_softmax", "logsumexp", "softmax_cross_entropy",
     "binary_cross_entropy_with_logits", "bce_grad_logits",
-    "binary_cross_entropy_log_clamp", "float_limits",
+    "binary_cross_entropy_log_clamp", "bce_log_clamp_grad_logits", "float_limits",
     "exact_logsumexp", "exact_log_softmax", "exact_softmax",
     "exact_binary_cross_entropy_with_logits",
 ]
@@ -221,6 +221,37 @@ def binary_cross_entropy_log_clamp(t, p, *, log_min=-100.0, reduction="mean"):
         log_1mp = np.maximum(np.log1p(-p), log_min)
     loss = -(t * log_p + (1 - t) * log_1mp)
     return _reduce(loss, reduction)
+
+
+def bce_log_clamp_grad_logits(t, z, *, eps=1e-12):
+    r"""Gradient in z of PyTorch's ``BCELoss`` applied to ``sigmoid(z)``, computed as PyTorch does.
+
+    ``BCELoss``'s backward pass does not differentiate its clamped logs; it
+    uses :math:`\partial L/\partial p = (p - t) / \max(p(1 - p), \varepsilon)`
+    with :math:`\varepsilon = 10^{-12}` (held as a float32, as in PyTorch's source), and the sigmoid's backward multiplies
+    by :math:`p(1 - p)` (both with :math:`p` as rounded in the input's dtype):
+
+    .. math:: \frac{\partial L}{\partial z} = \frac{(p - t)\, p(1 - p)}{\max(p(1 - p), \varepsilon)}.
+
+    While :math:`p(1 - p) > \varepsilon` this is the exact :math:`p - t`. Beyond
+    (float64: :math:`|z| \gtrsim 27.6`) it shrinks to :math:`(p - t)\,p(1-p)/\varepsilon`,
+    and once :math:`\sigma(z)` has rounded to 1 (or 0) it is exactly 0, while
+    the loss sits at the clamp's 100.
+
+    Examples
+    --------
+    >>> float(bce_log_clamp_grad_logits(0, 10.0))          # still sigma(z) - t
+    0.9999546021312976
+    >>> round(float(bce_log_clamp_grad_logits(0, 30.0)), 4)  # true value is 1
+    0.0935
+    >>> float(bce_log_clamp_grad_logits(0, 40.0))           # sigma(40) == 1: no signal at all
+    0.0
+    """
+    t, z = _float(t), _float(z)
+    p = sigmoid(z)
+    d = p * (1 - p)
+    eps = np.asarray(np.float32(eps), dtype=d.dtype)  # PyTorch keeps its EPSILON as a float32 constant
+    return (p - t) * d / np.maximum(d, eps)
 
 
 # -- where a float dtype breaks --------------------------------------------------
