@@ -122,12 +122,11 @@ class Feedback:
 def _no_answer(kind):
     if in_voila():
         if kind == "implement":
-            return ("This exercise asks you to write a function. This app view hides the "
-                    "code and has no cell to type in: open the notebook in JupyterLab (or "
-                    "Jupyter Notebook) to write it and have it checked.")
-        return ("This exercise is answered in code, which this app view hides: open the "
-                "notebook in JupyterLab (or Jupyter Notebook) to type your answer and "
-                "have it checked.")
+            return ("This exercise asks you to write a function, and this app view hides "
+                    "the code. To try it, open the notebook in JupyterLab, write your "
+                    "function there and check it.")
+        return ("This exercise is answered in code, which this app view hides. To try it, "
+                "open the notebook in JupyterLab, type your answer there and check it.")
     if kind == "implement":
         return ("No function yet: write your function in the cell, pass it (its name, "
                 "without brackets) instead of None, and run the cell again.")
@@ -386,8 +385,8 @@ def _matches(got, value, want, rtol, atol, loose=2e-3):
             return False  # this slip gives the right answer here
         both_inf = np.isinf(got) & np.isinf(value) & (np.sign(got) == np.sign(value))
         d = np.where(both_inf, 0.0, np.abs(got - value))
-        if np.any(np.isnan(d)):
-            return False
+        if not np.all(np.isfinite(d)):
+            return False  # an inf (or nan) on one side only
         if np.all(d <= atol + rtol * np.abs(value)):
             return True
         dist = np.where(np.isinf(value) | np.isinf(want), np.inf, np.abs(value - want))
@@ -479,7 +478,7 @@ def _generic_candidates(want, *, n=None, reduction=None, unit=None):
                             "the entries are shifted by one place: a class index counted "
                             "from 1 where numpy counts from 0 (or the other way)?"))
         singles.append(("reversed", want[..., ::-1], "the entries are in reverse order."))
-    if want.ndim == 0 and float(want) == round(float(want)):
+    if want.ndim == 0 and np.isfinite(want) and float(want) == round(float(want)):
         for d in (1, -1):
             singles.append(("off_by_one", want + d,
                             "off by one: counted from 0 where the text counts from 1 (or "
@@ -487,6 +486,29 @@ def _generic_candidates(want, *, n=None, reduction=None, unit=None):
     pairs = [(f"sign+{k}", -v, "the sign is flipped, and " + why)
              for k, v, why in base]
     return singles + pairs
+
+
+EPSILONS = (1e-7, 1e-8, 1e-10, 1e-12, 1e-15, 1e-16)
+"""The eps values learners (and libraries) typically clip with or add inside a log."""
+
+
+def clipped_variants(loss, *, where="p"):
+    """Wrong answers of a loss that clips (or adds an eps to) probabilities.
+
+    ``loss(eps, mode)`` computes the loss with celearn on inputs modified by the
+    eps (``mode`` is ``"clip"`` or ``"add"``); returns ``[(value, why, key)]``
+    for :class:`Implement` ``mistakes``.
+    """
+    out = []
+    for eps in EPSILONS:
+        for mode in ("clip", "add"):
+            out.append((loss(eps, mode), f"that is what you get with {where} clipped to "
+                        f"[{_num(eps)}, 1 - {_num(eps)}] (or an eps = {_num(eps)} added "
+                        "inside the log): it changes the exact answer, hiding the inf "
+                        f"at {where} = 0 and moving values near the edges. Compute the "
+                        "exact maths; notebook 07 shows when libraries clip and why.",
+                        "clipped"))
+    return out
 
 
 def register(exercise):
@@ -633,6 +655,12 @@ def _compare(ex, case, func):
                 s in text for s in ("length-1", "only 0-dimensional", "size-1")):
             problem += (" A Python-level call (math.log, float(), ...) got an array: use "
                         "numpy functions, which work on whole arrays of any shape.")
+        elif isinstance(exc, ValueError) and "broadcast" in text:
+            problem += (" Shapes do not line up: a sum or max over the last axis needs "
+                        "keepdims=True to divide (or subtract from) each row.")
+        elif isinstance(exc, IndexError):  # numpy's AxisError is an IndexError
+            problem += (" Check the axes and indices: the input can be 1-D (K,) or 2-D "
+                        "(N, K); axis=-1 means the last axis in both.")
         if case.why:
             problem = _join(problem, case.why)
         return False, "exception", problem, lines, warns
@@ -646,8 +674,9 @@ def _compare(ex, case, func):
         return (False, "not_numbers",
                 f"it returned {type(result).__name__} {_fmt(result)}, not numbers.",
                 lines, warns)
-    lines.append(f"  expected {_fmt(want)}")
-    lines.append(f"  received {_fmt(got)}")
+    digits = 6 if _fmt(want) != _fmt(got) else 16  # show where they differ
+    lines.append(f"  expected {_fmt(want, digits)}")
+    lines.append(f"  received {_fmt(got, digits)}")
     if got.shape != want.shape:
         key, why = _shape_why(ex, got, want, args)
         problem = f"wrong shape: expected {want.shape}, received {got.shape}. {why}".rstrip()
@@ -678,13 +707,27 @@ def _input_dtype(args):
 
 
 def _shape_why(ex, got, want, args):
+    if ex.mistakes is not None:  # a declared slip with the shape received?
+        with np.errstate(all="ignore"):
+            for key, value, why in _declared(ex.mistakes(**args)):
+                if value.shape == got.shape and _matches(
+                        got.astype(np.float64), value, np.full(value.shape, np.nan),
+                        *_tolerances(_input_dtype(args))):
+                    return key, _join(why)
     first = next(iter(args.values()))
     first = np.asarray(first)
+    if got.shape == want.shape + (1,):
+        return "keepdims", ("You kept the reduced axis (keepdims=True, or [:, None]): "
+                            "drop it from the result, e.g. with [..., 0] or by reducing "
+                            "without keepdims.")
     if want.ndim == 0 and got.ndim >= 1:
         if ex.reduction == "mean" and got.size == first.shape[0]:
             return "shape", ("You returned one value per sample: the exercise wants their "
                              "mean, one number (np.mean).")
-        return "shape", "The exercise wants one number (reduce with np.mean)."
+        if ex.reduction == "mean":
+            return "shape", "The exercise wants one number (reduce with np.mean)."
+        return "shape", ("For an input of shape (K,) the exercise wants one number: "
+                         "reduce along the last axis (axis=-1).")
     if got.ndim == 0 and want.ndim >= 1:
         return "shape", ("You returned one number: reduce only along the last axis "
                          "(axis=-1), keeping one value per row, or none at all if the "
@@ -706,7 +749,6 @@ def _value_why(ex, case, got, want, args, warns=()):
     w = want.astype(np.float64)
     finite_w = np.isfinite(w)
     rtol, atol = _tolerances(_input_dtype(args))
-    rtol = max(rtol, 1e-6)
 
     # a nan / inf where the answer is finite (or the other way round): the case explains
     bad_nan = np.isnan(g) & ~np.isnan(w)
@@ -737,7 +779,10 @@ def _value_why(ex, case, got, want, args, warns=()):
         why = ("the result is finite where the exact answer is inf: clipping or an added "
                "eps hides it.")
     else:
-        key, why = "wrong_values", "the values differ."
+        key = "wrong_values"
+        with np.errstate(all="ignore"):
+            rel = np.max(np.abs(g - w) / np.maximum(np.abs(w), atol))
+        why = f"the values differ (largest relative difference {_num(float(rel))})."
     if case.why:
         why = _join(why, case.why)
     elif ex.hint:

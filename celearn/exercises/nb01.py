@@ -2,7 +2,7 @@
 import numpy as np
 
 from ..information import surprisal
-from . import Case, Exercise, Implement, register
+from . import Case, Exercise, Implement, clipped_variants, register
 
 register(Exercise(
     id="01.halving",
@@ -83,5 +83,7 @@ register(Implement(
          "nats: np.log.", "bits_for_nats"),
         (-surprisal(p), "the sign is flipped: surprisal is MINUS ln p (ln p ≤ 0 for p in "
          "[0, 1], so -ln p ≥ 0).", "sign"),
+        *clipped_variants(lambda eps, mode: -np.log(
+            np.clip(p, eps, 1) if mode == "clip" else p + eps)),
     ],
 ))

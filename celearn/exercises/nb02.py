@@ -5,7 +5,7 @@ from ..activations import sigmoid
 from ..datasets import bce_example
 from ..gradients import bce_grad_logits
 from ..losses import binary_cross_entropy
-from . import Case, Exercise, Implement, register
+from . import Case, Exercise, Implement, clipped_variants, register
 
 register(Exercise(
     id="02.cost_more",
@@ -89,6 +89,11 @@ def my_bce(t, p):
     return np.mean(-(pos + neg))
 
 
+def _bce_plus_eps(t, p, eps):
+    """-(t ln(p + eps) + (1 - t) ln(1 - p + eps)), the 'add an eps' slip."""
+    return np.mean(-(t * np.log(p + eps) + (1 - t) * np.log(1 - p + eps)))
+
+
 def _labels(rng, n):
     t = rng.integers(0, 2, n)
     t[:2] = (0, 1)  # both classes present
@@ -140,6 +145,8 @@ register(Implement(
          "t = 1 and -ln(1 - p) to t = 0.", "labels_swapped"),
         (-binary_cross_entropy(t, p), "the sign is flipped: the loss is MINUS the "
          "log-likelihood, -(t ln p + (1 - t) ln(1 - p)).", "sign"),
+        *clipped_variants(lambda eps, mode: binary_cross_entropy(t, p, eps=eps)
+                          if mode == "clip" else _bce_plus_eps(t, p, eps)),
     ],
     hint="-(t ln p + (1 - t) ln(1 - p)), averaged with np.mean.",
 ))

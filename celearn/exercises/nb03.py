@@ -3,7 +3,7 @@ import numpy as np
 
 from ..datasets import cce_example
 from ..losses import categorical_cross_entropy
-from . import Case, Exercise, Implement, register
+from . import Case, Exercise, Implement, clipped_variants, register
 
 _DUCK = [0.2, 0.5, 0.3]
 
@@ -132,6 +132,8 @@ def _cce_mistakes(t, p):
              "target keeps only the true class's probability.", "all_classes"),
             (-categorical_cross_entropy(t, p), "the sign is flipped: the loss is "
              "-Σ t_k ln p_k.", "sign"),
+            *clipped_variants(lambda eps, mode: np.mean(-np.sum(t * np.log(
+                np.clip(p, eps, 1 - eps) if mode == "clip" else p + eps), axis=-1))),
         ]
 
 

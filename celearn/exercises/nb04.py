@@ -113,6 +113,11 @@ def _softmax_cases(rng):
              why=_OVERFLOW),
         Case("logits [-1000, -1000, -1000]", {"z": np.array([-1000.0, -1000.0, -1000.0])},
              why=_UNDERFLOW),
+        Case("rows far apart [[1000, 0], [-1000, -1001]]",
+             {"z": np.array([[1000.0, 0.0], [-1000.0, -1001.0]])},
+             why="subtract the max of EACH row (np.max(z, axis=-1, keepdims=True)): the "
+                 "max of the whole array leaves the second row at exp(-2000) = 0, and "
+                 "0 / 0 = nan."),
         Case("float32 logits [100, 0]", {"z": np.array([100.0, 0.0], dtype=np.float32)},
              why="in float32 exp overflows already above 88.7 (exp(100) is inf): subtract "
                  "the max first; and the result must stay float32."),
@@ -140,8 +145,8 @@ register(Implement(
     id="04.softmax",
     question="Write f(z) returning softmax(z) along the last axis, for z of shape (K,) or "
              "(N, K). Required: random logits in both shapes (each row sums to 1), logits "
-             "[1000, 0, -1000] and [-1000, -1000, -1000] (no nan: use the shift "
-             "invariance), float32 [100, 0] (finite, stays float32).",
+             "[1000, 0, -1000] and [-1000, -1000, -1000] and rows far apart (no nan: "
+             "use the shift invariance, row by row), float32 [100, 0] (finite, stays float32).",
     signature="f(z)",
     reference=lambda z: softmax(z),
     cases=_softmax_cases,

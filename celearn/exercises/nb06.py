@@ -59,6 +59,8 @@ register(Exercise(
         (float(2 ** 2.3), "that is 2^loss, the perplexity for a loss in bits; the loss "
          "is in nats, so the perplexity is e^loss.", "bits_base"),
         (float(10 ** 2.3), "that is 10^loss; a loss in nats gives e^loss.", "base_10"),
+        (2.3, "that is the loss itself; the perplexity is e^loss (for a loss in nats).",
+         "loss_not_perplexity"),
     ],
 ))
 register(Exercise(

@@ -115,6 +115,10 @@ def _lse_cases(rng):
                  "max m: the answer is -1000 + ln 2."),
         Case("logits [1000, 0, -1000]", {"z": np.array([1000.0, 0.0, -1000.0])},
              why="factor out the max: the answer is 1000 + ln(1 + e^-1000 + e^-2000) = 1000."),
+        Case("rows far apart [[1000, 0], [-1000, -1001]]",
+             {"z": np.array([[1000.0, 0.0], [-1000.0, -1001.0]])},
+             why="factor out the max of EACH row (np.max(z, axis=-1, keepdims=True)): the "
+                 "max of the whole array leaves the second row at log(0) = -inf."),
         Case("float32 logits [100, 0]", {"z": np.array([100.0, 0.0], dtype=np.float32)},
              why="in float32 exp overflows above 88.7: factor out the max; and the result "
                  "must stay float32."),
@@ -141,7 +145,8 @@ register(Implement(
     question="Write f(z) returning log Σ exp z along the last axis (shape (K,) gives a "
              "number, (N, K) one value per row). Required, finite and exact: random "
              "logits in both shapes, [1000, 1000, 1000] (1000 + ln 3), [-1000, -1000] "
-             "(-1000 + ln 2), [1000, 0, -1000], float32 [100, 0] (stays float32).",
+             "(-1000 + ln 2), [1000, 0, -1000], rows far apart (the max of each row), "
+             "float32 [100, 0] (stays float32).",
     signature="f(z)",
     reference=lambda z: logsumexp(z),
     cases=_lse_cases,

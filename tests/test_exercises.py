@@ -1,0 +1,473 @@
+"""Tests of celearn.exercises: right answers pass, each usual slip is named.
+
+Wrong answers are computed here independently (numpy, scipy, scikit-learn),
+never copied from celearn's output; the tests assert the diagnosis key and
+the words of the feedback that name the slip.
+"""
+import math
+
+import numpy as np
+import pytest
+import scipy.special as sp
+import scipy.stats as st
+from sklearn.metrics import log_loss
+
+import celearn as cl
+from celearn import exercises as E
+
+check = E.check
+ANSWER_IDS = [i for i in E.exercises() if E._get(i).kind == "answer"]
+IMPLEMENT_IDS = [i for i in E.exercises() if E._get(i).kind == "implement"]
+
+BCE_T = np.array([0, 1, 1, 0, 0, 1, 1])
+BCE_P = np.array([0.07, 0.91, 0.74, 0.23, 0.85, 0.17, 0.94])
+
+
+def softmax_np(z):
+    return sp.softmax(z, axis=-1)
+
+
+# --------------------------------------------------------------------------- registry
+
+def test_the_ids_the_notebooks_call_are_registered():
+    ids = set(E.exercises())
+    for required in ("01.halving", "01.bits", "01.compare", "02.cost_more", "02.loss",
+                     "02.grad", "02.mean", "02.coin", "03.loss", "03.same", "03.uniform",
+                     "03.mean", "04.shift", "04.entry", "04.grad", "04.trace", "05.slope",
+                     "05.min_ratio", "05.ratio5", "05.race", "06.uniform8", "06.kl",
+                     "06.baseline", "06.perplexity", "06.good", "07.keras", "07.lse",
+                     "07.bce_logits", "07.overflow32", "07.saturation64",
+                     "01.surprisal", "02.bce", "03.cce", "04.softmax",
+                     "04.softmax_jacobian", "05.mse_grad_logits", "06.kl_divergence",
+                     "07.logsumexp", "07.bce_with_logits"):
+        assert required in ids
+
+
+@pytest.mark.parametrize("exercise_id", ANSWER_IDS)
+def test_the_computed_answer_is_right_and_the_tolerance_is_stated(exercise_id):
+    ex = E._get(exercise_id)
+    fb = check(exercise_id, ex.expected())
+    assert fb.right, fb.message
+    if not isinstance(ex.expected(), str):
+        assert "tolerance" in fb.message
+
+
+@pytest.mark.parametrize("exercise_id", IMPLEMENT_IDS)
+def test_the_reference_implementation_passes_without_notes(exercise_id):
+    fb = check(exercise_id, E._get(exercise_id).solution)
+    assert fb.right, fb.message
+    assert fb.notes == []  # no warning, no failing optional case
+    assert "tolerance" in fb.message
+
+
+@pytest.mark.parametrize("exercise_id", IMPLEMENT_IDS)
+def test_every_implement_question_says_what_is_required(exercise_id):
+    assert "Required" in E._get(exercise_id).question
+
+
+def test_independent_values_are_right():
+    assert check("02.mean", log_loss(BCE_T, BCE_P))
+    assert check("02.coin", 7 * math.log(2))
+    assert check("06.kl", st.entropy([0.5, 0.25, 0.25], [0.25, 0.25, 0.5], base=2))
+    assert check("06.baseline", st.entropy([0.5, 0.3, 0.2]))
+    assert check("07.lse", sp.logsumexp([1000.0, 1000.0, 1000.0]))
+    assert check("04.grad", softmax_np(np.zeros(4)) - np.eye(4)[2])
+
+
+def test_unknown_id_names_the_argument():
+    with pytest.raises(ValueError, match="exercise_id 'nope' is unknown"):
+        check("nope", 1.0)
+
+
+# --------------------------------------------------------------------------- diagnoses
+
+def _sigmoid(z):
+    return sp.expit(z)
+
+
+DIAGNOSES = [
+    # sum for mean, and mean for sum
+    ("02.mean", 7 * log_loss(BCE_T, BCE_P), "sum_for_mean", "sum"),
+    ("03.mean", 4 * log_loss([0, 1, 2, 0], [[0.91, 0.04, 0.05], [0.11, 0.8, 0.09],
+                                             [0.3, 0.1, 0.6], [0.25, 0.4, 0.35]]),
+     "sum_for_mean", "mean"),
+    ("02.coin", math.log(2), "mean_for_sum", "sum"),
+    # bits for nats, and nats for bits
+    ("01.halving", 3.0, "bits_for_nats", "bits"),
+    ("06.baseline", st.entropy([0.5, 0.3, 0.2], base=2), "bits_for_nats", "bits"),
+    ("02.loss", -math.log2(0.25), "bits_for_nats", "nats"),
+    ("01.bits", 10 * math.log(2), "nats_for_bits", "bits"),
+    ("06.kl", st.entropy([0.5, 0.25, 0.25], [0.25, 0.25, 0.5]), "nats_for_bits", "bits"),
+    ("06.uniform8", math.log(8), "nats_for_bits", "bits"),
+    # log base 10
+    ("07.keras", -math.log10(1e-7), "log10", "log base 10"),
+    # a flipped sign / a forgotten minus
+    ("02.loss", math.log(0.25), "sign", "minus"),
+    ("05.slope", 1 / 0.05, "sign", "sign"),
+    ("04.entry", -(-softmax_np(np.array([1.0, 2, 3]))[0] * softmax_np(np.array([1.0, 2, 3]))[2]),
+     "sign", "sign"),
+    # the wrong class index
+    ("03.loss", -math.log(0.5), "class_index", "class 2"),
+    ("04.grad", softmax_np(np.zeros(4)) - np.eye(4)[3], "class_index", "index 2"),
+    ("04.entry", -softmax_np(np.array([1.0, 2, 3]))[0] * softmax_np(np.array([1.0, 2, 3]))[1],
+     "class_index", "[0, 2]"),
+    # Σp² for 1 - Σp²
+    ("04.trace", float(np.sum(softmax_np(np.array([2.0, 1.0, 0.1])) ** 2)), "complement",
+     "Σp"),
+    # probabilities for logits (and the logit for the probability)
+    ("02.grad", 2.0, "logit_for_probability", "sigmoid"),
+    # a percentage for a fraction
+    ("02.grad", 100 * _sigmoid(2.0), "percent_for_fraction", "percentage"),
+    # off by the ln 2 factor
+    ("05.min_ratio", 2 * math.log(2), "ln2_factor", "ln 2"),
+    # the probability instead of the surprisal
+    ("01.halving", 1 / 8, "probability_for_surprisal", "probability"),
+    ("03.uniform", 1 / 3, "probability_for_surprisal", "probability"),
+    # upside down
+    ("05.ratio5", 2 * _sigmoid(-5.0) * (1 - _sigmoid(-5.0)), "reciprocal", "upside down"),
+    # off by one / rounding
+    ("07.saturation64", 38.0, "off_by_one", "off by one"),
+    ("07.saturation64", 36.0, "rounded_down", "one more"),
+    # exercise-specific slips
+    ("02.loss", -math.log(0.75), "wrong_branch", "t = 0 branch"),
+    ("06.kl", 1.75, "cross_entropy_not_kl", "H(p)"),
+    ("06.perplexity", 2 ** 2.3, "bits_base", "e^loss"),
+    ("06.perplexity", 2.3, "loss_not_perplexity", "e^loss"),
+    ("07.lse", 1000.0, "forgot_log_k", "ln 3"),
+    ("07.keras", -math.log(2e-7), "eps_inside_log", "tf.keras"),
+    ("05.min_ratio", 0.5, "where_not_value", "WHERE"),
+    ("04.trace", 0.0, "all_entries", "np.trace"),
+    ("07.bce_logits", -math.log(_sigmoid(50.0)), "sign_of_z", "sign of z"),
+    # combinations: a flipped sign and bits
+    ("01.halving", -3.0, "sign+bits_for_nats", "sign"),
+    # close but not within the tolerance
+    ("03.mean", 0.55, "precision", "tolerance"),
+]
+
+
+@pytest.mark.parametrize("exercise_id, answer, key, words", DIAGNOSES,
+                         ids=[f"{d[0]}-{d[2]}" for d in DIAGNOSES])
+def test_each_slip_is_named(exercise_id, answer, key, words):
+    fb = check(exercise_id, answer)
+    assert not fb.right
+    assert fb.diagnosis == key, fb.message
+    assert words in fb.message
+
+
+def test_a_wrong_answer_is_not_given_away():
+    fb = check("02.mean", 7 * log_loss(BCE_T, BCE_P))
+    assert f"{log_loss(BCE_T, BCE_P):.4f}" not in fb.message
+
+
+def test_an_unrecognised_wrong_number_gets_the_hint_and_the_tolerance():
+    fb = check("02.loss", 0.123)
+    assert not fb.right and fb.diagnosis is None
+    assert "Hint" in fb.message and "tolerance" in fb.message
+
+
+@pytest.mark.parametrize("answer", [np.inf, np.nan])
+def test_non_finite_answers_are_explained(answer):
+    fb = check("02.mean", answer)
+    assert fb.diagnosis == "not_finite"
+
+
+@pytest.mark.parametrize("answer, key", [("two", "not_a_number"), (len, "not_a_number"),
+                                         ([1.0, 2.0], "shape")])
+def test_answers_of_the_wrong_kind(answer, key):
+    assert check("01.halving", answer).diagnosis == key
+
+
+def test_numbers_given_as_text_or_one_element_lists_are_read():
+    assert check("01.halving", " 2,0794 ")
+    assert check("01.halving", [3 * math.log(2)])
+
+
+# --------------------------------------------------------------------------- text answers
+
+@pytest.mark.parametrize("answer", ["a", "A", "(a)", " (A) ", "a.", "'a'", "option a",
+                                    "(a) costs more"])
+def test_text_answers_are_normalised(answer):
+    assert check("02.cost_more", answer)
+
+
+@pytest.mark.parametrize("exercise_id, answer", [
+    ("04.shift", "No"), ("04.shift", False), ("04.shift", "NO."), ("06.good", " no "),
+    ("03.same", "The same"), ("03.same", "equal"), ("05.race", "Cross-Entropy"),
+    ("05.race", "CE"), ("07.overflow32", "(B)")])
+def test_synonyms_and_spellings_are_accepted(exercise_id, answer):
+    assert check(exercise_id, answer), check(exercise_id, answer).message
+
+
+@pytest.fixture
+def larger_smaller():
+    ex = E.register(E.Exercise(id="99.test_larger", question="Larger.",
+                               expected=lambda: "larger", hint="h", solution="s",
+                               choices=("larger", "smaller")))
+    yield ex.id
+    del E._REGISTRY[ex.id]
+
+
+@pytest.mark.parametrize("answer, right", [("larger", True), ("Bigger", True),
+                                           ("greater", True), ("higher", True),
+                                           ("smaller", False), ("lower", False),
+                                           ("Less", False)])
+def test_larger_and_smaller_synonyms(larger_smaller, answer, right):
+    fb = check(larger_smaller, answer)
+    assert fb.right is right
+    if not right:
+        assert fb.diagnosis == "wrong_choice"
+
+
+def test_a_wrong_choice_is_explained_with_computed_numbers():
+    fb = check("01.compare", "b")
+    assert fb.diagnosis == "wrong_choice"
+    assert f"{-math.log(0.01):.3f}" in fb.message
+
+
+def test_an_answer_outside_the_choices_lists_them():
+    fb = check("01.compare", "c")
+    assert fb.diagnosis == "not_a_choice" and "'a' or 'b'" in fb.message
+
+
+# --------------------------------------------------------------------------- html and voila
+
+def test_feedback_html_escapes_the_answer():
+    fb = check("01.compare", "<script>alert(1)</script>")
+    html = fb._repr_html_()
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert 'class="celearn-feedback"' in html
+
+
+def test_feedback_html_escapes_the_message_of_implement_it():
+    fb = check("04.softmax", lambda z: "<b>")
+    assert "<b>" in fb.message and "<b>" not in fb._repr_html_()
+
+
+def test_no_answer_outside_voila(monkeypatch):
+    for name in E._VOILA_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    assert "replace None" in check("01.halving", None).message
+    assert "None" in check("04.softmax", None).message
+
+
+@pytest.mark.parametrize("variable", ["VOILA_KERNEL_ID", "VOILA_REQUEST_URL",
+                                      "VOILA_BASE_URL", "VOILA_PREHEAT"])
+@pytest.mark.parametrize("exercise_id", ["01.halving", "04.softmax"])
+def test_no_answer_in_voila_does_not_talk_about_editing_cells(monkeypatch, variable,
+                                                               exercise_id):
+    for name in E._VOILA_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(variable, "x")
+    assert E.in_voila()
+    msg = check(exercise_id, None).message
+    assert "None" not in msg and "cell" not in msg and "run" not in msg
+    assert "JupyterLab" in msg
+
+
+# --------------------------------------------------------------------------- solutions
+
+def test_solution_of_an_implement_exercise_is_code_that_passes():
+    fb = E.solution("04.softmax")
+    assert "def " in fb.message and "np.max" in fb.message
+
+
+def test_solution_of_an_answer_exercise_shows_the_answer():
+    assert "2.07944" in E.solution("01.halving").message
+
+
+# --------------------------------------------------------------------------- implement it
+
+def _sig(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def _py_surprisal(p):
+    return np.array([math.inf if x == 0 else -math.log(x) for x in np.ravel(p)]
+                    ).reshape(np.shape(p))
+
+
+def _py_bce(t, p):
+    total = 0.0
+    for ti, pi in zip(t, p):
+        total += -math.log(pi) if ti == 1 else -math.log(1 - pi)
+    return total / len(t)
+
+
+def _raises(*args):
+    raise RuntimeError("my bug")
+
+
+NAIVE = [
+    # (id, function, diagnosis, words in the case name, words in the message)
+    ("01.surprisal", lambda p: -np.log2(p), "bits_for_nats", "random", "np.log"),
+    ("01.surprisal", lambda p: np.log(p), "sign", "random", "MINUS"),
+    ("01.surprisal", lambda p: -np.log(np.clip(p, 1e-7, 1)), "clipped", "tiny", "clipped"),
+    ("01.surprisal", _py_surprisal, "dtype", "float32", "float32"),
+    ("01.surprisal", lambda p: np.array([-math.log(x) for x in p]), "exception", "(2, 3)",
+     "numpy"),
+    ("02.bce", lambda t, p: -np.mean(t * np.log(p) + (1 - t) * np.log(1 - p)), "nan",
+     "confident and right", "0·(−inf)"),
+    ("02.bce", lambda t, p: -np.sum(t * np.log(p) + (1 - t) * np.log(1 - p)),
+     "sum_for_mean", "random", "mean"),
+    ("02.bce", lambda t, p: -(t * np.log(p) + (1 - t) * np.log(1 - p)), "shape", "random",
+     "one value per sample"),
+    ("02.bce", _py_bce, "exception", "confident", "math domain"),
+    ("02.bce", lambda t, p: cl.binary_cross_entropy(t, p, eps=1e-7), "clipped",
+     "confident", "clipped"),
+    ("02.bce", lambda t, p: -np.mean((1 - t) * np.log(p) + t * np.log(1 - p)),
+     "labels_swapped", "random", "swapped"),
+    ("03.cce", lambda t, p: -np.mean(np.sum(t * np.log(p), axis=0)), "wrong_axis", "random",
+     "axis"),
+    ("03.cce", lambda t, p: -np.sum(t * np.log(p)), "sum_for_mean", "random", "mean"),
+    ("03.cce", lambda t, p: -np.mean(t * np.log(p)), "wrong_axis", "random", "axis=-1"),
+    ("03.cce", lambda t, p: -np.mean(np.sum(t * np.log(p), axis=-1)), "nan", "wrong class",
+     "0·(−inf)"),
+    ("03.cce", lambda t, p: -np.mean(np.sum(t * np.log(p + 1e-12), axis=-1)), "clipped",
+     "true class", "clipped"),
+    ("04.softmax", lambda z: np.exp(z) / np.sum(np.exp(z), axis=-1, keepdims=True), "nan",
+     "1000", "subtract the max"),
+    ("04.softmax", lambda z: np.exp(z - z.max()) / np.sum(np.exp(z - z.max()), axis=-1,
+                                                           keepdims=True),
+     "nan", "rows far apart", "EACH row"),
+    ("04.softmax", lambda z: np.exp(z) / np.sum(np.exp(z), axis=0), "wrong_axis", "(3, 5)",
+     "axis 0"),
+    ("04.softmax", lambda z: np.exp(z) / np.sum(np.exp(z), axis=-1), "exception", "(3, 5)",
+     "keepdims"),
+    ("04.softmax", lambda z: sp.softmax(np.asarray(z, dtype=float), axis=-1), "dtype",
+     "float32", "float32"),
+    ("04.softmax", lambda z: np.exp(z - z.max(-1, keepdims=True)), "not_normalised",
+     "random", "divided"),
+    ("04.softmax_jacobian", lambda z: np.diag(softmax_np(z) * (1 - softmax_np(z))),
+     "diagonal_only", "random", "off-diagonal"),
+    ("04.softmax_jacobian", lambda z: np.outer(softmax_np(z), softmax_np(z))
+     - np.diag(softmax_np(z)), "sign", "random", "sign"),
+    ("04.softmax_jacobian", lambda z: softmax_np(z) * (1 - softmax_np(z)), "shape", "random",
+     "shape"),
+    ("05.mse_grad_logits", lambda t, z: 2 * (_sig(z) - t), "missing_chain", "random",
+     "chain rule"),
+    ("05.mse_grad_logits", lambda t, z: (_sig(z) - t) * _sig(z) * (1 - _sig(z)),
+     "missing_2", "random", "factor 2"),
+    ("05.mse_grad_logits", lambda t, z: _sig(z) - t, "ce_not_mse", "random", "cross-entropy"),
+    ("05.mse_grad_logits", lambda t, z: 2 * (t - _sig(z)) * _sig(z) * (1 - _sig(z)), "sign",
+     "random", "sign"),
+    ("05.mse_grad_logits", lambda t, z: np.sum(2 * (_sig(z) - t) * _sig(z) * (1 - _sig(z))),
+     "shape", "random", "one number"),
+    ("05.mse_grad_logits",
+     lambda t, z: 2 * (np.exp(z) / (1 + np.exp(z)) - t) * _sig(z) * (1 - _sig(z)), "nan",
+     "1000", "stable"),
+    ("06.kl_divergence", lambda p, q: np.sum(p * np.log(p / q), axis=-1), "nan", "zero in p",
+     "0 · ln 0"),
+    ("06.kl_divergence", lambda p, q: np.sum(q * np.log(q / p), axis=-1), "swapped",
+     "random", "not symmetric"),
+    ("06.kl_divergence", lambda p, q: np.sum(sp.rel_entr(p, q), axis=-1) / math.log(2),
+     "bits_for_nats", "random", "bits"),
+    ("06.kl_divergence", lambda p, q: np.sum(sp.rel_entr(p, q)), "shape", "(3, 5)",
+     "last axis"),
+    ("06.kl_divergence", lambda p, q: sp.rel_entr(p, q), "not_summed", "random", "add them"),
+    ("07.logsumexp", lambda z: np.log(np.sum(np.exp(z), axis=-1)), "overflow",
+     "[1000, 1000, 1000]", "max"),
+    ("07.logsumexp", lambda z: np.log(np.sum(np.exp(z - z.max(-1, keepdims=True)), axis=-1)),
+     "forgot_max", "random", "add the max back"),
+    ("07.logsumexp", lambda z: sp.logsumexp(z, axis=-1, keepdims=True), "keepdims", "random",
+     "keepdims"),
+    ("07.logsumexp", lambda z: z.max() + np.log(np.sum(np.exp(z - z.max()), axis=-1)),
+     "overflow", "rows far apart", "EACH row"),
+    ("07.logsumexp", lambda z: sp.logsumexp(np.asarray(z, np.float64), axis=-1), "dtype",
+     "float32", "float32"),
+    ("07.bce_with_logits", lambda t, z: -np.mean(t * np.log(_sig(z))
+                                                 + (1 - t) * np.log(1 - _sig(z))),
+     "nan", "±40", "never form σ(z)"),
+    ("07.bce_with_logits", lambda t, z: np.mean(z - z * t + np.log1p(np.exp(-z))),
+     "overflow", "±1000", "ln(1 + e^-|z|)"),
+    ("07.bce_with_logits", lambda t, z: np.sum(np.maximum(z, 0) - z * t
+                                               + np.log1p(np.exp(-np.abs(z)))),
+     "sum_for_mean", "random", "mean"),
+    ("07.bce_with_logits", lambda t, z: np.mean(np.maximum(-z, 0) + z * t
+                                                + np.log1p(np.exp(-np.abs(z)))),
+     "sign_of_z", "random", "sign of z"),
+    ("07.bce_with_logits", lambda t, z: cl.binary_cross_entropy(
+        t, np.clip(_sig(z), 1e-7, 1 - 1e-7)), "clipped", "±40", "clipped"),
+]
+
+
+@pytest.mark.parametrize("exercise_id, func, key, case, words", NAIVE,
+                         ids=[f"{n[0]}-{n[2]}-{i}" for i, n in enumerate(NAIVE)])
+def test_naive_implementations_are_told_what_fails(exercise_id, func, key, case, words):
+    # pytest turns RuntimeWarning into errors: the check must catch them itself
+    fb = check(exercise_id, func)
+    assert not fb.right
+    assert fb.diagnosis == key, fb.message
+    assert case in fb.case
+    assert words in fb.message
+    assert "expected" in fb.message and "received" in fb.message or key == "exception"
+    assert "input" in fb.message
+
+
+CORRECT = [
+    ("01.surprisal", lambda p: -np.log(p)),
+    ("01.surprisal", lambda p: np.log(1 / p)),
+    ("02.bce", lambda t, p: np.mean(np.where(t == 1, -np.log(p), -np.log(1 - p)))),
+    ("02.bce", lambda t, p: -np.mean(sp.xlogy(t, p) + sp.xlogy(1 - t, 1 - p))),
+    ("03.cce", lambda t, p: -np.mean(np.log(p[np.arange(len(p)), t.argmax(-1)]))),
+    ("04.softmax", lambda z: sp.softmax(z, axis=-1)),
+    ("04.softmax_jacobian", lambda z: np.diag(sp.softmax(z)) - np.outer(sp.softmax(z),
+                                                                        sp.softmax(z))),
+    ("05.mse_grad_logits", lambda t, z: 2 * (_sig(z) - t) * _sig(z) * (1 - _sig(z))),
+    ("06.kl_divergence", lambda p, q: np.sum(sp.rel_entr(p, q), axis=-1)),
+    ("07.logsumexp", lambda z: sp.logsumexp(z, axis=-1)),
+    ("07.bce_with_logits", lambda t, z: np.mean(t * np.logaddexp(0, -z)
+                                                + (1 - t) * np.logaddexp(0, z))),
+]
+
+
+@pytest.mark.parametrize("exercise_id, func", CORRECT,
+                         ids=[f"{c[0]}-{i}" for i, c in enumerate(CORRECT)])
+def test_correct_implementations_pass(exercise_id, func):
+    fb = check(exercise_id, func)
+    assert fb.right, fb.message
+
+
+def test_a_warning_inside_a_correct_function_is_a_note_not_an_error():
+    fb = check("01.surprisal", lambda p: -np.log(p))
+    assert fb.right
+    assert any("divide by zero" in n for n in fb.notes)
+
+
+def test_a_failing_optional_case_is_a_note():
+    fb = check("02.bce", lambda t, p: np.mean(np.where(t == 1, -np.log(p), -np.log(1 - p))))
+    assert fb.right
+    assert any("soft labels" in n for n in fb.notes)
+
+
+def test_a_function_that_raises_gets_a_clear_message():
+    fb = check("04.softmax", _raises)
+    assert not fb.right and fb.diagnosis == "exception"
+    assert "RuntimeError: my bug" in fb.message and "_raises" in fb.message
+
+
+def test_a_function_that_returns_nothing():
+    def f(z):
+        np.exp(z)
+    fb = check("04.softmax", f)
+    assert fb.diagnosis == "returned_none" and "return" in fb.message
+
+
+def test_passing_a_result_instead_of_the_function():
+    fb = check("04.softmax", softmax_np(np.zeros(3)))
+    assert fb.diagnosis == "not_callable" and "function itself" in fb.message
+
+
+def test_the_learner_input_is_not_changed_for_the_next_case():
+    def mutating(z):
+        z -= np.max(z, axis=-1, keepdims=True)  # in place: harmless for the checker
+        e = np.exp(z)
+        return e / e.sum(-1, keepdims=True)
+    assert check("04.softmax", mutating)
+
+
+def test_the_failing_case_shows_input_expected_and_received():
+    fb = check("07.logsumexp", lambda z: np.log(np.sum(np.exp(z), axis=-1)))
+    lines = fb.message.splitlines()
+    assert any(line.strip().startswith("input  z = [1000") for line in lines)
+    assert any(line.strip().startswith("expected 1001.1") for line in lines)
+    assert any(line.strip() == "received inf" for line in lines)
