@@ -76,6 +76,7 @@ def check_claim(claim, got, want=True, *, rtol=1e-9, atol=0.0):
       computed: 1.3862943611198906
       largest difference: 0.1137 (relative 0.0758); tolerance rtol=0.001, atol=0
     """
+    __tracebackhide__ = True  # IPython and pytest show the failing claim, not this function's body
     if not isinstance(claim, str) or not claim.strip():
         raise ValueError(f"claim must be a non-empty string naming the claim, got {claim!r}; "
                          "pass the statement in words, e.g. 'each halving adds ln 2'.")

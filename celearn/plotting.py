@@ -273,13 +273,23 @@ def plot_simplex_loss(true_class=0, ax=None, *, labels=("panda", "seal", "duck")
     im = ax.imshow(image, origin="lower", extent=extent, cmap=LOSS_CMAP,
                    vmin=0.0, vmax=-np.log(1e-3), interpolation="bilinear")
     draw_simplex(ax, labels)
+    # Lines of equal loss: -ln p_k = L where p_k = e^-L, a line parallel to the edge opposite corner k.
+    for level in (0.5, 1.0, 2.0, 4.0):
+        ends = np.zeros((2, 3))
+        ends[:, true_class] = np.exp(-level)
+        ends[0, (true_class + 1) % 3] = ends[1, (true_class + 2) % 3] = 1.0 - np.exp(-level)
+        line = simplex_xy(ends)
+        ax.plot(line[:, 0], line[:, 1], color="0.25", lw=0.8, ls="--")
+        ax.annotate(f"{level:g}", line.mean(axis=0), fontsize=8, color="0.15", ha="center",
+                    va="center", bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none"})
     if p is not None:
         xy = simplex_xy(np.atleast_2d(p))
         ax.plot(xy[:, 0], xy[:, 1], "o", color=COLORS["marker"], mec="white")
         for name, (x, y) in zip(point_labels or [], xy):
             ax.annotate(name, (x, y), xytext=(6, 4), textcoords="offset points", fontsize=9)
     ax.figure.colorbar(im, ax=ax, shrink=0.8, label="loss (nats)")
-    ax.set_xlabel(f"true class: {names[true_class]} (its corner costs 0)")
+    ax.set_xlabel(f"true class: {names[true_class]} (its corner costs 0); "
+                  "dashed: equal loss (nats)")
     ax.set_title(f"loss $-\\ln p$ of the true class ({names[true_class]}) over all predictions")
     return ax
 
