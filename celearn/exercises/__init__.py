@@ -121,7 +121,7 @@ class Feedback:
 
 def _no_answer(kind):
     if in_voila():
-        if kind == "implement":
+        if kind in ("implement", "stub"):
             return ("This exercise asks you to write a function, and this app view hides "
                     "the code. To try it, open the notebook in JupyterLab, write your "
                     "function there and check it.")
@@ -130,6 +130,10 @@ def _no_answer(kind):
     if kind == "implement":
         return ("No function yet: write your function in the cell, pass it (its name, "
                 "without brackets) instead of None, and run the cell again.")
+    if kind == "stub":
+        return ("No answer yet: your function returns None. Write its body (your numpy "
+                "code in place of `return None`; or is the `return` missing?) and run the "
+                "cell again.")
     return "No answer yet: replace None with your answer and run the cell again."
 
 
@@ -165,10 +169,10 @@ def _num(x):
 
 
 def _tolerance_text(rtol, atol):
-    text = f"relative tolerance of {_num(rtol)}"
-    if rtol >= 1e-4:
-        text += f" ({_num(rtol * 100)} %)"
-    return text + (f" (or absolute {_num(atol)})" if atol else "")
+    """'a relative tolerance of 0.1 % (or an absolute one of 1e-6)'."""
+    text = "a relative tolerance of " + (f"{_num(rtol * 100)} %" if rtol >= 1e-4
+                                         else _num(rtol))
+    return text + (f" (or an absolute one of {_num(atol)})" if atol else "")
 
 
 # --------------------------------------------------------------------------- answers
@@ -314,8 +318,12 @@ class Exercise:
         want = np.asarray(want, dtype=float)
         tol = _tolerance_text(self.rtol, self.atol)
         if isinstance(answer, str):
+            text = answer.replace(",", ".").strip()
+            scale = 1.0
+            if text.endswith("%"):  # "88 %" means 0.88
+                text, scale = text[:-1].strip(), 0.01
             try:
-                answer = float(answer.replace(",", ".").strip())
+                answer = float(text) * scale
             except ValueError:
                 return Feedback(False, f"❌ This question wants a number; you gave the "
                                        f"text {answer!r}. Hint: {self.hint}",
@@ -337,14 +345,14 @@ class Exercise:
             return Feedback(False, f"❌ This question wants {want_what}; you gave shape "
                                    f"{got.shape}. Hint: {self.hint}", diagnosis="shape")
         if self._close(got, want):
-            return Feedback(True, f"✅ Right! {self.question} (Checked with a {tol}.)")
+            return Feedback(True, f"✅ Right! {self.question} (Checked with {tol}.)")
         if not np.all(np.isfinite(got)) and np.all(np.isfinite(want)):
             why = _nonfinite_why(got)
             return Feedback(False, f"❌ Not yet ({_fmt(answer)}): {why} The answer is "
                                    f"finite. Hint: {self.hint}", diagnosis="not_finite")
         key, why = self._diagnose(got, want)
         if key is None:
-            return Feedback(False, f"❌ Not yet ({_fmt(answer)}; answers within a {tol} "
+            return Feedback(False, f"❌ Not yet ({_fmt(answer)}; answers within {tol} "
                                    f"count). Hint: {self.hint}")
         return Feedback(False, f"❌ Not yet ({_fmt(answer)}): {why}", diagnosis=key)
 
@@ -363,7 +371,7 @@ class Exercise:
                 return key, why
         if self._close(got, want, 0.02):
             return "precision", ("close, but outside the tolerance: keep more digits "
-                                 f"(answers within a {_tolerance_text(self.rtol, self.atol)} "
+                                 f"(answers within {_tolerance_text(self.rtol, self.atol)} "
                                  "count), or check for a rounded intermediate value.")
         return None, None
 
@@ -488,7 +496,8 @@ def _generic_candidates(want, *, n=None, reduction=None, unit=None):
     return singles + pairs
 
 
-EPSILONS = (1e-7, 1e-8, 1e-10, 1e-12, 1e-15, 1e-16)
+EPSILONS = (1e-7, 1e-8, 1e-10, 1e-12, 1e-15, 1e-16, float(np.finfo(np.float64).eps),
+            float(np.finfo(np.float32).eps))
 """The eps values learners (and libraries) typically clip with or add inside a log."""
 
 
@@ -655,6 +664,9 @@ def _compare(ex, case, func):
                 s in text for s in ("length-1", "only 0-dimensional", "size-1")):
             problem += (" A Python-level call (math.log, float(), ...) got an array: use "
                         "numpy functions, which work on whole arrays of any shape.")
+        elif isinstance(exc, TypeError) and "positional argument" in text:
+            problem += (f" The function must take the arguments of {ex.signature}, in that "
+                        "order.")
         elif isinstance(exc, ValueError) and "broadcast" in text:
             problem += (" Shapes do not line up: a sum or max over the last axis needs "
                         "keepdims=True to divide (or subtract from) each row.")
@@ -816,6 +828,8 @@ def _check_function(ex, func):
                              "values are right, but a warning usually means an inf or a "
                              "nan was produced on the way.")
             continue
+        if key == "returned_none" and not passed:
+            return Feedback(False, _no_answer("stub"), diagnosis="no_answer")
         if case.required:
             failure = (case, key, problem, lines, warns)
             break

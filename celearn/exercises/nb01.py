@@ -83,6 +83,8 @@ register(Implement(
          "nats: np.log.", "bits_for_nats"),
         (-surprisal(p), "the sign is flipped: surprisal is MINUS ln p (ln p ≤ 0 for p in "
          "[0, 1], so -ln p ≥ 0).", "sign"),
+        (1 / np.asarray(p, dtype=np.float64), "that is 1/p, how many times rarer than "
+         "certain the event is; the surprisal is its log, ln(1/p) = -ln p.", "ratio_not_log"),
         *clipped_variants(lambda eps, mode: -np.log(
             np.clip(p, eps, 1) if mode == "clip" else p + eps)),
     ],

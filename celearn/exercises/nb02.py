@@ -94,6 +94,12 @@ def _bce_plus_eps(t, p, eps):
     return np.mean(-(t * np.log(p + eps) + (1 - t) * np.log(1 - p + eps)))
 
 
+def _bce_one_branch(t, p):
+    """-mean(t ln p): the t = 0 samples forgotten."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.mean(-np.where(t > 0, t * np.log(np.where(t > 0, p, 1)), 0))
+
+
 def _labels(rng, n):
     t = rng.integers(0, 2, n)
     t[:2] = (0, 1)  # both classes present
@@ -145,6 +151,8 @@ register(Implement(
          "t = 1 and -ln(1 - p) to t = 0.", "labels_swapped"),
         (-binary_cross_entropy(t, p), "the sign is flipped: the loss is MINUS the "
          "log-likelihood, -(t ln p + (1 - t) ln(1 - p)).", "sign"),
+        (_bce_one_branch(t, p), "only the t ln p branch is there: add "
+         "(1 - t) ln(1 - p), the cost of the samples with t = 0.", "missing_branch"),
         *clipped_variants(lambda eps, mode: binary_cross_entropy(t, p, eps=eps)
                           if mode == "clip" else _bce_plus_eps(t, p, eps)),
     ],

@@ -182,6 +182,9 @@ def _jacobian_mistakes(z):
          "p_i(1 - p_i) is positive.", "sign"),
         (np.diag(p) - p ** 2, "you subtracted p² elementwise (broadcast along rows) "
          "instead of the outer product p pᵀ (np.outer(p, p)).", "not_outer"),
+        (np.diag(p) - np.sum(p * p), "you subtracted the number Σp² from every entry: "
+         "for a 1-D p, p @ p.T (or p.dot(p)) is the dot product, not the outer product "
+         "p pᵀ; use np.outer(p, p).", "not_outer"),
         (np.outer(p, 1 - p), "that is p_i(1 - p_j) everywhere: off the diagonal the "
          "entry is -p_i p_j.", "diagonal_formula_everywhere"),
     ]

@@ -4,7 +4,7 @@ import numpy as np
 from .. import naive
 from ..activations import log_softmax, logsumexp, sigmoid
 from ..losses import binary_cross_entropy, binary_cross_entropy_with_logits
-from . import Case, Exercise, Implement, register
+from . import Case, Exercise, Implement, clipped_variants, register
 
 register(Exercise(
     id="07.keras",
@@ -194,11 +194,11 @@ def _bce_logits_mistakes(t, z):
          "with ln σ(z).", "labels_swapped"),
         (np.mean(np.maximum(z, 0) - z * t), "the ln(1 + e^-|z|) term is missing.",
          "missing_log1p"),
-        (np.mean(np.maximum(z, 0) - z * t + np.log1p(np.exp(-np.abs(z)))) * 0 +
-         binary_cross_entropy(t, np.clip(sigmoid(z), 1e-7, 1 - 1e-7)),
-         "that is BCE with p clipped to [1e-7, 1 - 1e-7] (Keras-style eps): finite, but "
-         "not the exact loss. Use the logit form max(z, 0) - z·t + ln(1 + e^-|z|).",
-         "clipped"),
+        *clipped_variants(lambda eps, mode: binary_cross_entropy(t, sigmoid(z), eps=eps)
+                          if mode == "clip" else np.mean(
+                              -(t * np.log(sigmoid(z) + eps)
+                                + (1 - t) * np.log(1 - sigmoid(z) + eps))),
+                          where="σ(z)"),
     ]
 
 
