@@ -387,6 +387,17 @@ NAIVE = [
      "sign_of_z", "random", "sign of z"),
     ("07.bce_with_logits", lambda t, z: cl.binary_cross_entropy(
         t, np.clip(_sig(z), 1e-7, 1 - 1e-7)), "clipped", "±40", "clipped"),
+    # probabilities for logits, logits for probabilities, a double softmax, swapped args
+    ("07.bce_with_logits", lambda t, z: -np.mean(t * np.log(z) + (1 - t) * np.log(1 - z)),
+     "logit_as_probability", "random", "logits"),
+    ("05.mse_grad_logits", lambda t, z: 2 * (z - t) * z * (1 - z), "logit_as_probability",
+     "random", "σ(z)"),
+    ("02.bce", lambda t, p: -np.mean(t * np.log(_sig(p)) + (1 - t) * np.log(1 - _sig(p))),
+     "probability_as_logit", "random", "already a probability"),
+    ("03.cce", lambda t, p: -np.mean(np.sum(t * sp.log_softmax(p, axis=-1), axis=-1)),
+     "double_softmax", "random", "double softmax"),
+    ("02.bce", lambda p, t: -np.mean(t * np.log(p) + (1 - t) * np.log(1 - p)),
+     "arguments_swapped", "random", "f(t, p)"),
 ]
 
 

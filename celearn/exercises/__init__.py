@@ -575,6 +575,14 @@ class Implement:
     reduction : {"mean", None}
         "mean" when the function returns the mean over samples.
     unit : {"nats", None}
+    hint : str
+        Shown when no specific slip is recognised.
+    input_slips : callable, optional
+        ``input_slips(**args)`` returns ``[(other_args, explanation, key), ...]``:
+        inputs on which a function with that slip returns the right answer for
+        ``args`` (e.g. ``{"t": t, "z": sigmoid(z)}`` for a function that expects
+        probabilities where logits are given). The learner's function is run on
+        them when a case fails.
     """
 
     id: str
@@ -587,6 +595,7 @@ class Implement:
     reduction: str | None = None
     unit: str | None = "nats"
     hint: str = ""
+    input_slips: Callable | None = None
 
     kind = "implement"
 
@@ -697,7 +706,7 @@ def _compare(ex, case, func):
         return False, key, problem, lines, warns
     close = np.isclose(got.astype(np.float64), want.astype(np.float64), rtol=rtol, atol=atol)
     if not np.all(close):
-        key, why = _value_why(ex, case, got, want, args, warns)
+        key, why = _value_why(ex, case, got, want, args, func)
         if got.ndim:
             i = tuple(int(j) for j in np.argwhere(~close)[0])
             lines.append(f"  first wrong entry at index {i if len(i) > 1 else i[0]}: "
@@ -755,8 +764,33 @@ def _shape_why(ex, got, want, args):
     return "shape", ""
 
 
-def _value_why(ex, case, got, want, args, warns=()):
+def _input_slip(ex, func, args, want):
+    """A slip in how the function reads its inputs, found by feeding it other inputs."""
+    if ex.input_slips is None:
+        return None
+    with np.errstate(all="ignore"):
+        slips = ex.input_slips(**args)
+    for other, why, key in slips:
+        result, exc, _ = _run(func, other)
+        if exc is not None or result is None:
+            continue
+        try:
+            got = np.asarray(result, dtype=np.float64)
+        except (TypeError, ValueError):
+            continue
+        w = want.astype(np.float64)
+        rtol, atol = _tolerances(_input_dtype(args))
+        if got.shape == w.shape and np.allclose(got, w, rtol=max(rtol, 1e-6),
+                                                atol=max(atol, 1e-9)):
+            return key, why
+    return None
+
+
+def _value_why(ex, case, got, want, args, func=None):
     """Name what went wrong for a value mismatch: (key, explanation)."""
+    slip = _input_slip(ex, func, args, want) if func is not None else None
+    if slip is not None:
+        return slip
     g = got.astype(np.float64)
     w = want.astype(np.float64)
     finite_w = np.isfinite(w)

@@ -94,6 +94,12 @@ def _bce_plus_eps(t, p, eps):
     return np.mean(-(t * np.log(p + eps) + (1 - t) * np.log(1 - p + eps)))
 
 
+def sp_logit(p):
+    """ln(p / (1 - p)), the logit whose sigmoid is p."""
+    with np.errstate(divide="ignore"):
+        return np.log(p) - np.log1p(-p)
+
+
 def _bce_one_branch(t, p):
     """-mean(t ln p): the t = 0 samples forgotten."""
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -157,4 +163,10 @@ register(Implement(
                           if mode == "clip" else _bce_plus_eps(t, p, eps)),
     ],
     hint="-(t ln p + (1 - t) ln(1 - p)), averaged with np.mean.",
+    input_slips=lambda t, p: [
+        ({"t": t, "p": sp_logit(p)}, "your function treats p as logits (it applies a "
+         "sigmoid): p is already a probability; use it directly.", "probability_as_logit"),
+        ({"t": p, "p": t}, "your function reads its arguments the other way round: the "
+         "order is f(t, p), target first.", "arguments_swapped"),
+    ],
 ))

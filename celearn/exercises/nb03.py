@@ -79,6 +79,11 @@ def my_cce(t, p):
     return np.mean(-np.sum(t * log_p, axis=-1))
 
 
+def _log(p):
+    with np.errstate(divide="ignore"):
+        return np.log(p)
+
+
 def _one_hot_rows(rng, n, k):
     labels = rng.integers(0, k, n)
     return np.eye(k)[labels]
@@ -151,4 +156,11 @@ register(Implement(
     reduction="mean",
     mistakes=_cce_mistakes,
     hint="-Σ_k t_k ln p_k per row (axis=-1), then np.mean over the rows.",
+    input_slips=lambda t, p: [
+        ({"t": t, "p": _log(p)}, "your function applies a softmax to p: p is already a "
+         "probability (a softmax of probabilities is the classic 'double softmax' bug); "
+         "use p directly.", "double_softmax"),
+        ({"t": p, "p": t}, "your function reads its arguments the other way round: the "
+         "order is f(t, p), target first.", "arguments_swapped"),
+    ],
 ))

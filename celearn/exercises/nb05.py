@@ -152,4 +152,10 @@ register(Implement(
     mistakes=_mse_mistakes,
     unit=None,
     hint="p = σ(z); then 2(p - t)·p(1 - p).",
+    input_slips=lambda t, z: [
+        ({"t": t, "z": sigmoid(z)}, "your function treats z as a probability: it "
+         "receives logits, so compute p = σ(z) first.", "logit_as_probability"),
+        ({"t": z, "z": t}, "your function reads its arguments the other way round: the "
+         "order is f(t, z), target first.", "arguments_swapped"),
+    ],
 ))

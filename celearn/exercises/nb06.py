@@ -142,4 +142,8 @@ register(Implement(
     solution=my_kl_divergence,
     mistakes=_kl_mistakes,
     hint="np.sum(p * np.log(p / q), axis=-1), with the p = 0 terms set to 0.",
+    input_slips=lambda p, q: [
+        ({"p": np.log(p), "q": np.log(q)}, "your function applies a softmax (or an exp) "
+         "to its inputs: p and q are already distributions.", "double_softmax"),
+    ] if np.all(p > 0) and np.all(q > 0) else [],
 ))

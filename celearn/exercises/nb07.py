@@ -215,4 +215,11 @@ register(Implement(
     mistakes=_bce_logits_mistakes,
     reduction="mean",
     hint="max(z, 0) - z·t + np.log1p(np.exp(-np.abs(z))), then np.mean.",
+    input_slips=lambda t, z: [
+        ({"t": t, "z": sigmoid(z)}, "your function treats z as probabilities: it receives "
+         "logits (any real number). Work from z directly: "
+         "max(z, 0) - z·t + ln(1 + e^-|z|).", "logit_as_probability"),
+        ({"t": z, "z": t}, "your function reads its arguments the other way round: the "
+         "order is f(t, z), target first.", "arguments_swapped"),
+    ],
 ))
