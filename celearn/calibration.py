@@ -47,6 +47,8 @@ __all__ = [
     "fit_temperature",
     "reliability_bins",
     "temperature_nll",
+    "train_and_track",
+    "TrainingCurves",
 ]
 
 
@@ -465,3 +467,108 @@ def fit_temperature(t, z):
         if hi - lo <= 4 * np.finfo(float).eps * hi:
             break
     return 1.0 / beta
+
+
+# ---------------------------------------------------------------------------
+# Overconfidence: softmax regression trained too long (notebook 09)
+# ---------------------------------------------------------------------------
+class TrainingCurves(NamedTuple):
+    """Losses and accuracy after every epoch (index 0: before training).
+
+    Attributes
+    ----------
+    train_loss, val_loss : ndarray, shape (epochs + 1,)
+        Mean cross-entropy (nats) on the training and the validation data.
+    val_accuracy : ndarray, shape (epochs + 1,)
+        Fraction of validation samples whose largest logit is the true class.
+    W : ndarray, shape (D, K)
+    b : ndarray, shape (K,)
+        The final weights; the model's logits are ``X @ W + b``.
+    """
+
+    train_loss: np.ndarray
+    val_loss: np.ndarray
+    val_accuracy: np.ndarray
+    W: np.ndarray
+    b: np.ndarray
+
+
+def train_and_track(X, y, X_val, y_val, *, epochs=3000, lr=0.5, label_smoothing=0.0,
+                    init_scale=0.01, seed=0, num_classes=None):
+    r"""Softmax regression by full-batch gradient descent, watched on validation data.
+
+    The model is :math:`p = \mathrm{softmax}(XW + b)`; each epoch takes one step
+    on the mean cross-entropy against the targets
+    :math:`(1 - \varepsilon)\,\mathrm{onehot}(y) + \varepsilon / K`
+    (``label_smoothing`` :math:`\varepsilon`, 0 by default), whose gradient with
+    respect to the logits is :math:`p - t` (``cce_grad_logits``).  The reported
+    losses are always against the hard labels.
+
+    On few samples of separable-looking data the weights keep growing: the
+    training loss falls towards 0 while the validation loss rises — the model
+    becomes overconfident — and the validation accuracy hardly moves.
+
+    Parameters
+    ----------
+    X, y : array_like, shapes (N, D) and (N,)
+        Training features and integer labels.
+    X_val, y_val : array_like, shapes (M, D) and (M,)
+        Validation features and labels.
+    epochs : int > 0
+    lr : float > 0
+    label_smoothing : float in [0, 1)
+    init_scale : float >= 0
+        Initial weights are ``init_scale`` times standard normal draws; biases 0.
+    seed : int
+        Seed of the initial weights.
+    num_classes : int, optional
+        K; by default one more than the largest label in ``y`` and ``y_val``.
+
+    Returns
+    -------
+    TrainingCurves
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from celearn.calibration import train_and_track
+    >>> X = np.array([[-1.0], [1.0]])
+    >>> run = train_and_track(X, [0, 1], X, [0, 1], epochs=100)
+    >>> bool(run.train_loss[-1] < run.train_loss[0]), float(run.val_accuracy[-1])
+    (True, 1.0)
+    """
+    from .gradients import cce_grad_logits
+    from .losses import softmax_cross_entropy
+    from .training import _data, _positive
+
+    epochs = _positive(epochs, "epochs", integer=True)
+    lr = _positive(lr, "lr")
+    init_scale = _positive(init_scale, "init_scale", allow_zero=True)
+    if isinstance(label_smoothing, (bool, np.bool_)) or not isinstance(label_smoothing, numbers.Real) \
+            or not 0 <= label_smoothing < 1:
+        raise ValueError(f"label_smoothing must be a number in [0, 1); got {label_smoothing!r}. "
+                         f"0 trains on the hard labels; 0.1 is a common choice.")
+    if num_classes is None:
+        labels = np.concatenate([np.ravel(y), np.ravel(y_val)])
+        num_classes = int(labels.max()) + 1 if labels.dtype.kind in "iu" else None
+    X, y, K = _data(X, y, num_classes)
+    X_val, y_val, _ = _data(X_val, y_val, K)
+    if X_val.shape[1] != X.shape[1]:
+        raise ValueError(f"X_val has {X_val.shape[1]} features but X has {X.shape[1]}; "
+                         f"validation data must have the same features.")
+    from .utils import one_hot
+
+    targets = (1 - label_smoothing) * one_hot(y, K) + label_smoothing / K
+    W = init_scale * np.random.default_rng(seed).standard_normal((X.shape[1], K))
+    b = np.zeros(K)
+    train_loss, val_loss, val_acc = (np.empty(epochs + 1) for _ in range(3))
+    for epoch in range(epochs + 1):
+        z, z_val = X @ W + b, X_val @ W + b
+        train_loss[epoch] = softmax_cross_entropy(y, z)
+        val_loss[epoch] = softmax_cross_entropy(y_val, z_val)
+        val_acc[epoch] = np.mean(z_val.argmax(axis=1) == y_val)
+        if epoch < epochs:
+            g = cce_grad_logits(targets, z)
+            W = W - lr * X.T @ g / len(X)
+            b = b - lr * g.mean(axis=0)
+    return TrainingCurves(train_loss, val_loss, val_acc, W, b)

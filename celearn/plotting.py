@@ -770,3 +770,278 @@ def plot_reliability_diagram(t, p, ax=None, *, n_bins=10, title=None):
     prefix = f"{plain_text(title)}: " if title else ""
     ax.set_title(f"{prefix}ECE = {bins.ece:.3f} ({n_bins} bins)")
     return ax
+
+
+# ---------------------------------------------------------------------------
+# Notebook 08: likelihood, proper scores, convexity
+# ---------------------------------------------------------------------------
+def plot_coin_likelihood(heads, tails, ax=None, *, negative_log=True, q=None):
+    r"""The likelihood :math:`q^h(1-q)^m` of a coin's tosses, or its negative log, over q.
+
+    The optimum, at the observed frequency :math:`h/(h+m)`, is marked; ``q``
+    (optional) marks one more report.
+
+    Parameters
+    ----------
+    heads, tails : int
+        Counts h, m >= 0, not both 0.
+    ax : matplotlib Axes, optional
+    negative_log : bool, default True
+        Plot :math:`-\ln L(q)` (= the summed BCE, nats); False plots :math:`L(q)`.
+    q : float, optional
+        A report in [0, 1] to mark.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    from .likelihood import _count, coin_log_likelihood
+
+    h, m = _count(heads, "heads"), _count(tails, "tails")
+    if h + m == 0:
+        raise ValueError("heads and tails are both 0: there are no tosses to fit; "
+                         "pass at least one.")
+    if q is not None:
+        coin_log_likelihood(q, h, m)  # validates q
+    ax = _axes(ax)
+    grid = probability_grid(lo=1e-3, hi=1 - 1e-3)
+    ll = coin_log_likelihood(grid, h, m)
+    y = -ll if negative_log else np.exp(ll)
+    color = COLORS["ce"] if negative_log else COLORS["p"]
+    ax.plot(grid, y, color=color)
+    best = h / (h + m)
+    y_best = float(-coin_log_likelihood(best, h, m) if negative_log
+                   else np.exp(coin_log_likelihood(best, h, m)))
+    ax.plot([best], [y_best], "o", color=COLORS["true"], zorder=3)
+    ax.axvline(best, color=COLORS["true"], lw=1, ls=":")
+    ax.annotate(f"optimum q = {h}/{h + m} = {best:.2f}", (best, y_best),
+                xytext=(6, 10 if negative_log else -14), textcoords="offset points",
+                color=COLORS["true"], fontsize=9)
+    if q is not None:
+        yq = float(-coin_log_likelihood(q, h, m) if negative_log
+                   else np.exp(coin_log_likelihood(q, h, m)))
+        ax.plot([q], [yq], "o", color=COLORS["marker"], zorder=4)
+    ax.set_xlim(0, 1)
+    if negative_log:
+        ax.set_ylim(0, max(3 * y_best, y_best + 5))
+        ax.set_ylabel(r"$-\ln L(q)$ = summed BCE (nats)")
+        ax.set_title(f"negative log-likelihood of {h} heads, {m} tails")
+    else:
+        ax.set_ylim(0, 1.15 * y_best)
+        ax.set_ylabel(r"likelihood $L(q) = q^h (1-q)^m$")
+        ax.set_title(f"likelihood of {h} heads, {m} tails")
+    ax.set_xlabel("the coin's P(heads), $q$")
+    return ax
+
+
+#: Colours of the scoring rules (fixed meanings: CE blue, squared error orange).
+SCORE_COLORS = {"log": COLORS["ce"], "brier": COLORS["mse"], "absolute": COLORS["wrong"]}
+SCORE_NAMES = {"log": "log loss (BCE)", "brier": "Brier (squared)", "absolute": "absolute error"}
+
+
+def plot_expected_scores(p_star, ax=None, *, q=None):
+    r"""Expected log, Brier and absolute penalties of reporting q when the truth is p*.
+
+    Each curve is :func:`celearn.likelihood.expected_score` over q in [0, 1];
+    its minimum is marked.  The proper rules (log, Brier) bottom out at
+    :math:`q = p^\star` (dotted line); the absolute error at 0 or 1.
+
+    Parameters
+    ----------
+    p_star : float
+        The true probability of t = 1, in [0, 1].
+    ax : matplotlib Axes, optional
+    q : float, optional
+        A report to mark on every curve.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    from .likelihood import _p_star, best_report, expected_score
+
+    p = _p_star(p_star)
+    if q is not None:
+        expected_score(p, q)  # validates q
+    ax = _axes(ax)
+    grid = np.linspace(0.0, 1.0, 401)
+    for rule in ("log", "brier", "absolute"):
+        y = expected_score(p, grid, rule=rule)
+        ax.plot(grid, np.where(np.isfinite(y), y, np.nan), color=SCORE_COLORS[rule])
+        best = best_report(p, rule=rule)
+        y_best = float(expected_score(p, best, rule=rule))
+        ax.plot([best], [y_best], "o", color=SCORE_COLORS[rule], mec="white", ms=8, zorder=3)
+        at = {"log": 0.2, "brier": 0.04, "absolute": 0.45}[rule]
+        y_at = float(expected_score(p, at, rule=rule))
+        label_line(ax, at, y_at, SCORE_NAMES[rule], color=SCORE_COLORS[rule], dy=8,
+                   va="bottom", dx=0)
+        if q is not None:
+            ax.plot([q], [float(expected_score(p, q, rule=rule))], "o",
+                    color=COLORS["marker"], ms=5, zorder=4)
+    ax.axvline(p, color=COLORS["true"], lw=1.2, ls=":")
+    ax.annotate(f"truth p* = {p:.2f}", (p, 1.45), xytext=(4, 0), textcoords="offset points",
+                color=COLORS["true"], fontsize=9, va="top")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1.5)
+    ax.set_xlabel("reported probability $q$ of $t = 1$")
+    ax.set_ylabel("expected penalty")
+    ax.set_title("expected score: proper rules bottom out at $q = p^*$")
+    return ax
+
+
+def plot_logistic_losses_1d(x, t, ax=None, *, loss="ce", w_range=(-8.0, 8.0)):
+    r"""Cross-entropy or squared error of a one-weight logistic regression along w.
+
+    Where the curve bends downwards (negative second derivative, not convex)
+    the axis is shaded vermillion; cross-entropy never is.
+
+    Parameters
+    ----------
+    x, t : array_like, shape (N,)
+        Inputs and labels (0/1).
+    ax : matplotlib Axes, optional
+    loss : {"ce", "se"}
+    w_range : (float, float)
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    from .likelihood import logistic_losses_1d
+
+    if loss not in ("ce", "se"):
+        raise ValueError(f"loss must be 'ce' (cross-entropy) or 'se' (squared error); got {loss!r}.")
+    bounds = _vector(w_range, "w_range", "(2,): the smallest and the largest weight")
+    if bounds.shape != (2,) or not bounds[0] < bounds[1]:
+        raise ValueError(f"w_range must be two weights (low, high) with low < high; got {w_range!r}.")
+    w = np.linspace(bounds[0], bounds[1], 801)
+    ce, se = logistic_losses_1d(w, x, t)  # validates x and t
+    y = ce if loss == "ce" else se
+    ax = _axes(ax)
+    color = COLORS["ce"] if loss == "ce" else COLORS["mse"]
+    curvature = np.gradient(np.gradient(y, w), w)
+    concave = curvature < -1e-9 * max(1.0, float(np.abs(curvature).max()))
+    ax.fill_between(w, 0, 1, where=concave, transform=ax.get_xaxis_transform(),
+                    color=COLORS["wrong"], alpha=0.12, lw=0)
+    ax.plot(w, y, color=color)
+    ax.set_xlim(*bounds)
+    ax.set_ylim(0, 1.1 * float(y.max()))
+    ax.set_xlabel("weight $w$ (model $p = \\sigma(w x)$)")
+    name = "cross-entropy" if loss == "ce" else "squared error"
+    ax.set_ylabel(f"mean {name}")
+    verdict = "convex" if not concave.any() else "not convex (shaded)"
+    ax.set_title(f"{name} along w: {verdict}")
+    return ax
+
+
+# ---------------------------------------------------------------------------
+# Notebook 09: training curves and temperature
+# ---------------------------------------------------------------------------
+def plot_training_curves(curves, ax=None, *, what="loss"):
+    """Training and validation loss (``what="loss"``) or validation accuracy per epoch.
+
+    Parameters
+    ----------
+    curves : celearn.calibration.TrainingCurves
+    ax : matplotlib Axes, optional
+    what : {"loss", "accuracy"}
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    from .calibration import TrainingCurves
+
+    if not isinstance(curves, TrainingCurves):
+        raise ValueError(f"curves must be the TrainingCurves that "
+                         f"celearn.calibration.train_and_track returns; got {type(curves).__name__}.")
+    if what not in ("loss", "accuracy"):
+        raise ValueError(f"what must be 'loss' or 'accuracy'; got {what!r}.")
+    ax = _axes(ax)
+    epochs = np.arange(len(curves.val_loss))
+    if what == "loss":
+        ax.plot(epochs, curves.train_loss, color=COLORS["neutral"])
+        ax.plot(epochs, curves.val_loss, color=COLORS["ce"])
+        best = int(np.argmin(curves.val_loss))
+        ax.plot([best], [curves.val_loss[best]], "o", color=COLORS["true"], zorder=3)
+        ax.annotate(f"lowest at epoch {best}", (best, curves.val_loss[best]), xytext=(4, -12),
+                    textcoords="offset points", color=COLORS["true"], fontsize=9)
+        label_line(ax, epochs[-1], curves.val_loss[-1], "validation", color=COLORS["ce"],
+                   dx=-4, dy=8, ha="right", va="bottom")
+        label_line(ax, epochs[-1], curves.train_loss[-1], "training", color="#555555",
+                   dx=-4, dy=8, ha="right", va="bottom")
+        ax.set_ylim(0, 1.1 * float(max(curves.val_loss.max(), curves.train_loss.max())))
+        ax.set_ylabel("mean cross-entropy (nats)")
+        ax.set_title("training loss falls, validation loss rises")
+    else:
+        ax.plot(epochs, curves.val_accuracy, color=COLORS["true"])
+        ax.set_ylim(0, 1)
+        ax.set_ylabel("validation accuracy")
+        ax.set_title("validation accuracy hardly moves")
+    ax.set_xscale("symlog", linthresh=10)
+    ax.set_xlim(0, epochs[-1])
+    ax.set_xlabel("epoch (log scale after 10)")
+    return ax
+
+
+def plot_temperature_scan(t, z, ax=None, *, T_fit=None, T_range=(0.25, 8.0)):
+    r"""Held-out NLL and ECE of ``softmax(z / T)`` over temperatures T (log axis).
+
+    NLL (blue, left axis) and ECE (vermillion, right axis); T = 1 (the model as
+    trained) dotted grey, ``T_fit`` dashed green.
+
+    Parameters
+    ----------
+    t : array_like of int, shape (N,)
+    z : array_like, shape (N, K)
+    ax : matplotlib Axes, optional
+    T_fit : float, optional
+    T_range : (float, float)
+        Smallest and largest temperature shown, both > 0.
+
+    Returns
+    -------
+    matplotlib Axes
+        The NLL axes (the ECE axes is its twin).
+    """
+    from .activations import softmax
+    from .calibration import _check_temperature_value, _label_rows, reliability_bins
+
+    t, z = _label_rows(t, z, "z", "logits")
+    lo, hi = (_check_temperature_value(T) for T in T_range)
+    if not lo < hi:
+        raise ValueError(f"T_range must be (low, high) with low < high; got {T_range!r}.")
+    if T_fit is not None:
+        T_fit = _check_temperature_value(T_fit)
+    ax = _axes(ax)
+    Ts = np.geomspace(lo, hi, 121)
+    rows = np.arange(len(t))
+    from .activations import log_softmax
+
+    nll = np.array([-np.mean(log_softmax(z / T)[rows, t]) for T in Ts])
+    ece = np.array([reliability_bins(t, softmax(z / T)).ece for T in Ts])
+    ax.plot(Ts, nll, color=COLORS["ce"])
+    ax.set_xscale("log")
+    ax.set_xlim(lo, hi)
+    from matplotlib.ticker import FixedLocator, NullFormatter
+
+    ticks = [T for T in (0.125, 0.25, 0.5, 1, 2, 4, 8, 16, 32) if lo <= T <= hi]
+    ax.xaxis.set_major_locator(FixedLocator(ticks))
+    ax.set_xticklabels([f"{T:g}" for T in ticks])
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.set_xlabel("temperature $T$ (log scale)")
+    ax.set_ylabel("held-out NLL (nats)", color=COLORS["ce"])
+    twin = ax.twinx()
+    twin.plot(Ts, ece, color=COLORS["wrong"], lw=1.5)
+    twin.set_ylabel("ECE (15 bins)", color=COLORS["wrong"])
+    twin.set_ylim(0, 1.1 * float(ece.max()))
+    twin.grid(False)
+    ax.axvline(1.0, color=COLORS["neutral"], ls=":", lw=1.2)
+    ax.annotate("T = 1", (1.0, 1), xycoords=("data", "axes fraction"), xytext=(3, -3),
+                textcoords="offset points", va="top", fontsize=9, color="#555555")
+    if T_fit is not None:
+        ax.axvline(T_fit, color=COLORS["true"], ls="--", lw=1.2)
+        ax.annotate(f"fitted T = {T_fit:.2f}", (T_fit, 0.9), xycoords=("data", "axes fraction"),
+                    xytext=(3, 0), textcoords="offset points", fontsize=9, color=COLORS["true"])
+    ax.set_title("temperature: one number fixes NLL and ECE")
+    return ax

@@ -17,9 +17,22 @@ ARGS = {
     "plot_softmax_temperature": lambda: ([2.0, 1.0, 0.1],),
     "plot_loss_vs_baseline": lambda: ([("1000 balanced classes", np.full(1000, 1e-3), 0.6),
                                        ("binary, 90/10", [0.9, 0.1], 0.6)],),
+    "plot_coin_likelihood": lambda: (7, 3),
+    "plot_expected_scores": lambda: (0.7,),
+    "plot_logistic_losses_1d": lambda: ([-2.0, -1.0, 0.5, 1.0, 2.0], [0, 0, 1, 1, 0]),
+    "plot_training_curves": lambda: (_curves(),),
+    "plot_temperature_scan": lambda: ([0, 1, 1, 2], [[2.0, 0.0, 1.0], [0.0, 1.0, 0.5],
+                                                    [1.0, 0.0, 0.0], [0.0, 1.0, 3.0]]),
     "plot_reliability_diagram": lambda: ([0, 1, 2, 1], [[0.7, 0.2, 0.1], [0.1, 0.6, 0.3],
                                                        [0.3, 0.3, 0.4], [0.5, 0.4, 0.1]]),
 }
+def _curves():
+    from celearn.calibration import train_and_track
+
+    X = np.array([[-1.0, 0.5], [1.0, 0.0], [0.2, 1.0], [-0.5, -1.0]])
+    return train_and_track(X, [0, 1, 2, 0], X, [0, 1, 2, 0], epochs=20)
+
+
 PLOTS = [name for name, _ in inspect.getmembers(plotting, inspect.isfunction)
          if name.startswith("plot_")]
 
@@ -110,6 +123,15 @@ BAD_INPUT = [
     ("plot_logit_gradients", (), {"t": 2}, "t must be 0 or 1"),
     ("plot_logit_gradients", (), {"z_range": (5.0, -5.0)}, "low < high"),
     ("plot_sigmoid_saturation", (), {"dtype": np.int32}, "dtype must be"),
+    ("plot_coin_likelihood", (0, 0), {}, "no tosses"),
+    ("plot_coin_likelihood", (-1, 3), {}, "heads must be a whole number"),
+    ("plot_coin_likelihood", (7, 3), {"q": 1.5}, "q has a value 1.5 outside"),
+    ("plot_expected_scores", (1.2,), {}, "p_star must be a number in"),
+    ("plot_logistic_losses_1d", ([1.0, 2.0], [0, 2]), {}, "t has a value 2"),
+    ("plot_logistic_losses_1d", ([1.0, 2.0], [0, 1]), {"loss": "mse"}, "loss must be"),
+    ("plot_training_curves", ([1, 2],), {}, "TrainingCurves"),
+    ("plot_temperature_scan", ([0, 3], P3), {}, "t has label 3"),
+    ("plot_temperature_scan", ([0, 1], P3), {"T_fit": -1.0}, "T must be a finite number"),
     ("plot_reliability_diagram", ([0, 1], [[0.7, 0.2, 0.2], [0.1, 0.6, 0.3]]), {}, "sums to 1.0999"),
     ("plot_reliability_diagram", ([0, 3], P3), {}, "t has label 3"),
     ("plot_reliability_diagram", ([0, 1], P3), {"n_bins": 0}, "n_bins must be"),
