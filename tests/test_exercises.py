@@ -130,7 +130,9 @@ DIAGNOSES = [
     ("07.saturation64", 36.0, "rounded_down", "one more"),
     # exercise-specific slips
     ("02.loss", -math.log(0.75), "wrong_branch", "t = 0 branch"),
-    ("06.kl", 1.75, "cross_entropy_not_kl", "H(p)"),
+    ("06.kl", st.entropy([0.5, 0.25, 0.25], base=2)
+     + st.entropy([0.5, 0.25, 0.25], [0.25, 0.25, 0.5], base=2), "cross_entropy_not_kl",
+     "H(p)"),
     ("06.perplexity", 2 ** 2.3, "bits_base", "e^loss"),
     ("06.perplexity", 2.3, "loss_not_perplexity", "e^loss"),
     ("07.lse", 1000.0, "forgot_log_k", "ln 3"),
@@ -494,3 +496,19 @@ def test_the_failing_case_shows_input_expected_and_received():
     assert any(line.strip().startswith("input  z = [1000") for line in lines)
     assert any(line.strip().startswith("expected 1001.1") for line in lines)
     assert any(line.strip() == "received inf" for line in lines)
+
+
+@pytest.fixture
+def undeclared_choices():
+    ex = E.register(E.Exercise(id="99.test_letters", question="(b).",
+                               expected=lambda: "b", hint="the hint", solution="s"))
+    yield ex.id
+    del E._REGISTRY[ex.id]
+
+
+def test_a_text_exercise_without_declared_choices_never_reveals_the_answer(
+        undeclared_choices):
+    for wrong in ("a", "c", "zebra"):
+        fb = check(undeclared_choices, wrong)
+        assert not fb.right and "'b'" not in fb.message and "the hint" in fb.message
+    assert check(undeclared_choices, "(B)")

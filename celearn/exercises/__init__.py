@@ -297,7 +297,7 @@ class Exercise:
 
     # -- text -----------------------------------------------------------------
     def _text_feedback(self, answer, want):
-        choices = tuple(self.choices) or (want,)
+        choices = tuple(self.choices) or _default_choices(want)
         if callable(answer) or not isinstance(answer, (str, bool, np.bool_)):
             return Feedback(False, f"❌ Not yet: this question wants a word, one of "
                                    f"{_choice_list(choices)}; you gave {_fmt(answer)}.",
@@ -305,7 +305,7 @@ class Exercise:
         got = _canonical(answer, choices, self.synonyms)
         if got == want:
             return Feedback(True, f"✅ Right! {self.question}")
-        if got not in choices:
+        if got not in choices and self.choices:
             return Feedback(False, f"❌ {answer!r} is not one of the choices: answer "
                                    f"{_choice_list(choices)}.", diagnosis="not_a_choice")
         why = (self.why_not() if self.why_not else {}).get(got)
@@ -411,6 +411,16 @@ def _declared(items):
         if key != "sign":
             flipped.append((f"sign+{key}", -value, "the sign is flipped, and " + item[1]))
     return out + flipped
+
+
+def _default_choices(want):
+    """The choices of a text exercise that did not declare them, guessed from the answer."""
+    for group in (("yes", "no"), ("larger", "smaller", "same"), ("ce", "mse")):
+        if want in group:
+            return group
+    if len(want) == 1 and want in "abcdef":
+        return tuple("abcdef"[:max("abcdef".index(want) + 1, 2)])
+    return (want,)
 
 
 def _choice_list(choices):

@@ -35,18 +35,20 @@ register(Exercise(
          "seal photo has t = 1, so the loss is -ln p.", "wrong_branch"),
     ],
 ))
+_Z2 = 2.0  # the logit of exercise 02.grad
+
 register(Exercise(
     id="02.grad",
     question="With t = 0 and logit z = 2, dL/dz = sigmoid(2) - 0 = 0.881.",
-    expected=lambda: float(bce_grad_logits(0, 2.0)),
+    expected=lambda: float(bce_grad_logits(0, _Z2)),
     hint="dL/dz = p - t with p = sigmoid(z); use cl.sigmoid.",
     solution="p = sigmoid(2) = 0.881, so dL/dz = 0.881 - 0 = 0.881.",
     mistakes=lambda: [
-        (float(bce_grad_logits(1, 2.0)), "that is p - 1, the gradient for t = 1; here "
+        (float(bce_grad_logits(1, _Z2)), "that is p - 1, the gradient for t = 1; here "
          "t = 0.", "wrong_target"),
-        (2.0, "that is z - t: the logit used where the probability p = σ(z) belongs "
+        (_Z2 - 0, "that is z - t: the logit used where the probability p = σ(z) belongs "
          "(apply cl.sigmoid first).", "logit_for_probability"),
-        (float(sigmoid(2.0) * (1 - sigmoid(2.0))), "that is σ'(z) = p(1 - p), the slope "
+        (float(sigmoid(_Z2) * (1 - sigmoid(_Z2))), "that is σ'(z) = p(1 - p), the slope "
          "of the sigmoid alone; the chain rule through the loss leaves p - t.",
          "sigmoid_slope"),
     ],

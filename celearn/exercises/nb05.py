@@ -29,8 +29,8 @@ register(Exercise(
     solution="1 / (2 · 1/2 · 1/2) = 2.",
     rtol=1e-4,
     mistakes=lambda: [
-        (0.5, "that is WHERE the ratio is smallest (p = 1/2); the question asks for the "
-         "ratio there.", "where_not_value"),
+        (_where_smallest(), "that is WHERE the ratio is smallest (p = 1/2); the question "
+         "asks for the ratio there.", "where_not_value"),
     ],
 ))
 register(Exercise(
@@ -67,6 +67,12 @@ register(Exercise(
     solution="Cross-entropy ('ce'): its gradient p - t stays large while the model is "
              "confidently wrong; squared error's gradient is multiplied by p(1 - p) ≈ 0.",
 ))
+
+
+def _where_smallest():
+    p = probability_grid(100_001)
+    t = np.ones_like(p)
+    return float(p[np.argmin(bce_grad_p(t, p) / mse_grad_p(t, p))])
 
 
 def _smallest_slope_ratio():

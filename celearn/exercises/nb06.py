@@ -4,15 +4,17 @@ import numpy as np
 from ..information import cross_entropy, entropy, kl_divergence
 from . import Case, Exercise, Implement, register
 
+_UNIFORM8 = np.full(8, 1 / 8)
+
 register(Exercise(
     id="06.uniform8",
     question="A uniform distribution over 8 outcomes has entropy log2 8 = 3 bits.",
-    expected=lambda: float(entropy(np.full(8, 1 / 8), base=2)),
+    expected=lambda: float(entropy(_UNIFORM8, base=2)),
     hint="Every outcome has p = 1/8, so every surprisal is -log2(1/8); the average is the same.",
     solution="H = -8 · (1/8) log2(1/8) = log2 8 = 3 bits: cl.entropy(np.full(8, 1/8), base=2).",
     unit="bits",
     mistakes=lambda: [
-        (8.0, "that is the number of outcomes; the entropy is log2 of it (how many "
+        (float(len(_UNIFORM8)), "that is the number of outcomes; the entropy is log2 of it (how many "
          "halvings, i.e. yes/no questions, pick one of 8).", "count_not_log"),
     ],
 ))
@@ -48,18 +50,20 @@ register(Exercise(
          "uniform_baseline"),
     ],
 ))
+_LOSS = 2.3  # nats per token, exercise 06.perplexity
+
 register(Exercise(
     id="06.perplexity",
     question="A loss of 2.3 nats per token is a perplexity of e^2.3 ≈ 9.97: as unsure as a "
              "fair choice among about 10 tokens.",
-    expected=lambda: float(np.exp(2.3)),
+    expected=lambda: float(np.exp(_LOSS)),
     hint="Perplexity is e^loss when the loss is in nats (2^loss in bits).",
     solution="np.exp(2.3) = 9.974.",
     mistakes=lambda: [
-        (float(2 ** 2.3), "that is 2^loss, the perplexity for a loss in bits; the loss "
+        (float(2 ** _LOSS), "that is 2^loss, the perplexity for a loss in bits; the loss "
          "is in nats, so the perplexity is e^loss.", "bits_base"),
-        (float(10 ** 2.3), "that is 10^loss; a loss in nats gives e^loss.", "base_10"),
-        (2.3, "that is the loss itself; the perplexity is e^loss (for a loss in nats).",
+        (float(10 ** _LOSS), "that is 10^loss; a loss in nats gives e^loss.", "base_10"),
+        (_LOSS, "that is the loss itself; the perplexity is e^loss (for a loss in nats).",
          "loss_not_perplexity"),
     ],
 ))

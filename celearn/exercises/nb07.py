@@ -20,19 +20,21 @@ register(Exercise(
     ],
 ))
 LN10_ = float(np.log(10.0))
+_LSE_Z = np.array([1000.0, 1000.0, 1000.0])
 
 register(Exercise(
     id="07.lse",
     question="log(e^1000 + e^1000 + e^1000) = 1000 + ln 3 ≈ 1001.0986.",
-    expected=lambda: float(logsumexp(np.array([1000.0, 1000.0, 1000.0]))),
+    expected=lambda: float(logsumexp(_LSE_Z)),
     hint="Factor out e^1000: log(3 e^1000) = 1000 + log 3. Or use cl.logsumexp.",
     solution="cl.logsumexp([1000, 1000, 1000]) = 1000 + ln 3 = 1001.0986.",
     rtol=1e-7, atol=1e-4,
     mistakes=lambda: [
-        (1000.0, "the + ln 3 is missing: log(3 e^1000) = 1000 + ln 3.", "forgot_log_k"),
-        (float(logsumexp(np.zeros(3))), "that is ln 3 alone: add back the 1000 you "
-         "factored out.", "forgot_max"),
-        (float(logsumexp(np.array([1000.0, 1000.0, 1000.0])) / LN10_), "that is log10; "
+        (float(np.max(_LSE_Z)), "the + ln 3 is missing: log(3 e^1000) = 1000 + ln 3.",
+         "forgot_log_k"),
+        (float(logsumexp(_LSE_Z - np.max(_LSE_Z))), "that is ln 3 alone: add back the "
+         "1000 you factored out.", "forgot_max"),
+        (float(logsumexp(_LSE_Z) / LN10_), "that is log10; "
          "the log-sum-exp uses the natural log.", "log10"),
     ],
 ))
