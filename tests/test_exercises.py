@@ -512,3 +512,41 @@ def test_a_text_exercise_without_declared_choices_never_reveals_the_answer(
         fb = check(undeclared_choices, wrong)
         assert not fb.right and "'b'" not in fb.message and "the hint" in fb.message
     assert check(undeclared_choices, "(B)")
+
+
+# --------------------------------------------------------------------------- generality
+
+TRANSFORMS = {
+    "sign": lambda x: -x,
+    "percent": lambda x: 100 * x,
+    "bits/nats": lambda x: x / math.log(2),
+    "nats/bits": lambda x: x * math.log(2),
+    "factor 2": lambda x: 2 * x,
+    "log10": lambda x: x / math.log(10),
+}
+NUMERIC_IDS = [i for i in ANSWER_IDS if not isinstance(E._get(i).expected(), str)]
+
+
+@pytest.mark.parametrize("transform", TRANSFORMS, ids=list(TRANSFORMS))
+@pytest.mark.parametrize("exercise_id", NUMERIC_IDS)
+def test_any_usual_slip_of_any_answer_is_named(exercise_id, transform):
+    want = np.asarray(E._get(exercise_id).expected(), dtype=float)
+    wrong = TRANSFORMS[transform](want)
+    if np.allclose(wrong, want, rtol=1e-2):
+        pytest.skip("this slip gives the right answer here")
+    fb = check(exercise_id, wrong)
+    assert not fb.right and fb.diagnosis is not None, fb.message
+
+
+@pytest.mark.parametrize("transform", ["sign", "percent", "bits/nats", "factor 2"])
+@pytest.mark.parametrize("exercise_id", IMPLEMENT_IDS)
+def test_any_usual_slip_of_any_function_is_named(exercise_id, transform):
+    solution = E._get(exercise_id).solution
+
+    def slipped(*args):
+        out = np.asarray(solution(*args))
+        return TRANSFORMS[transform](out).astype(out.dtype)
+
+    fb = check(exercise_id, slipped)
+    assert not fb.right
+    assert fb.diagnosis not in (None, "wrong_values"), fb.message

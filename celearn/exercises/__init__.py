@@ -259,8 +259,11 @@ class Exercise:
     unit : {"nats", "bits", None}
         Enables the bits/nats diagnosis.
     mistakes : callable, optional
-        ``mistakes()`` returns ``[(value, explanation), ...]``: the likely wrong
-        answers of this exercise, computed with celearn.
+        ``mistakes()`` returns ``[(value, explanation[, key]), ...]``: the likely
+        wrong answers of this exercise, computed with celearn (never typed in).
+        Each is also tried with its sign flipped. The usual slips (sum/mean,
+        bits/nats, sign, 1 - x, 1/x, x100, ln 2, e^-x, index shift ...) are
+        tried for every exercise without being declared.
     """
 
     id: str
@@ -445,26 +448,37 @@ def _generic_candidates(want, *, n=None, reduction=None, unit=None):
         base.append(("mean_for_sum", want / n,
                      f"that is the mean over the N = {n} samples; the question asks for the "
                      "sum (total): multiply by N (reduction='sum')."))
-    if unit == "nats":
-        base.append(("bits_for_nats", want / LN2,
+    # logarithm bases: the unit-specific slip first, then the other factors
+    bits_for_nats = ("bits_for_nats", want / LN2,
                      "that is in bits (log base 2); the question asks for nats: use the "
-                     "natural log, np.log (1 bit = ln 2 ≈ 0.693 nats)."))
-        base.append(("log10", want / LN10,
-                     "that is log base 10; the course uses the natural log, np.log "
-                     "(nats)."))
-    elif unit == "bits":
-        base.append(("nats_for_bits", want * LN2,
+                     "natural log, np.log (1 bit = ln 2 ≈ 0.693 nats).")
+    nats_for_bits = ("nats_for_bits", want * LN2,
                      "that is in nats (natural log); the question asks for bits: use "
-                     "np.log2 (or divide nats by ln 2 ≈ 0.693)."))
-        base.append(("log10", want * LN2 / LN10,
-                     "that is log base 10; bits need log base 2, np.log2."))
-    else:
+                     "np.log2 (or divide nats by ln 2 ≈ 0.693).")
+    if unit == "nats":
+        base.append(bits_for_nats)
+    elif unit == "bits":
+        base.append(nats_for_bits)
+    if unit != "nats":
         base.append(("ln2_factor", want / LN2,
-                     "off by a factor 1/ln 2 ≈ 1.443: bits (log2) where nats (ln) were "
-                     "wanted?"))
+                     "off by a factor 1/ln 2 ≈ 1.443: log base 2 where the natural log "
+                     "was wanted, or a conversion between bits and nats done the wrong "
+                     "way?"))
+    if unit != "bits":
         base.append(("ln2_factor", want * LN2,
-                     "off by a factor ln 2 ≈ 0.693: nats (ln) where bits (log2) were "
-                     "wanted?"))
+                     "off by a factor ln 2 ≈ 0.693: the natural log where log base 2 was "
+                     "wanted, or a conversion between bits and nats done the wrong way?"))
+    log10_to = {"bits": want * LN2 / LN10}.get(unit, want / LN10)
+    base.append(("log10", log10_to,
+                 "that is log base 10; use " + ("np.log2 for bits." if unit == "bits"
+                                                else "the natural log, np.log.")))
+    if unit != "bits":
+        base.append(("log10", want * LN2 / LN10,
+                     "that is log base 10 where log base 2 (bits) was wanted: np.log2."))
+    else:
+        base.append(("log10", want / LN10,
+                     "off by a factor 1/ln 10 ≈ 0.434: log base 10 where a natural log "
+                     "was used? Bits need log base 2, np.log2."))
     base.append(("percent_for_fraction", want * 100,
                  "100 times too large: a percentage where a fraction (0 to 1) is wanted?"))
     base.append(("fraction_for_percent", want / 100,
@@ -725,8 +739,8 @@ def _compare(ex, case, func):
     if in_dtype == np.float32 and got.dtype != np.float32:
         return (False, "dtype",
                 f"right values, but float32 input gave {got.dtype} output. Something "
-                "promoted the result: a Python loop over floats, np.array(..., dtype=float), "
-                "np.float64 constants or math.* calls. Work on the arrays with numpy "
+                "promoted the result: a Python loop over floats, float(...), "
+                "np.array(..., dtype=float), np.float64 constants or math.* calls. Work on the arrays with numpy "
                 "(np.log, np.exp, np.mean ...) so the result keeps the input's dtype.",
                 lines, warns)
     return True, None, "", lines, warns
