@@ -49,13 +49,13 @@ __all__ = [
     "sigmoid_focal_loss", "softmax_focal_loss", "sigmoid_focal_grad_logits",
     "softmax_focal_grad_logits",
     "one_hot", "surprisal", "calibration", "datasets", "use_style", "plotting", "widgets", "exercises",
-    "training", "naive",
+    "training", "naive", "practice",
 ]
 
 
 def __getattr__(name):
     # Lazy submodules: ``cl.widgets`` imports ipywidgets/ipympl only when used.
-    if name in ("widgets", "plotting", "exercises", "training", "naive"):
+    if name in ("widgets", "plotting", "exercises", "training", "naive", "practice"):
         import importlib
 
         return importlib.import_module(f".{name}", __name__)

@@ -38,7 +38,7 @@ from .training import TrainingHistory, standardize, train_softmax_regression
 from .utils import one_hot
 
 __all__ = [
-    "conventions", "double_softmax_floor", "double_softmax_loss_and_grad",
+    "conventions", "example_batch", "ConventionTable", "double_softmax_floor", "double_softmax_loss_and_grad",
     "train_double_softmax", "iris_race", "keras_bce_on_logits", "keras_broadcast_labels",
     "padded_batch", "padding_losses", "imbalanced_data", "train_logistic", "recall",
     "imbalance_study", "multilabel_vs_multiclass", "smoothed_target", "optimal_logit_gap",
@@ -53,7 +53,11 @@ KERAS_EPS = 1e-7  # keras.backend.epsilon()
 # --------------------------------------------------------------------------- conventions
 @dataclass(frozen=True)
 class Convention:
-    """One row of the frameworks table: what the framework call expects and does."""
+    """One row of the frameworks table: what the framework call expects and does.
+
+    ``compute(ex)`` gives the framework's number with celearn, on the example
+    ``ex`` of :func:`example_batch`; ``celearn`` is that call as text.
+    """
 
     framework: str
     call: str
@@ -62,50 +66,110 @@ class Convention:
     reduction: str
     at_p0: str
     celearn: str
+    compute: object
+
+
+@dataclass(frozen=True)
+class ExampleBatch:
+    """A small batch to compute every row of the table on."""
+
+    y: np.ndarray   # integer labels (N,)
+    t: np.ndarray   # the same as one-hot rows (N, K)
+    z: np.ndarray   # logits (N, K)
+    p: np.ndarray   # softmax(z)
+    tb: np.ndarray  # binary targets (N,)
+    zb: np.ndarray  # binary logits (N,)
+    pb: np.ndarray  # sigmoid(zb)
+
+
+def example_batch():
+    """Four samples, three classes (and four binary ones), as in the notebook's table."""
+    y = np.array([0, 1, 2, 2])
+    z = np.array([[2.0, 1.0, 0.1], [0.5, 2.5, -1.0], [0.3, 0.2, 3.0], [1.0, 0.0, -1.0]])
+    tb = np.array([1.0, 0.0, 1.0, 1.0])
+    zb = np.array([2.0, -1.0, 0.5, -3.0])
+    return ExampleBatch(y, one_hot(y, 3), z, softmax(z), tb, zb, sigmoid(zb))
 
 
 def conventions():
     """The frameworks' cross-entropy functions, each with the celearn call giving its number.
 
-    The ``celearn`` column is a Python expression in ``y`` (integer labels),
-    ``t`` (one-hot rows or 0/1 targets), ``z`` (logits) and ``p = cl.softmax(z)``
-    (or ``cl.sigmoid(z)`` for the binary rows); :func:`eval` it with ``cl``
-    bound to celearn to get the number.
-
     Returns
     -------
     list of Convention
     """
+    from .naive import binary_cross_entropy_log_clamp
+
+    machine_eps = float(np.finfo(np.float64).eps)
     return [
-        Convention("PyTorch", "F.cross_entropy(z, y)  (nn.CrossEntropyLoss)", "logits",
-                   "integer (or probabilities)", "mean (weighted: ÷ Σ w_y)",
-                   "never forms p: finite", "cl.softmax_cross_entropy(y, z)"),
-        Convention("PyTorch", "F.nll_loss(torch.log(p), y)", "log-probabilities",
-                   "integer", "mean", "log 0 = -inf: inf", "cl.categorical_cross_entropy(y, p)"),
-        Convention("PyTorch", "F.binary_cross_entropy_with_logits(z, t)", "logits", "0/1 or soft",
-                   "mean over elements", "never forms p: finite",
-                   "cl.binary_cross_entropy_with_logits(t, z)"),
-        Convention("PyTorch", "F.binary_cross_entropy(p, t)  (nn.BCELoss)", "probabilities",
-                   "0/1 or soft", "mean over elements", "log clamped at -100: 100 nats",
-                   "cl.naive.binary_cross_entropy_log_clamp(t, p)"),
+        Convention("PyTorch", "F.cross_entropy(z, y)", "logits", "integer (or probabilities)",
+                   "mean (with weight: ÷ Σ w_y)", "never forms p: finite",
+                   "softmax_cross_entropy(y, z)", lambda e: softmax_cross_entropy(e.y, e.z)),
+        Convention("PyTorch", "F.nll_loss(torch.log(p), y)", "log-probabilities", "integer",
+                   "mean", "log 0 = −inf: inf", "categorical_cross_entropy(y, p)",
+                   lambda e: categorical_cross_entropy(e.y, e.p)),
+        Convention("PyTorch", "F.binary_cross_entropy_with_logits(z, t)", "logits",
+                   "0/1 or soft", "mean over elements", "never forms p: finite",
+                   "binary_cross_entropy_with_logits(t, z)",
+                   lambda e: binary_cross_entropy_with_logits(e.tb, e.zb)),
+        Convention("PyTorch", "F.binary_cross_entropy(p, t)", "probabilities", "0/1 or soft",
+                   "mean over elements", "log clamped at −100: 100 nats",
+                   "naive.binary_cross_entropy_log_clamp(t, p)",
+                   lambda e: binary_cross_entropy_log_clamp(e.tb, e.pb)),
         Convention("Keras 3", "SparseCategoricalCrossentropy()", "probabilities (default!)",
-                   "integer", "mean ('sum_over_batch_size')", "p clipped at 1e-7: 16.12 nats",
-                   "cl.categorical_cross_entropy(y, p, eps=1e-7)"),
+                   "integer", "mean", "p clipped at 1e-7: 16.12 nats",
+                   "categorical_cross_entropy(y, p, eps=1e-7)",
+                   lambda e: categorical_cross_entropy(e.y, e.p, eps=KERAS_EPS)),
         Convention("Keras 3", "CategoricalCrossentropy(from_logits=True)", "logits", "one-hot",
-                   "mean", "never forms p: finite", "cl.softmax_cross_entropy(t, z)"),
+                   "mean", "never forms p: finite", "softmax_cross_entropy(t, z)",
+                   lambda e: softmax_cross_entropy(e.t, e.z)),
         Convention("Keras 3", "BinaryCrossentropy()", "probabilities (default!)", "0/1 or soft",
                    "mean", "p clipped at 1e-7: 16.12 nats",
-                   "cl.binary_cross_entropy(t, p, eps=1e-7)"),
+                   "binary_cross_entropy(t, p, eps=1e-7)",
+                   lambda e: binary_cross_entropy(e.tb, e.pb, eps=KERAS_EPS)),
         Convention("scikit-learn", "log_loss(y, p)", "probabilities", "any labels (sorted)",
-                   "mean (normalize=True)", "clipped at machine eps: 36.04 nats",
-                   "cl.categorical_cross_entropy(y, p, eps=np.finfo(float).eps)"),
-        Convention("JAX / optax", "softmax_cross_entropy_with_integer_labels(z, y)", "logits",
-                   "integer", "none: per example, call .mean()", "never forms p: finite",
-                   "cl.softmax_cross_entropy(y, z, reduction='none')"),
-        Convention("JAX / optax", "sigmoid_binary_cross_entropy(z, t)", "logits", "0/1 or soft",
-                   "none: per element", "never forms p: finite",
-                   "cl.binary_cross_entropy_with_logits(t, z, reduction='none')"),
+                   "mean", "clipped at machine eps: 36.04 nats",
+                   "categorical_cross_entropy(y, p, eps=2.2e-16)",
+                   lambda e: categorical_cross_entropy(e.y, e.p, eps=machine_eps)),
+        Convention("optax", "softmax_cross_entropy_with_integer_labels(z, y)", "logits",
+                   "integer", "none (call .mean())", "never forms p: finite",
+                   "softmax_cross_entropy(y, z, reduction='none')",
+                   lambda e: softmax_cross_entropy(e.y, e.z, reduction="none")),
+        Convention("optax", "sigmoid_binary_cross_entropy(z, t)", "logits", "0/1 or soft",
+                   "none (call .mean())", "never forms p: finite",
+                   "binary_cross_entropy_with_logits(t, z, reduction='none')",
+                   lambda e: binary_cross_entropy_with_logits(e.tb, e.zb, reduction="none")),
     ]
+
+
+class ConventionTable:
+    """The frameworks table with each row's number on :func:`example_batch` (shown as Markdown)."""
+
+    columns = ("framework", "call", "inputs", "labels", "reduction", "at p = 0",
+               "celearn (cl.…)", "number")
+
+    def __init__(self, example=None):
+        self.example = example_batch() if example is None else example
+        self.rows = conventions()
+        self.values = [np.asarray(r.compute(self.example)) for r in self.rows]
+
+    @staticmethod
+    def _number(v):
+        return f"{float(v):.4f}" if v.ndim == 0 else "[" + " ".join(f"{x:.3f}" for x in v) + "]"
+
+    def _cells(self):
+        for r, v in zip(self.rows, self.values):
+            yield (r.framework, f"`{r.call}`", r.inputs, r.labels, r.reduction, r.at_p0,
+                   f"`{r.celearn}`", self._number(v))
+
+    def _repr_markdown_(self):
+        lines = ["| " + " | ".join(self.columns) + " |", "|" + "---|" * len(self.columns)]
+        lines += ["| " + " | ".join(c) + " |" for c in self._cells()]
+        return "\n".join(lines)
+
+    def __repr__(self):
+        return "\n".join(f"{r.framework:12s} {r.call:50s} {self._number(v)}"
+                         for r, v in zip(self.rows, self.values))
 
 
 # --------------------------------------------------------------------------- double softmax
@@ -431,7 +495,7 @@ def plot_recall(study, ax=None):
     ax.invert_yaxis()
     ax.set_xlim(0, 1.12)
     ax.set_xlabel("recall on held-out data (threshold p = 0.5)")
-    ax.legend(frameon=False, loc="lower right")
+    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_title("what each remedy changes")
     return ax
 
