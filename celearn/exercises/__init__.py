@@ -766,7 +766,7 @@ def _shape_why(ex, got, want, args):
                             "drop it from the result, e.g. with [..., 0] or by reducing "
                             "without keepdims.")
     if want.ndim == 0 and got.ndim >= 1:
-        if ex.reduction == "mean" and got.size == first.shape[0]:
+        if ex.reduction == "mean" and first.ndim and got.size == first.shape[0]:
             return "shape", ("You returned one value per sample: the exercise wants their "
                              "mean, one number (np.mean).")
         if ex.reduction == "mean":
