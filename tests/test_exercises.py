@@ -143,6 +143,9 @@ DIAGNOSES = [
     ("07.bce_logits", -math.log(_sigmoid(50.0)), "sign_of_z", "sign of z"),
     # combinations: a flipped sign and bits
     ("01.halving", -3.0, "sign+bits_for_nats", "sign"),
+    # two slips at once: the sum, in bits
+    ("02.mean", 7 * log_loss(BCE_T, BCE_P) / math.log(2), "sum_for_mean+bits_for_nats",
+     "two slips"),
     # close but not within the tolerance
     ("03.mean", 0.55, "precision", "tolerance"),
 ]

@@ -517,6 +517,19 @@ def _generic_candidates(want, *, n=None, reduction=None, unit=None):
                             "the other way), or rounded the wrong way?"))
     pairs = [(f"sign+{k}", -v, "the sign is flipped, and " + why)
              for k, v, why in base]
+    # two slips at once, e.g. a sum in bits: the product of two scale factors
+    scale = [(k, v, why) for k, v, why in base
+             if k in ("sum_for_mean", "mean_for_sum", "bits_for_nats", "nats_for_bits",
+                      "percent_for_fraction")]
+    with np.errstate(all="ignore"):
+        for i, (k1, v1, why1) in enumerate(scale):
+            for k2, v2, why2 in scale[i + 1:]:
+                if {k1, k2} in ({"sum_for_mean", "mean_for_sum"},
+                                {"bits_for_nats", "nats_for_bits"}):
+                    continue
+                factor = np.where(want != 0, v2 / want, 1.0)
+                pairs.append((f"{k1}+{k2}", v1 * factor,
+                              f"two slips at once: {why1} And {why2}"))
     return singles + pairs
 
 
