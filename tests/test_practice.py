@@ -1,0 +1,103 @@
+"""Tests for celearn.practice: the frameworks table against the frameworks themselves
+(scikit-learn; PyTorch when installed) and the experiments of notebook 10."""
+import numpy as np
+import pytest
+import scipy.optimize
+from sklearn.metrics import log_loss
+
+import celearn as cl
+from celearn import practice as pr
+
+pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")
+
+
+def _row(call_start):
+    table = pr.ConventionTable()
+    for row, value in zip(table.rows, table.values):
+        if row.call.startswith(call_start):
+            return table.example, value
+    raise AssertionError(call_start)
+
+
+def test_sklearn_row_is_log_loss():
+    ex, value = _row("log_loss")
+    assert value == pytest.approx(log_loss(ex.y, ex.p, labels=[0, 1, 2]), rel=1e-12)
+
+
+def test_torch_rows_are_torch():
+    torch = pytest.importorskip("torch")
+    F = torch.nn.functional
+    ex, v = _row("F.cross_entropy")
+    assert v == pytest.approx(F.cross_entropy(torch.tensor(ex.z), torch.tensor(ex.y)).item(), rel=1e-12)
+    ex, v = _row("F.nll_loss")
+    assert v == pytest.approx(F.nll_loss(torch.log(torch.tensor(ex.p)), torch.tensor(ex.y)).item(),
+                              rel=1e-12)
+    ex, v = _row("F.binary_cross_entropy_with_logits")
+    assert v == pytest.approx(F.binary_cross_entropy_with_logits(
+        torch.tensor(ex.zb), torch.tensor(ex.tb)).item(), rel=1e-12)
+    ex, v = _row("F.binary_cross_entropy(")
+    assert v == pytest.approx(F.binary_cross_entropy(torch.tensor(ex.pb), torch.tensor(ex.tb)).item(),
+                              rel=1e-12)
+
+
+def test_table_renders_every_row():
+    md = pr.ConventionTable()._repr_markdown_()
+    assert md.count("\n") == len(pr.conventions()) + 1
+    for fw in ("PyTorch", "Keras 3", "scikit-learn", "optax"):
+        assert fw in md
+
+
+def test_double_softmax_floor_is_the_minimum_over_probabilities():
+    # minimise softmax_cross_entropy(0, p) over p on the simplex (p = softmax(u))
+    f = lambda u: float(pr.double_softmax_loss_and_grad([0], u[None, :])[0][0])
+    res = scipy.optimize.minimize(f, np.array([3.0, 0.0, 0.0]), method="Nelder-Mead")
+    assert res.fun >= pr.double_softmax_floor(3) - 1e-12
+    assert res.fun == pytest.approx(pr.double_softmax_floor(3), abs=1e-3)
+
+
+def test_double_softmax_gradient_is_the_chain_rule():
+    z = np.random.default_rng(0).normal(0, 2, (4, 3))
+    y = np.array([0, 2, 1, 1])
+    err = cl.gradient_check(lambda x: pr.double_softmax_loss_and_grad(y, x)[0].sum(),
+                            lambda x: pr.double_softmax_loss_and_grad(y, x)[1], z)
+    assert err < 1e-8
+
+
+def test_padding_dilution_is_the_share_of_real_tokens():
+    y, z = pr.padded_batch()
+    losses = pr.padding_losses(y, z)
+    share = (y != -100).mean()
+    assert losses["zeroed, ÷ all"] == pytest.approx(losses["ignore_index"] * share, rel=1e-12)
+
+
+def test_balanced_weights_and_pos_weight_have_the_same_minimiser():
+    study = pr.imbalance_study(epochs=300)
+    pw = [k for k in study if k.startswith("pos_weight =")][0]
+    np.testing.assert_array_equal(study["class weights (balanced)"]["recall"], study[pw]["recall"])
+    assert study["plain BCE"]["recall"][1] < study[pw]["recall"][1]
+
+
+def test_smoothing_curve_minimum_is_the_entropy_at_the_optimal_gap():
+    for eps, k in [(0.1, 10), (0.3, 3), (0.05, 20)]:
+        res = scipy.optimize.minimize_scalar(lambda g: float(pr.smoothing_loss_curve([g], eps, k)[0]),
+                                             bounds=(0, 30), method="bounded",
+                                             options={"xatol": 1e-10})
+        assert res.x == pytest.approx(pr.optimal_logit_gap(eps, k), abs=1e-5)
+        assert res.fun == pytest.approx(float(cl.entropy(pr.smoothed_target(0, k, eps))), rel=1e-9)
+
+
+def test_focal_curve_is_the_closed_form():
+    p = np.linspace(0.01, 0.99, 50)
+    for g in (0.0, 0.5, 2.0):
+        np.testing.assert_allclose(pr.focal_curve(p, g), -(1 - p) ** g * np.log(p), rtol=1e-12)
+
+
+def test_multilabel_softmax_cannot_say_yes_twice():
+    fit = pr.multilabel_vs_multiclass()
+    assert fit["softmax"][:2].max() <= 0.5 and fit["softmax_loss"] >= np.log(2)
+    assert fit["sigmoid"][:2].min() > 0.99
+
+
+def test_keras_on_logits_clips_silently():
+    assert pr.keras_bce_on_logits([1.0], [5.0]) == pytest.approx(-np.log1p(-1e-7), rel=1e-9)
+    assert pr.keras_bce_on_logits([1.0], [-5.0]) == pytest.approx(-np.log(1e-7), rel=1e-12)
