@@ -23,10 +23,12 @@ file stays within a few minutes on two cores.
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import random
 import re
 import sys
-from functools import lru_cache
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -111,13 +113,13 @@ def expects_error(cell):
 
 def text_of(outputs):
     """What nbval compares for a checked cell: printed text and plain-text results."""
-    parts = []
+    stream, results = "", []                  # a print may arrive in several stream messages
     for out in outputs:
         if out.get("output_type") == "stream":
-            parts.append(out.get("text", ""))
+            stream += out.get("text", "")
         elif out.get("output_type") in ("execute_result", "display_data"):
-            parts.append(out.get("data", {}).get("text/plain", ""))
-    return "\n".join(p.rstrip() for p in parts).strip()
+            results.append(out.get("data", {}).get("text/plain", "").rstrip())
+    return "\n".join([stream.rstrip()] + results).strip()
 
 
 def name(cells, i):
@@ -199,7 +201,6 @@ def run_in_order(kernel, cells, order):
     return failures, texts
 
 
-@lru_cache(maxsize=None)
 def scenarios(path):
     """Run the four scenarios of one notebook in one kernel; failures by scenario."""
     cells = code_cells(path)
@@ -258,43 +259,17 @@ def scenarios(path):
     return result
 
 
-def report(path, scenario):
-    failures = scenarios(path)[scenario]
-    assert not failures, f"{path.name}, scenario {scenario!r}:\n\n" + "\n\n".join(failures)
-
-
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_each_cell_twice(path):
-    report(path, "twice")
-
-
-@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if any(map(is_explorer_cell, code_cells(p)))],
-                         ids=lambda p: p.stem)
-def test_drag_then_check(path):
-    report(path, "drag")
-
-
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_reversed_order(path):
-    report(path, "reversed")
-
-
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_shuffled_order(path):
-    report(path, "shuffled")
-
-
-# --- memory ----------------------------------------------------------------------
-
 def first_explorer_cell(path):
     cells = code_cells(path)
     return next((i for i, c in enumerate(cells) if is_explorer_cell(c)), None)
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/status (Linux)")
-@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if first_explorer_cell(p) is not None],
-                         ids=lambda p: p.stem)
-def test_memory_stays_flat_when_an_explorer_cell_is_rerun(path):
+def has_explorer(path):
+    return first_explorer_cell(path) is not None
+
+
+def memory_growth(path):
+    """Re-run the notebook's first explorer cell; the kernel's RSS (kB) before and after."""
     cells = code_cells(path)
     at = first_explorer_cell(path)
     with Kernel(path) as kernel:
@@ -308,10 +283,69 @@ def test_memory_stays_flat_when_an_explorer_cell_is_rerun(path):
             _, error = kernel.run(cells[at].source)
             assert error is None, f"{name(cells, at)} failed when re-run: {error}"
         after = kernel.marked(RSS)
+    return before, after
+
+
+# Each notebook's kernels are independent, so the selected notebooks run in parallel
+# processes (CELEARN_SCENARIO_WORKERS, default 2), the longest jobs first.
+WORKERS = int(os.environ.get("CELEARN_SCENARIO_WORKERS", "2"))
+JOBS = {"scenarios": scenarios, "memory": memory_growth}
+
+
+@pytest.fixture(scope="module")
+def jobs(request):
+    wanted = []
+    for item in request.session.items:
+        if getattr(item, "module", None) is not sys.modules[__name__] or not hasattr(item, "callspec"):
+            continue
+        kind = "memory" if item.originalname.startswith("test_memory") else "scenarios"
+        key = (kind, item.callspec.params["path"])
+        if key not in wanted:
+            wanted.append(key)
+    wanted.sort(key=lambda key: key[0] != "memory")          # memory runs are the longest
+    with ProcessPoolExecutor(max_workers=max(1, WORKERS),
+                             mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = {key: pool.submit(JOBS[key[0]], key[1]) for key in wanted}
+        yield lambda kind, path: futures[(kind, path)].result()
+        for future in futures.values():
+            future.cancel()
+
+
+def report(jobs, path, scenario):
+    failures = jobs("scenarios", path)[scenario]
+    assert not failures, f"{path.name}, scenario {scenario!r}:\n\n" + "\n\n".join(failures)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_each_cell_twice(jobs, path):
+    report(jobs, path, "twice")
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if has_explorer(p)], ids=lambda p: p.stem)
+def test_drag_then_check(jobs, path):
+    report(jobs, path, "drag")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_reversed_order(jobs, path):
+    report(jobs, path, "reversed")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_shuffled_order(jobs, path):
+    report(jobs, path, "shuffled")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/status (Linux)")
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if has_explorer(p)], ids=lambda p: p.stem)
+def test_memory_stays_flat_when_an_explorer_cell_is_rerun(jobs, path):
+    before, after = jobs("memory", path)
     growth = (after - before) / 1024
+    cells = code_cells(path)
     assert growth < MEMORY_LIMIT_MB, (
-        f"{path.name}: re-running {name(cells, at)} {MEMORY_RERUNS} times grew the kernel's RSS by "
-        f"{growth:.1f} MB ({growth / MEMORY_RERUNS * 1024:.0f} kB per re-run; limit {MEMORY_LIMIT_MB} MB)")
+        f"{path.name}: re-running {name(cells, first_explorer_cell(path))} {MEMORY_RERUNS} times grew "
+        f"the kernel's RSS by {growth:.1f} MB ({growth / MEMORY_RERUNS * 1024:.0f} kB per re-run; "
+        f"limit {MEMORY_LIMIT_MB} MB)")
 
 
 def test_nudge_moves_every_kind_of_control():
