@@ -357,7 +357,8 @@ class Exercise:
         if key is None:
             return Feedback(False, f"❌ Not yet ({_fmt(answer)}; answers within {tol} "
                                    f"count). Hint: {self.hint}")
-        return Feedback(False, f"❌ Not yet ({_fmt(answer)}): {why}", diagnosis=key)
+        return Feedback(False, f"❌ Not yet ({_fmt(answer)}): {why} (Answers within {tol} "
+                               "count.)", diagnosis=key)
 
     def _candidates(self, want):
         """(key, value, explanation) of likely wrong answers, most specific first."""
@@ -879,9 +880,23 @@ def _join(*parts):
                     for p in parts if p)
 
 
+def _is_celearn_function(func):
+    """Is ``func`` defined in a file of the celearn package (not by the learner)?"""
+    try:
+        path = os.path.abspath(inspect.getfile(func))
+    except TypeError:  # builtins, ufuncs
+        return False
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    return path.startswith(root + os.sep)
+
+
 def _check_function(ex, func):
     if func is None or func is Ellipsis:
         return Feedback(False, _no_answer("implement"), diagnosis="no_answer")
+    if _is_celearn_function(func) and func is not ex.solution:
+        return Feedback(False, f"❌ That is celearn's own {getattr(func, '__name__', '')}: "
+                               "the exercise is to write yours, in numpy (you may use "
+                               "celearn to test it).", diagnosis="celearn_itself")
     if not callable(func):
         return Feedback(False, f"❌ Pass the function itself, e.g. check({ex.id!r}, "
                                f"my_function), not its result. You passed "
@@ -957,7 +972,7 @@ def check(exercise_id, answer):
     >>> bool(cl.exercises.check("01.halving", 2.0794))
     True
     >>> print(cl.exercises.check("02.mean", 4.4603))
-    ❌ Not yet (4.4603): that is the sum over the N = 7 samples, not the mean: divide the total by N (reduction='mean').
+    ❌ Not yet (4.4603): that is the sum over the N = 7 samples, not the mean: divide the total by N (reduction='mean'). (Answers within a relative tolerance of 0.1 % (or an absolute one of 1e-6) count.)
 
     An implement-it exercise takes a function; ``diagnosis`` names the slip:
 
