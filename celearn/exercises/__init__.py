@@ -754,8 +754,9 @@ def _compare(ex, case, func):
         return (False, "dtype",
                 f"right values, but float32 input gave {got.dtype} output. Something "
                 "promoted the result: a Python loop over floats, float(...), "
-                "np.array(..., dtype=float), np.float64 constants or math.* calls. Work on the arrays with numpy "
-                "(np.log, np.exp, np.mean ...) so the result keeps the input's dtype.",
+                "np.array(..., dtype=float), np.float64 constants or math.* calls. Work "
+                "on the arrays with numpy (np.log, np.exp, np.mean ...) so the result "
+                "keeps the input's dtype.",
                 lines, warns)
     return True, None, "", lines, warns
 
@@ -972,7 +973,9 @@ def check(exercise_id, answer):
     >>> bool(cl.exercises.check("01.halving", 2.0794))
     True
     >>> print(cl.exercises.check("02.mean", 4.4603))
-    ❌ Not yet (4.4603): that is the sum over the N = 7 samples, not the mean: divide the total by N (reduction='mean'). (Answers within a relative tolerance of 0.1 % (or an absolute one of 1e-6) count.)
+    ❌ Not yet (4.4603): that is the sum over the N = 7 samples, not the mean: divide the
+    total by N (reduction='mean'). (Answers within a relative tolerance of 0.1 % (or an
+    absolute one of 1e-6) count.)
 
     An implement-it exercise takes a function; ``diagnosis`` names the slip:
 
@@ -995,7 +998,8 @@ def solution(exercise_id):
         return Feedback(True, f"A reference implementation of {ex.signature}:\n\n"
                               f"{source.rstrip()}")
     want = ex.expected()
-    return Feedback(True, f"{ex.solution} (answer: {_fmt(want) if not isinstance(want, str) else repr(want)})")
+    shown = repr(want) if isinstance(want, str) else _fmt(want)
+    return Feedback(True, f"{ex.solution} (answer: {shown})")
 
 
 def exercises():

@@ -14,8 +14,8 @@ register(Exercise(
     solution="H = -8 · (1/8) log2(1/8) = log2 8 = 3 bits: cl.entropy(np.full(8, 1/8), base=2).",
     unit="bits",
     mistakes=lambda: [
-        (float(len(_UNIFORM8)), "that is the number of outcomes; the entropy is log2 of it (how many "
-         "halvings, i.e. yes/no questions, pick one of 8).", "count_not_log"),
+        (float(len(_UNIFORM8)), "that is the number of outcomes; the entropy is log2 "
+         "of it (how many halvings, i.e. yes/no questions, pick one of 8).", "count_not_log"),
     ],
 ))
 _P, _Q = [0.5, 0.25, 0.25], [0.25, 0.25, 0.5]

@@ -2,7 +2,7 @@
 import numpy as np
 
 from .. import naive
-from ..activations import log_softmax, logsumexp, sigmoid
+from ..activations import logsumexp, sigmoid
 from ..losses import binary_cross_entropy, binary_cross_entropy_with_logits
 from . import Case, Exercise, Implement, clipped_variants, register
 
