@@ -1,153 +1,80 @@
-"""The shared machinery of every explorer: controls, one figure, a readout.
+"""The shared machinery of every explorer: controls, a static figure, marks drawn live.
 
-An explorer is an ``ipywidgets.VBox`` holding its controls, a text readout
-(an ``HTML`` widget, readable by screen readers) and an ipympl canvas.  The
-figure is built once; when a control changes, :meth:`Explorer.update` runs
-synchronously (it calls celearn functions, moves artists with ``set_data`` /
-``set_text`` and returns the readout), then the canvas is redrawn.  So tests
-can set ``explorer.controls[0].value`` and assert on ``explorer.readout_text``
-and on the artists straight away, without a browser.
+An explorer is an ``ipywidgets.VBox`` holding its controls (ipywidgets sliders and
+toggles: keyboard and screen readers know them) and a *board*, an anywidget that
+shows
 
-Stable CSS classes for tests and users' tools:
+* the static part of the figure (axes, curves, labels, colour maps), drawn once by
+  matplotlib with the course style and sent as one PNG, and
+* the moving part (markers, guide lines, tangents, bars, text, the readout), drawn
+  by the browser in data coordinates on an SVG laid over the picture.
 
-* ``celearn-explorer`` and ``celearn-explorer-<name>`` on the explorer,
-* ``celearn-controls`` on the row of controls,
-* ``celearn-readout`` on the readout; inside it one
-  ``<span class="celearn-key" data-value=... data-trend=...>`` carries the key
-  number and how it moves when the first control increases (up/down/any),
-* ``celearn-figure`` on the ipympl canvas.
+Mark sizes (``lw``, ``r``, ``size``, ``dx``, ``dy``, ``dash``) are in points, as in
+matplotlib; the browser converts them to CSS pixels.
+
+Each explorer describes its moving part as a *scene*: a list of marks and a readout,
+computed from the controls' values.  The scene exists twice, with the same numbers:
+
+* in Python (:meth:`Explorer.scene`), from celearn's functions: it is the source of
+  truth for :attr:`Explorer.readout_text` and :attr:`Explorer.key_value`, which
+  update synchronously when a control's ``.value`` is set from Python, and it draws
+  the saved picture (:meth:`Explorer.snapshot_png`);
+* in the browser (``js/<name>.js``), from closed-form formulas only, so a drag never
+  waits for the kernel.  Tests run both at random positions and compare every number.
+
+The browser listens to the sliders' own models, so dragging a slider or a mark
+repaints at once and the kernel receives the values through ipywidgets' message
+throttling; no picture crosses the wire after the first.
+
+Stable CSS classes: ``celearn-explorer`` and ``celearn-explorer-<name>`` on the
+explorer, ``celearn-controls`` on the row of controls, ``celearn-readout`` on the
+readout, which holds one ``<span class="celearn-key" data-value=... data-trend=...>``
+(the key number and how it moves when the first control increases), and
+``celearn-figure`` on the element that shows the figure; draggable marks carry
+``celearn-handle`` (focusable, moved with the arrow keys).
 """
 from __future__ import annotations
 
 import base64
-import functools
+import hashlib
 import html
 import io
-import itertools
 import re
+import weakref
+from functools import cache
+from pathlib import Path
 
+import anywidget
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
+import traitlets
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from PIL import Image
+from matplotlib.patches import Rectangle
 
-from ..plotting import STYLE
+from ..plotting import COLORS, STYLE
 
-_figure_numbers = itertools.count(1000)
+_JS = Path(__file__).with_name("js")
 _TAGS = re.compile(r"<[^>]+>")
+#: CSS pixels per point: figures are laid out at 100 dpi, one CSS pixel per dot
+PX_PER_PT = 100 / 72
+#: the static picture is rendered at this multiple of its CSS size (sharp on HiDPI)
+PIXEL_RATIO = 2
+STATIC_NOTE = ("Static picture of the explorer at its starting state: "
+               "run the notebook's cells to make it live.")
 
-
-def _import_ipympl_backend():
-    """Import ipympl's canvas classes without switching matplotlib's backend.
-
-    ``import ipympl`` calls ``matplotlib.use("module://ipympl.backend_nbagg")``
-    when matplotlib is already imported; every later static ``plt`` figure of
-    the notebook would then become a widget with no saved image.  Explorers
-    need ipympl's classes only, so that one call is skipped.
-    """
-    import matplotlib
-
-    use = matplotlib.use
-    matplotlib.use = lambda *args, **kwargs: None
-    try:
-        from ipympl import backend_nbagg
-    finally:
-        matplotlib.use = use
-    return backend_nbagg
-
-
-@functools.cache
-def _explorer_canvas_classes():
-    """``(ExplorerCanvas, FigureManager)``, built once on first use."""
-    backend_nbagg = _import_ipympl_backend()
-
-    class ExplorerCanvas(backend_nbagg.Canvas):
-        """ipympl's canvas, with a first picture the browser can paint.
-
-        ipympl's front end reads the first picture (``_data_url``) and the
-        size (``_size``) from the state the widget is opened with, and ipympl
-        sets them only when the canvas itself is displayed.  An explorer shows
-        its canvas inside a box, so the comm is opened only after the first
-        draw (``open_when_drawn``), with a real ``data:`` URL and the size in
-        pixels already set; otherwise the browser paints a missing image
-        ("HTMLImageElement ... broken") and the canvas stays 0 x 0.
-        """
-
-        _ready = False
-
-        def open(self):
-            if self._ready:
-                super().open()
-
-        def open_when_drawn(self):
-            self._ready = True
-            self.open()
-
-        def _handle_message(self, object, content, buffers):
-            super()._handle_message(object, content, buffers)
-            if content.get("type") == "refresh":
-                # The view has just (re)connected or been resized and is
-                # waiting for its first whole frame.  In a busy "Run All" the
-                # browser can still end up showing a half-painted canvas
-                # (seen in Chromium with ipympl 0.10), so send one more whole
-                # frame once things have settled.
-                self._settle_timer = self.new_timer(interval=400)
-                self._settle_timer.single_shot = True
-                self._settle_timer.add_callback(self.draw)
-                self._settle_timer.start()
-
-        def get_diff_image(self):
-            # Always send whole frames.  ipympl's default sends only the pixels
-            # that changed since the previous frame, but the browser drops a
-            # frame whenever the next one arrives before it has loaded, or
-            # clears its canvas on a resize; later diffs then paint fragments
-            # onto a stale or blank picture.  A whole frame is always right.
-            # (Fast PNG compression: the frame only crosses a local socket.)
-            if not self._png_is_old:
-                return None
-            pixels = np.asarray(self.get_renderer().buffer_rgba())
-            self.set_image_mode("full")
-            self._last_buff = pixels.view(np.uint32).squeeze(2).copy()
-            self._force_full = False
-            self._png_is_old = False
-            with io.BytesIO() as png:
-                Image.fromarray(pixels).save(png, format="png", compress_level=1)
-                return png.getvalue()
-
-        def send_binary(self, data):
-            if not self.syncing_data_url:
-                super().send_binary(data)
-                return
-            # No browser view has connected yet: keep the latest picture in the
-            # widget's state only (a real data: URL and the size in pixels).
-            # Frames sent before the view is ready can leave it half-painted;
-            # once it connects it asks for a refresh and gets a whole frame.
-            # ``data`` is already a whole frame as PNG (see get_diff_image).
-            self._data_url = "data:image/png;base64," + base64.b64encode(data).decode("ascii")
-            width, height = self.figure.bbox.size
-            ratio = getattr(self, "device_pixel_ratio", 1) or 1
-            self._size = (float(width / ratio), float(height / ratio))
-
-    return ExplorerCanvas, backend_nbagg.FigureManager
-
-
-def _ipympl_canvas(fig):
-    """An ipympl canvas for ``fig`` without registering it with pyplot.
-
-    Keeping explorer figures out of pyplot means ``%matplotlib inline`` never
-    shows them a second time as a static image, and no ``%matplotlib widget``
-    magic is needed in the notebooks.
-    """
-    ExplorerCanvas, FigureManager = _explorer_canvas_classes()
-    canvas = ExplorerCanvas(fig)
-    FigureManager(canvas, next(_figure_numbers))
-    canvas.header_visible = False
-    canvas.footer_visible = False
-    canvas.toolbar_visible = False
-    canvas.resizable = False
-    canvas.capture_scroll = False
-    return canvas
+_CSS = """
+.celearn-board { font-family: "DejaVu Sans", "Bitstream Vera Sans", Arial, sans-serif; }
+.celearn-board .celearn-readout { min-height: 1.6em; margin: 2px 0 4px 0; font-size: 14px; }
+.celearn-board .celearn-figure { position: relative; line-height: 0; user-select: none; }
+.celearn-board .celearn-figure img { position: absolute; left: 0; top: 0; }
+.celearn-board .celearn-figure svg { position: absolute; left: 0; top: 0; overflow: visible;
+  font-family: "DejaVu Sans", "Bitstream Vera Sans", Arial, sans-serif; touch-action: none; }
+.celearn-board .celearn-handle { cursor: grab; outline: none; }
+.celearn-board .celearn-handle:focus { stroke: #0173b2; stroke-width: 3px; }
+.celearn-board .celearn-handle:active { cursor: grabbing; }
+"""
 
 
 def fmt(x, digits=3):
@@ -157,55 +84,177 @@ def fmt(x, digits=3):
         return "nan"
     if x in (float("inf"), float("-inf")):
         return "∞" if x > 0 else "−∞"
+    if x == 0:
+        x = 0.0                                # never print "-0.000"
     if x != 0 and (abs(x) >= 1e5 or abs(x) < 10 ** (-digits)):
         return f"{x:.{digits}e}".replace("-", "−")
     return f"{x:.{digits}f}".replace("-", "−")
 
 
+def key(value, text, trend):
+    """The readout's key number: visible ``text``, machine-readable ``value``."""
+    return (f'<span class="celearn-key" data-value="{float(value)!r}" '
+            f'data-trend="{trend}">{html.escape(text)}</span>')
+
+
+def esc(text):
+    """Escape text (class names, labels) for the readout's HTML."""
+    return html.escape(str(text))
+
+
+def check_value(name, value, lo, hi, *, what="a value"):
+    """``value`` as a float inside [lo, hi], or a ValueError that says how to fix it."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer,
+                                                                     np.floating)):
+        raise ValueError(f"{name} must be a number in [{lo:g}, {hi:g}] ({what}); "
+                         f"got {value!r} of type {type(value).__name__}")
+    value = float(value)
+    if not np.isfinite(value) or not lo <= value <= hi:
+        raise ValueError(f"{name} = {value!r} is outside [{lo:g}, {hi:g}], the range the "
+                         f"explorer's slider shows ({what}); pass a value inside it")
+    return value
+
+
+def snap(control, value):
+    """``value`` clamped to a slider's range and snapped to its step (as the browser does)."""
+    lo, hi, step = control.min, control.max, getattr(control, "step", 0) or 0
+    v = min(hi, max(lo, float(value)))
+    if step > 0:
+        v = lo + round((v - lo) / step) * step
+    v = min(hi, max(lo, v))
+    decimals = max(0, int(np.ceil(-np.log10(step))) + 2) if step > 0 else 12
+    v = round(v, decimals)
+    return int(v) if isinstance(control, widgets.IntSlider) else v
+
+
+def scene_js(name):
+    """The JavaScript of scene ``name``: ``lib.js`` + ``<name>.js`` (no DOM code)."""
+    return (_JS / "lib.js").read_text() + "\n" + (_JS / f"{name}.js").read_text()
+
+
+class Board(anywidget.AnyWidget):
+    """The figure of an explorer: a static picture, marks drawn by the browser, the readout."""
+
+    _css = _CSS
+    background = traitlets.Unicode("").tag(sync=True)
+    size = traitlets.List([600.0, 300.0]).tag(sync=True)
+    axes = traitlets.List([]).tag(sync=True)
+    params = traitlets.Dict({}).tag(sync=True)
+    alt = traitlets.Unicode("").tag(sync=True)
+    names = traitlets.List([]).tag(sync=True)
+    controls = traitlets.List([]).tag(sync=True, **widgets.widget_serialization)
+
+
+@cache
+def board_class(name):
+    """A :class:`Board` subclass whose ES module draws scene ``name`` (built once)."""
+    esm = scene_js(name) + "\n" + (_JS / "render.js").read_text()
+    return type(f"Board_{name.replace('-', '_')}", (Board,), {"_esm": esm})
+
+
+class _Readout:
+    """The readout as Python holds it (``.value`` is its HTML)."""
+
+    _dom_classes = ("celearn-readout",)
+
+    def __init__(self, explorer):
+        self._explorer = weakref.ref(explorer)
+
+    @property
+    def value(self):
+        explorer = self._explorer()
+        return "" if explorer is None else explorer._readout_html
+
+
+def _close_tree(widget):
+    """Close a widget, its children and the Layout/Style widgets it owns."""
+    owned = [widget]
+    seen = set()
+    while owned:
+        w = owned.pop()
+        if id(w) in seen:
+            continue
+        seen.add(id(w))
+        for name in ("children", "layout", "style"):
+            value = getattr(w, name, None) if w.has_trait(name) else None
+            if isinstance(value, widgets.Widget):
+                owned.append(value)
+            elif isinstance(value, (list, tuple)):
+                owned.extend(v for v in value if isinstance(v, widgets.Widget))
+        widgets.Widget.close(w)
+
+
+# -- releasing explorers that a re-run cell replaces ---------------------------------
+_SLOTS: dict = {}
+_EXECUTION = {"msg_id": None, "counts": {}}
+
+
+def _slot_key(cls):
+    """(class, cell code, ordinal) of the running cell, or None outside a kernel."""
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        kernel = getattr(shell, "kernel", None)
+        parent = kernel.get_parent() if kernel is not None else None
+    except Exception:                                  # pragma: no cover - no IPython
+        return None, None
+    if not parent or "header" not in parent:
+        return None, None
+    msg_id = parent["header"].get("msg_id")
+    code = (parent.get("content") or {}).get("code", "")
+    if msg_id != _EXECUTION["msg_id"]:
+        _EXECUTION["msg_id"], _EXECUTION["counts"] = msg_id, {}
+    n = _EXECUTION["counts"].get(cls, 0)
+    _EXECUTION["counts"][cls] = n + 1
+    digest = hashlib.sha1(code.encode("utf-8", "replace")).hexdigest()
+    return (cls.__qualname__, digest, n), msg_id
+
+
 class Explorer(widgets.VBox):
-    """Base class: subclasses set ``name``/``trend`` and implement ``build`` and ``update``.
+    """Base class of the explorers.
+
+    Subclasses set ``name`` (CSS suffix and scene file ``js/<name>.js``) and
+    ``trend``, create their controls, call ``super().__init__(controls)`` with a
+    dict ``{name: widget}``, and implement :meth:`build` (the static figure, once),
+    :meth:`scene` (marks and readout from the controls' values) and, when the
+    static picture needs numbers, :meth:`params`.
 
     Parameters
     ----------
-    controls : list of ipywidgets
-        The controls; the first one is the explorer's main slider.
+    controls : dict of str to ipywidgets
+        The controls, by the names the scene uses; the first is the main slider.
     figsize : (float, float)
-        Figure size in inches (100 dpi).
+        Figure size in inches (100 dpi: 100 CSS pixels per inch).
+    footer : ipywidgets.Widget, optional
+        Shown under the figure (e.g. a button).
     """
 
-    #: suffix of the CSS class ``celearn-explorer-<name>``
+    #: suffix of the CSS class ``celearn-explorer-<name>`` and of ``js/<name>.js``
     name = "explorer"
     #: how the key number moves when the first control's value increases
     trend = "any"
-    #: redraw the canvas on every change (False only for headless benchmarks)
-    live = True
-    #: artists that ``update`` moves; when a subclass lists them (and its axes
-    #: limits stay fixed), redraws blit just these over a cached background
-    #: instead of re-rendering the whole figure
-    dynamic_artists = ()
+    #: the scene file (defaults to ``name``)
+    scene_name = None
+    #: whether the figure has marks that can be dragged (and focused, moved with keys)
+    draggable = True
 
     def __init__(self, controls, *, figsize=(6.0, 3.0), footer=None):
-        self.controls = list(controls)
-        with plt.style.context(STYLE):
-            self.fig = Figure(figsize=figsize, dpi=100, layout="constrained")
-            self.build(self.fig)
-        self.canvas = _ipympl_canvas(self.fig)
-        self.canvas.add_class("celearn-figure")
-        self.readout = widgets.HTML(layout=widgets.Layout(min_height="1.6em"))
-        self.readout.add_class("celearn-readout")
-        self._background = None
-        self._snapshotting = False
-        for artist in self.dynamic_artists:
-            artist.set_animated(True)
-        self.canvas.mpl_connect("draw_event", self._on_full_draw)
+        if not isinstance(controls, dict):
+            controls = {c.description or f"c{i}": c for i, c in enumerate(controls)}
+        self.control_names = list(controls)
+        self.controls = list(controls.values())
+        self.figsize = figsize
+        self._readout_html, self._marks, self._value = "", [], float("nan")
+        self._closed = False
+        self.board = board_class(self.scene_name or self.name)(
+            names=self.control_names, controls=self.controls)
+        self.render_static()
         self._refresh()
-        # Lay the figure out once, then freeze it: later draws only move artists.
-        self.canvas.draw()
-        self.fig.set_layout_engine("none")
-        self.canvas.open_when_drawn()
         controls_box = widgets.HBox(self.controls, layout=widgets.Layout(flex_flow="row wrap"))
         controls_box.add_class("celearn-controls")
-        children = [controls_box, self.readout, self.canvas]
+        self.controls_box = controls_box
+        children = [controls_box, self.board]
         if footer is not None:
             children.append(footer)
         super().__init__(children=children)
@@ -213,97 +262,215 @@ class Explorer(widgets.VBox):
         self.add_class(f"celearn-explorer-{self.name}")
         for control in self.controls:
             control.observe(self._on_change, names="value")
+        self._release_previous()
 
-    # -- for subclasses -------------------------------------------------------
+    # -- for subclasses -------------------------------------------------------------
     def build(self, fig):
-        """Create axes and artists once (called inside the course style)."""
+        """Draw the static figure once (called inside the course style)."""
         raise NotImplementedError
 
-    def update(self):
-        """Move artists to match the controls; return the readout HTML."""
+    def scene(self, state):
+        """``{"marks": [...], "readout": html, "value": key number}`` for ``state``."""
         raise NotImplementedError
 
-    def key(self, value, text):
-        """The readout's key number: visible ``text``, machine-readable ``value``."""
-        return (f'<span class="celearn-key" data-value="{float(value)!r}" '
-                f'data-trend="{self.trend}">{html.escape(text)}</span>')
+    def params(self):
+        """Numbers and texts the browser's scene needs besides the controls."""
+        return {}
 
-    # -- machinery ------------------------------------------------------------
-    def _refresh(self):
-        self.readout.value = self.update()
+    def drag(self, mark, x, y, state):
+        """New control values when draggable ``mark`` is dragged to data point (x, y).
+
+        Mirrors ``drag`` in the explorer's JavaScript; values are snapped to the
+        sliders' steps and clamped to their ranges by :meth:`drag_to`.
+        """
+        raise ValueError(f"{type(self).__name__} has no draggable mark {mark!r}")
+
+    def drag_to(self, mark, x, y):
+        """Do from Python what dragging ``mark`` to data point (x, y) does in the browser."""
+        x, y = float(x), float(y)
+        if not (np.isfinite(x) and np.isfinite(y)):
+            raise ValueError(f"drag_to needs a finite point; got ({x!r}, {y!r}): pass "
+                             "coordinates inside the figure's axes")
+        for name, value in self.drag(mark, x, y, self.state).items():
+            control = self.controls[self.control_names.index(name)]
+            control.value = snap(control, value)
+
+    def key(self, value, text, trend=None):
+        """The readout's key number (``trend`` defaults to the class's)."""
+        return key(value, text, trend or self.trend)
+
+    # -- state ------------------------------------------------------------------------
+    @property
+    def state(self):
+        """The controls' values by name, as the browser's scene receives them."""
+        return {n: c.value for n, c in zip(self.control_names, self.controls)}
 
     def _on_change(self, change):
-        self.refresh_and_redraw()
-
-    def refresh_and_redraw(self):
-        """Run ``update`` (readout and artists), then send the new picture."""
         self._refresh()
-        if self.live:
-            self.redraw()
 
-    def render_all_next(self):
-        """The static part of the figure changed: the next redraw renders everything."""
-        self._background = None
+    def _refresh(self):
+        out = self.scene(self.state)
+        self._readout_html = out["readout"]
+        self._marks = out["marks"]
+        self._value = float(out["value"])
 
-    def redraw(self):
-        """Send the new picture to the browser now.
-
-        Drawing directly (rather than ``draw_idle``) saves a round trip to the
-        browser; blitting the dynamic artists over a cached background skips
-        re-rendering the static curves, labels and grid.
-        """
-        if self._background is None:
-            self.canvas.draw()
-            return
-        self.canvas.restore_region(self._background)
-        self._draw_dynamic()
-        self.canvas.blit(self.fig.bbox)
-
-    def _on_full_draw(self, event):
-        # After any full render (first draw, resize, HiDPI change): cache the
-        # static background, then paint the dynamic artists on top of it.
-        if self.dynamic_artists and not self._snapshotting:
-            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
-            self._draw_dynamic()
-
-    def _draw_dynamic(self):
-        for artist in self.dynamic_artists:
-            self.fig.draw_artist(artist)
+    @property
+    def readout(self):
+        """The readout (``.value`` is its HTML, as the browser shows it)."""
+        return _Readout(self)
 
     @property
     def readout_text(self):
         """The readout as plain text (what a screen reader says)."""
-        return html.unescape(_TAGS.sub("", self.readout.value)).strip()
+        return html.unescape(_TAGS.sub("", self._readout_html)).strip()
 
     @property
     def key_value(self):
         """The key number currently shown in the readout."""
-        m = re.search(r'data-value="([^"]+)"', self.readout.value)
+        m = re.search(r'data-value="([^"]+)"', self._readout_html)
         return float(m.group(1)) if m else None
 
-    def snapshot_png(self):
-        """The figure as PNG bytes (what static notebook viewers show)."""
-        buf = io.BytesIO()
-        self._snapshotting = True
-        for artist in self.dynamic_artists:     # savefig skips animated artists
-            artist.set_animated(False)
-        try:
-            self.fig.savefig(buf, format="png", dpi=self.fig.dpi)
-        finally:
-            for artist in self.dynamic_artists:
-                artist.set_animated(True)
-            self._snapshotting = False
-        return buf.getvalue()
+    @property
+    def marks(self):
+        """The moving marks of the current scene (data coordinates)."""
+        return self._marks
+
+    # -- the static picture -----------------------------------------------------------
+    def render_static(self):
+        """(Re)draw the static figure, send it with its axes geometry and params."""
+        with plt.style.context(STYLE):
+            fig = Figure(figsize=self.figsize, dpi=100, layout="constrained")
+            FigureCanvasAgg(fig)
+            self.build(fig)
+            fig.canvas.draw()
+            fig.set_layout_engine("none")
+            png = io.BytesIO()
+            fig.savefig(png, format="png", dpi=100 * PIXEL_RATIO)
+        self.fig = fig
+        self._static_png = png.getvalue()
+        width, height = fig.bbox.width, fig.bbox.height
+        geometry = []
+        for ax in self.axes_for_marks():
+            box = ax.get_window_extent()
+            geometry.append({
+                "bbox": [float(box.x0), float(height - box.y1), float(box.x1), float(height - box.y0)],
+                "xlim": [float(v) for v in ax.get_xlim()],
+                "ylim": [float(v) for v in ax.get_ylim()],
+                "xscale": ax.get_xscale(), "yscale": ax.get_yscale(),
+            })
+        params = {"colors": dict(COLORS), **self.params()}
+        self.board.set_trait("size", [float(width), float(height)])
+        self.board.axes = geometry
+        self.board.params = params
+        self.board.background = ("data:image/png;base64,"
+                                 + base64.b64encode(self._static_png).decode("ascii"))
+
+    def axes_for_marks(self):
+        """The axes marks refer to by index (``mark["ax"]``); default: all but colour bars."""
+        return [ax for ax in self.fig.axes if ax.get_label() != "<colorbar>"]
+
+    def _draw_marks(self, fig):
+        """Draw the current marks with matplotlib (for the saved picture); return the artists."""
+        axes = self.axes_for_marks()
+        artists = []
+        for m in self._marks:
+            ax = axes[m.get("ax", 0)]
+            kind, color, alpha = m["kind"], m.get("color", "#000000"), m.get("alpha")
+            if kind == "line":
+                artists += ax.plot(m["x"], m["y"], color=color, lw=m.get("lw", 2), alpha=alpha,
+                                   ls=(0, tuple(float(v) / m.get("lw", 2) for v in
+                                                m["dash"].split())) if m.get("dash") else "-",
+                                   solid_capstyle="round", clip_on=False)
+            elif kind == "dot":
+                artists += ax.plot([m["x"]], [m["y"]], "o", color=color, alpha=alpha,
+                                   ms=2 * m.get("r", 4),
+                                   mec=m.get("edge", "white"), mew=1, clip_on=False)
+            elif kind == "rect":
+                rect = Rectangle((min(m["x0"], m["x1"]), min(m["y0"], m["y1"])),
+                                 abs(m["x1"] - m["x0"]), abs(m["y1"] - m["y0"]),
+                                 facecolor=color, alpha=alpha, clip_on=False,
+                                 edgecolor=m.get("edge", "none"), lw=1)
+                ax.add_patch(rect)
+                artists.append(rect)
+            elif kind == "text":
+                va = {"baseline": "baseline", "center": "center", "top": "top",
+                      "bottom": "bottom"}[m.get("va", "baseline")]
+                text = str(m["text"]).replace("$", r"\$")
+                artists.append(ax.annotate(
+                    text, (m["x"], m["y"]),
+                    xycoords=ax.transAxes if m.get("coords") == "axes" else "data",
+                    xytext=(m.get("dx", 0), m.get("dy", 0)),
+                    textcoords="offset points", color=color, ha=m.get("ha", "left"), va=va,
+                    fontsize=m.get("size", 10), alpha=alpha,
+                    fontweight=m.get("weight", "normal"), annotation_clip=False))
+            else:                                              # pragma: no cover
+                raise ValueError(f"unknown mark kind {kind!r}")
+        return artists
+
+    def snapshot_png(self, *, note=False):
+        """The figure with its marks as PNG bytes (what static notebook viewers show).
+
+        With ``note=True`` a one-line strip under the figure says how to make it live.
+        """
+        if self.fig is None:
+            raise ValueError("this explorer was closed; create a new one to draw it")
+        with plt.style.context(STYLE):
+            artists = self._draw_marks(self.fig)
+            try:
+                buf = io.BytesIO()
+                self.fig.savefig(buf, format="png", dpi=100)
+            finally:
+                for artist in artists:
+                    artist.remove()
+        if not note:
+            return buf.getvalue()
+        from matplotlib import font_manager
+        from PIL import Image, ImageDraw, ImageFont
+
+        picture = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+        strip = 22
+        out = Image.new("RGB", (picture.width, picture.height + strip), "white")
+        out.paste(picture, (0, 0))
+        font = ImageFont.truetype(font_manager.findfont("DejaVu Sans"), 12)
+        ImageDraw.Draw(out).text((8, picture.height + 4), STATIC_NOTE, fill=(90, 90, 90),
+                                 font=font)
+        png = io.BytesIO()
+        out.save(png, format="png")
+        return png.getvalue()
 
     def _repr_mimebundle_(self, **kwargs):
-        # The live widget, plus a static picture and the readout as text for
-        # viewers without a kernel (GitHub, nbviewer, a reopened notebook).
+        # The live widget, plus a picture (with its readout as alt text) and the
+        # readout as text for viewers without a kernel (GitHub, nbviewer, nbconvert).
         data = super()._repr_mimebundle_(**kwargs)
         if data is None:
             return None
-        data["image/png"] = base64.b64encode(self.snapshot_png()).decode("ascii")
+        data["image/png"] = base64.b64encode(self.snapshot_png(note=True)).decode("ascii")
         data["text/plain"] = f"{type(self).__name__}: {self.readout_text}"
-        return data
+        alt = f"{type(self).__name__} at its starting state: {self.readout_text}"
+        return data, {"image/png": {"alt": alt}}
 
     def __repr__(self):
         return f"<{type(self).__name__}: {self.readout_text}>"
+
+    # -- lifetime ---------------------------------------------------------------------
+    def _release_previous(self):
+        """A re-run cell replaces its explorer: close the one it made last time."""
+        slot, msg_id = _slot_key(type(self))
+        if slot is None:
+            return
+        old = _SLOTS.get(slot)
+        previous = old[0]() if old else None
+        if previous is not None and old[1] != msg_id and previous is not self:
+            previous.close()
+        _SLOTS[slot] = (weakref.ref(self), msg_id)
+
+    def close(self):
+        """Close the explorer: its controls, its board and its boxes; free its figure."""
+        if self._closed:
+            return
+        self._closed = True
+        for control in self.controls:
+            control.unobserve(self._on_change, names="value")
+        _close_tree(self)
+        self.fig = None
+        self._static_png = b""

@@ -5,16 +5,19 @@ import ipywidgets as widgets
 
 from ..information import surprisal
 from ..plotting import COLORS, label_line, probability_grid
-from ._base import Explorer, fmt
+from ._base import Explorer, check_value, fmt
 
 
 class LogExplorer(Explorer):
     r"""Drag a probability p and read its surprisal :math:`-\ln p` (nats and bits).
 
+    The marker on the curve can be dragged too (or focused and moved with the
+    arrow keys).
+
     Parameters
     ----------
     p : float
-        Starting probability, in [0.001, 0.999] on a 0.001 grid.
+        Starting probability, in [0.001, 0.999].
 
     Examples
     --------
@@ -29,39 +32,43 @@ class LogExplorer(Explorer):
     trend = "down"  # more probability, less surprise
 
     def __init__(self, p=0.25):
+        p = check_value("p", p, 0.001, 0.999, what="a probability")
         self.p = widgets.FloatSlider(
             value=p, min=0.001, max=0.999, step=0.001, readout_format=".3f",
             description="p", continuous_update=True,
             style={"description_width": "2em"}, layout=widgets.Layout(width="420px"),
         )
-        super().__init__([self.p], figsize=(6.0, 3.0))
+        super().__init__({"p": self.p}, figsize=(6.0, 3.0))
 
     def build(self, fig):
         ax = self.ax = fig.add_subplot()
         grid = probability_grid(lo=1e-3, hi=0.999)
         ax.plot(grid, surprisal(grid), color=COLORS["ce"])
         label_line(ax, 0.06, float(surprisal(0.06)), r"$-\ln p$", color=COLORS["ce"])
-        self.guide, = ax.plot([], [], ls="--", lw=1, color=COLORS["neutral"])
-        self.marker, = ax.plot([], [], "o", color=COLORS["marker"])
-        self.note = ax.annotate("", (0, 0), xytext=(10, 8), textcoords="offset points",
-                                fontsize=10)
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 7.2)
         ax.set_xlabel("probability given to what happened, $p$")
         ax.set_ylabel(r"surprisal $-\ln p$ (nats)")
         ax.set_title("Surprisal explodes as $p \\to 0$")
-        self.dynamic_artists = (self.guide, self.marker, self.note)
 
-    def update(self):
-        p = self.p.value
+    def scene(self, state):
+        p = float(state["p"])
         nats = float(surprisal(p))
         bits = float(surprisal(p, base=2))
-        self.marker.set_data([p], [nats])
-        self.guide.set_data([p, p], [0, nats])
-        self.note.xy = (p, nats)
-        self.note.set_text(f"{fmt(nats)} nats")
-        self.note.set_ha("right" if p > 0.6 else "left")
-        self.note.set_position((-10 if p > 0.6 else 10, 8))
-        return (f"p = {p:.3f} → −ln p = "
-                + self.key(nats, f"{fmt(nats)} nats")
-                + f" = {fmt(bits)} bits")
+        right = p > 0.6
+        marks = [
+            {"kind": "line", "x": [p, p], "y": [0.0, nats], "color": COLORS["neutral"],
+             "lw": 1, "dash": "4 3"},
+            {"kind": "text", "x": p, "y": nats, "text": f"{fmt(nats)} nats",
+             "dx": -10 if right else 10, "dy": 8, "ha": "right" if right else "left",
+             "color": "#000000", "size": 10},
+            {"kind": "dot", "key": "marker", "x": p, "y": nats, "r": 6,
+             "color": COLORS["marker"], "drag": "p", "label": "p on the surprisal curve",
+             "valuetext": f"p = {p:.3f}"},
+        ]
+        readout = (f"p = {p:.3f} → −ln p = " + self.key(nats, f"{fmt(nats)} nats")
+                   + f" = {fmt(bits)} bits")
+        return {"marks": marks, "readout": readout, "value": nats}
+
+    def drag(self, mark, x, y, state):
+        return {"p": x}           # the marker moves along the curve: its x is p

@@ -1,0 +1,84 @@
+// celearn explorers: pure helpers shared by every scene (no DOM here).
+// Each formula mirrors a celearn function; tests compare them in node.
+
+// Python's fmt(): fixed digits, scientific for tiny/huge values, ∞, true minus sign.
+function fmt(x, digits = 3) {
+  x = Number(x);
+  if (Number.isNaN(x)) return "nan";
+  if (x === Infinity) return "∞";
+  if (x === -Infinity) return "−∞";
+  let s;
+  if (x !== 0 && (Math.abs(x) >= 1e5 || Math.abs(x) < 10 ** -digits)) {
+    s = x.toExponential(digits).replace(/e([+-])(\d)$/, "e$10$2");
+  } else {
+    s = x.toFixed(digits);
+  }
+  return s.replace(/-/g, "−");
+}
+
+// HTML-escape text that goes into the readout.
+function esc(s) {
+  return String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;").replace(/'/g, "&#x27;");
+}
+
+// The readout's key number: visible text, machine-readable value and trend.
+function key(value, text, trend) {
+  return `<span class="celearn-key" data-value="${Number(value)}" data-trend="${trend}">${esc(text)}</span>`;
+}
+
+// sigma(z), stable for any finite z (as celearn.sigmoid).
+function sigmoid(z) {
+  if (z >= 0) return 1 / (1 + Math.exp(-z));
+  const e = Math.exp(z);
+  return e / (1 + e);
+}
+
+// log(1 + exp(z)) without overflow: -ln sigma(-z).
+function softplus(z) {
+  return Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
+}
+
+function logsumexp(z) {
+  const m = Math.max(...z);
+  let s = 0;
+  for (const v of z) s += Math.exp(v - m);
+  return m + Math.log(s);
+}
+
+function softmax(z) {
+  const m = Math.max(...z);
+  const e = z.map((v) => Math.exp(v - m));
+  const s = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / s);
+}
+
+// Shannon sums with 0 log 0 = 0 (as celearn.information).
+function entropy(p) {
+  let h = 0;
+  for (const v of p) if (v > 0) h -= v * Math.log(v);
+  return h;
+}
+
+function crossEntropy(p, q) {
+  let h = 0;
+  for (let i = 0; i < p.length; i++) if (p[i] > 0) h -= p[i] * Math.log(q[i]);
+  return h;
+}
+
+function klDivergence(p, q) {
+  let d = 0;
+  for (let i = 0; i < p.length; i++) if (p[i] > 0) d += p[i] * Math.log(p[i] / q[i]);
+  return d;
+}
+
+// Evenly spaced values, as numpy.linspace.
+function linspace(a, b, n) {
+  const out = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = n === 1 ? a : a + (b - a) * (i / (n - 1));
+  return out;
+}
+
+function clamp(x, lo, hi) {
+  return Math.min(hi, Math.max(lo, x));
+}

@@ -1,0 +1,246 @@
+// celearn explorers: the browser side (appended after lib.js and the explorer's scene).
+// Python renders the static figure once (model "background", axes geometry in "axes");
+// this draws the moving marks in data coordinates on an SVG laid over it, and the readout.
+// It listens to the explorer's ipywidgets sliders in the browser, so a drag never waits
+// for the kernel; dragging a mark sets those sliders (the kernel hears the final values
+// through ipywidgets' own message throttling).
+
+const SVG = "http://www.w3.org/2000/svg";
+const PT = 100 / 72;                          // CSS px per point (figures are 100 dpi)
+
+function toPixel(ax, x, y) {
+  const [x0, y0, x1, y1] = ax.bbox;          // CSS px, top-left origin
+  const fx = ax.xscale === "log"
+    ? (Math.log(x) - Math.log(ax.xlim[0])) / (Math.log(ax.xlim[1]) - Math.log(ax.xlim[0]))
+    : (x - ax.xlim[0]) / (ax.xlim[1] - ax.xlim[0]);
+  const fy = ax.yscale === "log"
+    ? (Math.log(y) - Math.log(ax.ylim[0])) / (Math.log(ax.ylim[1]) - Math.log(ax.ylim[0]))
+    : (y - ax.ylim[0]) / (ax.ylim[1] - ax.ylim[0]);
+  return [x0 + fx * (x1 - x0), y1 - fy * (y1 - y0)];
+}
+
+function toData(ax, px, py) {
+  const [x0, y0, x1, y1] = ax.bbox;
+  const fx = (px - x0) / (x1 - x0);
+  const fy = (y1 - py) / (y1 - y0);
+  const x = ax.xscale === "log"
+    ? Math.exp(Math.log(ax.xlim[0]) + fx * (Math.log(ax.xlim[1]) - Math.log(ax.xlim[0])))
+    : ax.xlim[0] + fx * (ax.xlim[1] - ax.xlim[0]);
+  const y = ax.yscale === "log"
+    ? Math.exp(Math.log(ax.ylim[0]) + fy * (Math.log(ax.ylim[1]) - Math.log(ax.ylim[0])))
+    : ax.ylim[0] + fy * (ax.ylim[1] - ax.ylim[0]);
+  return [x, y];
+}
+
+const finite = (v) => Number.isFinite(v);
+
+function setAttrs(node, attrs) {
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === null || v === undefined) node.removeAttribute(k);
+    else if (node.getAttribute(k) !== String(v)) node.setAttribute(k, v);
+  }
+}
+
+// One mark -> [tag, attributes, text]; marks are in data coordinates of axes `ax`.
+function markShape(m, axes) {
+  const ax = axes[m.ax || 0];
+  const common = { "data-mark": m.key || null, opacity: m.alpha ?? null };
+  if (m.kind === "line") {
+    const pts = [];
+    for (let i = 0; i < m.x.length; i++) {
+      if (!finite(m.x[i]) || !finite(m.y[i])) continue;
+      const [px, py] = toPixel(ax, m.x[i], m.y[i]);
+      pts.push(`${px.toFixed(2)},${py.toFixed(2)}`);
+    }
+    return ["polyline", { ...common, points: pts.join(" "), fill: "none", stroke: m.color,
+      "stroke-width": (m.lw ?? 2) * PT,
+      "stroke-dasharray": m.dash ? m.dash.split(" ").map((v) => Number(v) * PT).join(" ") : null,
+      "stroke-linecap": "round", "stroke-linejoin": "round" }];
+  }
+  if (m.kind === "dot") {
+    const [px, py] = toPixel(ax, m.x, m.y);
+    return ["circle", { ...common, cx: px.toFixed(2), cy: py.toFixed(2), r: (m.r ?? 4) * PT,
+      fill: m.color, stroke: m.edge || "white", "stroke-width": m.edge ? 1.5 : 1 }];
+  }
+  if (m.kind === "rect") {
+    const [ax0, ay0] = toPixel(ax, m.x0, m.y0);
+    const [ax1, ay1] = toPixel(ax, m.x1, m.y1);
+    return ["rect", { ...common, x: Math.min(ax0, ax1).toFixed(2), y: Math.min(ay0, ay1).toFixed(2),
+      width: Math.abs(ax1 - ax0).toFixed(2), height: Math.abs(ay1 - ay0).toFixed(2),
+      fill: m.color, stroke: m.edge || null, "stroke-width": m.edge ? 1 : null }];
+  }
+  if (m.kind === "text") {
+    let [px, py] = m.coords === "axes"
+      ? [ax.bbox[0] + m.x * (ax.bbox[2] - ax.bbox[0]), ax.bbox[3] - m.y * (ax.bbox[3] - ax.bbox[1])]
+      : toPixel(ax, m.x, m.y);
+    px += (m.dx || 0) * PT;
+    py -= (m.dy || 0) * PT;                   // dy points up, like matplotlib offsets
+    const anchor = { left: "start", center: "middle", right: "end" }[m.ha || "left"];
+    const baseline = { baseline: "alphabetic", center: "central", top: "hanging",
+      bottom: "text-after-edge" }[m.va || "baseline"];
+    return ["text", { ...common, x: px.toFixed(2), y: py.toFixed(2), fill: m.color || "#000",
+      "font-size": (m.size || 10) * PT, "font-weight": m.weight || null, "text-anchor": anchor,
+      "dominant-baseline": baseline }, m.text];
+  }
+  throw new Error(`celearn: unknown mark kind ${m.kind}`);
+}
+
+async function controlModels(model) {
+  const refs = model.get("controls") || [];
+  const manager = model.widget_manager;
+  return Promise.all(refs.map((ref) => manager.get_model(String(ref).replace(/^IPY_MODEL_/, ""))));
+}
+
+function snap(control, value) {
+  const lo = control.get("min"), hi = control.get("max"), step = control.get("step") || 0;
+  let v = clamp(value, lo, hi);
+  if (step > 0) v = lo + Math.round((v - lo) / step) * step;
+  v = clamp(v, lo, hi);
+  const decimals = step > 0 ? Math.max(0, Math.ceil(-Math.log10(step)) + 2) : 12;
+  return Number(v.toFixed(decimals));
+}
+
+async function render({ model, el }) {
+  const names = model.get("names");
+  const controls = await controlModels(model);
+  const byName = Object.fromEntries(names.map((n, i) => [n, controls[i]]));
+
+  const root = document.createElement("div");
+  root.className = "celearn-board";
+  const readout = document.createElement("div");
+  readout.className = "celearn-readout";
+  readout.setAttribute("aria-live", "polite");
+  const figure = document.createElement("div");
+  figure.className = "celearn-figure";
+  const img = document.createElement("img");
+  img.className = "celearn-static";
+  img.setAttribute("draggable", "false");
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("class", "celearn-marks");
+  figure.append(img, svg);
+  root.append(readout, figure);
+  el.append(root);
+
+  const nodes = new Map();                    // mark key -> SVG element (kept across frames)
+  let pending = false;
+  let dragging = null;
+
+  function state() {
+    const s = {};
+    names.forEach((n, i) => { s[n] = controls[i].get("value"); });
+    return s;
+  }
+
+  function layout() {
+    const [w, h] = model.get("size");
+    figure.style.width = `${w}px`;
+    figure.style.height = `${h}px`;
+    svg.setAttribute("viewBox", `0 0 ${w} ${h}`);
+    svg.setAttribute("width", w);
+    svg.setAttribute("height", h);
+    img.src = model.get("background");
+    img.width = w;
+    img.height = h;
+    img.alt = model.get("alt");
+  }
+
+  function draw() {
+    pending = false;
+    const params = model.get("params");
+    const axes = model.get("axes");
+    const out = scene(state(), params);
+    readout.innerHTML = out.readout;
+    root.dataset.value = String(out.value);
+    const seen = new Set();
+    out.marks.forEach((m, i) => {
+      const id = m.key || `${m.kind}-${i}`;
+      seen.add(id);
+      const [tag, attrs, text] = markShape(m, axes);
+      let node = nodes.get(id);
+      if (!node || node.tagName !== tag) {
+        if (node) node.remove();
+        node = document.createElementNS(SVG, tag);
+        nodes.set(id, node);
+        if (m.drag) makeDraggable(node, m);
+        svg.append(node);                     // z-order = order of first appearance
+      }
+      node.__mark = m;
+      setAttrs(node, attrs);
+      if (text !== undefined && node.textContent !== text) node.textContent = text;
+      if (m.drag) {
+        setAttrs(node, { tabindex: 0, role: "slider", class: "celearn-handle",
+          "aria-label": m.label || m.drag, "aria-valuetext": m.valuetext || null });
+      }
+    });
+    for (const [id, node] of nodes) {
+      if (!seen.has(id)) { node.remove(); nodes.delete(id); }
+    }
+  }
+
+  function schedule() {
+    if (!pending) { pending = true; requestAnimationFrame(draw); }
+  }
+
+  function setValues(values) {
+    for (const [name, v] of Object.entries(values)) {
+      const c = byName[name];
+      if (!c || !Number.isFinite(v)) continue;
+      const snapped = snap(c, v);
+      if (snapped !== c.get("value")) {
+        c.set("value", snapped);
+        c.save_changes();
+      }
+    }
+  }
+
+  function pointerData(event, axIndex) {
+    const rect = svg.getBoundingClientRect();
+    const [w, h] = model.get("size");
+    const px = (event.clientX - rect.left) * (w / rect.width);
+    const py = (event.clientY - rect.top) * (h / rect.height);
+    return toData(model.get("axes")[axIndex || 0], px, py);
+  }
+
+  function makeDraggable(node, mark) {
+    node.addEventListener("pointerdown", (event) => {
+      event.preventDefault();
+      node.setPointerCapture(event.pointerId);
+      node.focus({ preventScroll: true });
+      dragging = node;
+    });
+    node.addEventListener("pointermove", (event) => {
+      if (dragging !== node) return;
+      const m = node.__mark;
+      const [x, y] = pointerData(event, m.ax);
+      if (typeof drag === "function") setValues(drag(m.drag, x, y, state(), model.get("params")));
+    });
+    const stop = () => { dragging = null; };
+    node.addEventListener("pointerup", stop);
+    node.addEventListener("pointercancel", stop);
+    node.addEventListener("keydown", (event) => {
+      const dir = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1 }[event.key];
+      if (!dir) return;
+      event.preventDefault();
+      const m = node.__mark;
+      const keyControls = m.keys || [m.drag];
+      const values = typeof keyStep === "function"
+        ? keyStep(m.drag, dir, state(), model.get("params")) : null;
+      if (values) { setValues(values); return; }
+      for (const name of keyControls) {
+        const c = byName[name];
+        if (c) setValues({ [name]: c.get("value") + dir * (c.get("step") || 0.01) });
+      }
+    });
+  }
+
+  layout();
+  draw();
+  for (const c of controls) c.on("change:value", schedule);
+  model.on("change:params", schedule);
+  model.on("change:axes", schedule);
+  model.on("change:background", () => { layout(); schedule(); });
+  model.on("change:size", () => { layout(); schedule(); });
+  return () => { for (const c of controls) c.off("change:value", schedule); };
+}
+
+export default { render };
