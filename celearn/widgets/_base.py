@@ -20,7 +20,9 @@ computed from the controls' values.  The scene exists twice, with the same numbe
   update synchronously when a control's ``.value`` is set from Python, and it draws
   the saved picture (:meth:`Explorer.snapshot_png`);
 * in the browser (``js/<name>.js``), from closed-form formulas only, so a drag never
-  waits for the kernel.  Tests run both at random positions and compare every number.
+  waits for the kernel.  Explorers whose point is numpy's own arithmetic or a training
+  run set ``kernel_scene = True``: the kernel sends the scene as numbers
+  (``board.live``) and the browser draws them.  Tests run both at random positions and compare every number.
 
 The browser listens to the sliders' own models, so dragging a slider or a mark
 repaints at once and the kernel receives the values through ipywidgets' message
@@ -143,6 +145,9 @@ class Board(anywidget.AnyWidget):
     alt = traitlets.Unicode("").tag(sync=True)
     names = traitlets.List([]).tag(sync=True)
     controls = traitlets.List([]).tag(sync=True, **widgets.widget_serialization)
+    #: the scene computed by the kernel, for explorers whose point is numpy's own
+    #: arithmetic or a training run (``Explorer.kernel_scene``): numbers, not pictures
+    live = traitlets.Dict({}).tag(sync=True)
 
 
 @cache
@@ -238,6 +243,9 @@ class Explorer(widgets.VBox):
     scene_name = None
     #: whether the figure has marks that can be dragged (and focused, moved with keys)
     draggable = True
+    #: True when the kernel computes the scene (numpy's float32 arithmetic, training):
+    #: the browser then draws ``board.live``, the marks and readout Python sends
+    kernel_scene = False
 
     def __init__(self, controls, *, figsize=(6.0, 3.0), footer=None):
         if not isinstance(controls, dict):
@@ -313,6 +321,8 @@ class Explorer(widgets.VBox):
         self._readout_html = out["readout"]
         self._marks = out["marks"]
         self._value = float(out["value"])
+        if self.kernel_scene:
+            self.board.live = {**out, "state": self.state}
 
     @property
     def readout(self):

@@ -148,7 +148,9 @@ async function render({ model, el }) {
     pending = false;
     const params = model.get("params");
     const axes = model.get("axes");
-    const out = scene(state(), params);
+    const live = model.get("live");
+    const out = scene(state(), params, live);
+    if (!out) return;                         // a kernel-drawn scene not received yet
     readout.innerHTML = out.readout;
     root.dataset.value = String(out.value);
     const seen = new Set();
@@ -238,6 +240,7 @@ async function render({ model, el }) {
   for (const c of controls) c.on("change:value", schedule);
   model.on("change:params", schedule);
   model.on("change:axes", schedule);
+  model.on("change:live", schedule);
   model.on("change:background", () => { layout(); schedule(); });
   model.on("change:size", () => { layout(); schedule(); });
   return () => { for (const c of controls) c.off("change:value", schedule); };
