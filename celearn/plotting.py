@@ -1045,3 +1045,64 @@ def plot_temperature_scan(t, z, ax=None, *, T_fit=None, T_range=(0.25, 8.0)):
                     xytext=(3, 0), textcoords="offset points", fontsize=9, color=COLORS["true"])
     ax.set_title("temperature: one number fixes NLL and ECE")
     return ax
+
+
+def plot_gaussian_classes(X, y, ax=None, *, p_true=None, max_points=1500):
+    """Points of a 2-D classification problem coloured by class, each class named at its centre.
+
+    With ``p_true`` (the true posterior of each point), the points are shaded by
+    their true confidence :math:`\\max_k p_k` (pale: near a boundary).
+
+    Parameters
+    ----------
+    X : array_like, shape (N, 2)
+    y : array_like of int, shape (N,)
+    ax : matplotlib Axes, optional
+    p_true : array_like, shape (N, K), optional
+        Rows of class probabilities (summing to 1).
+    max_points : int
+        At most this many points are drawn (the first ones).
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    from ._validation import as_array, as_float_array, check_distribution, check_labels, check_ndim
+
+    X = as_float_array(X, "X")
+    check_ndim(X, "X", (2,), "(N, 2): one 2-D point per sample")
+    if X.shape[1] != 2:
+        raise ValueError(f"X must have 2 columns (points in the plane); got shape {X.shape}.")
+    y = as_array(y, "y")
+    if y.shape != (X.shape[0],):
+        raise ValueError(f"y has shape {y.shape} but X has {X.shape[0]} rows; pass one label per point.")
+    K = int(np.max(y)) + 1 if y.dtype.kind in "iu" and y.min() >= 0 else 1
+    if p_true is not None:
+        p_true = as_float_array(p_true, "p_true")
+        check_ndim(p_true, "p_true", (2,), "(N, K): one row of class probabilities per point")
+        if p_true.shape[0] != X.shape[0]:
+            raise ValueError(f"p_true has {p_true.shape[0]} rows but X has {X.shape[0]}; "
+                             f"pass one row per point.")
+        check_distribution(p_true, "p_true")
+        K = p_true.shape[1]
+    y = check_labels(y, max(K, 1), "y")
+    ax = _axes(ax)
+    import seaborn as sns
+
+    palette = sns.color_palette("colorblind", max(K, 3))
+    n = min(len(X), int(max_points))
+    alpha = np.full(n, 0.6) if p_true is None else 0.15 + 0.75 * (p_true[:n].max(1) - 1 / K) / (1 - 1 / K)
+    for k in range(K):
+        mine = y[:n] == k
+        ax.scatter(X[:n][mine, 0], X[:n][mine, 1], s=9, color=palette[k], alpha=alpha[mine], lw=0)
+        if mine.any():
+            cx, cy = X[:n][mine].mean(axis=0)
+            ax.annotate(f"class {k}", (cx, cy), ha="center", va="center", fontsize=10,
+                        fontweight="bold", color="black",
+                        bbox=dict(boxstyle="round,pad=0.2", fc="white", ec=palette[k], alpha=0.85))
+    ax.set_aspect("equal")
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    shade = "; pale = unsure (true max probability near 1/K)" if p_true is not None else ""
+    ax.set_title(f"{K} Gaussian classes{shade}", fontsize=10)
+    return ax

@@ -23,6 +23,7 @@ ARGS = {
     "plot_training_curves": lambda: (_curves(),),
     "plot_temperature_scan": lambda: ([0, 1, 1, 2], [[2.0, 0.0, 1.0], [0.0, 1.0, 0.5],
                                                     [1.0, 0.0, 0.0], [0.0, 1.0, 3.0]]),
+    "plot_gaussian_classes": lambda: datasets.make_gaussian_classes(50, seed=0)[:2],
     "plot_reliability_diagram": lambda: ([0, 1, 2, 1], [[0.7, 0.2, 0.1], [0.1, 0.6, 0.3],
                                                        [0.3, 0.3, 0.4], [0.5, 0.4, 0.1]]),
 }
@@ -132,6 +133,9 @@ BAD_INPUT = [
     ("plot_training_curves", ([1, 2],), {}, "TrainingCurves"),
     ("plot_temperature_scan", ([0, 3], P3), {}, "t has label 3"),
     ("plot_temperature_scan", ([0, 1], P3), {"T_fit": -1.0}, "T must be a finite number"),
+    ("plot_gaussian_classes", ([[0.0, 1.0, 2.0]], [0]), {}, "2 columns"),
+    ("plot_gaussian_classes", ([[0.0, 1.0]], [0]), {"p_true": [[0.5, 0.6]]}, "sums to 1.1"),
+    ("plot_gaussian_classes", ([[0.0, 1.0]], [3]), {"p_true": [[0.5, 0.5]]}, "y has label 3"),
     ("plot_reliability_diagram", ([0, 1], [[0.7, 0.2, 0.2], [0.1, 0.6, 0.3]]), {}, "sums to 1.0999"),
     ("plot_reliability_diagram", ([0, 3], P3), {}, "t has label 3"),
     ("plot_reliability_diagram", ([0, 1], P3), {"n_bins": 0}, "n_bins must be"),
