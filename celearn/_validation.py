@@ -367,18 +367,18 @@ def _refuse_torch_order(t, x, x_name):
         )
 
 
-def warn_if_probabilities_as_logits(z, rows, function):
+def warn_if_probabilities_as_logits(z, rows, function, t=None):
     """Warn when logits ``z`` look like probabilities (a likely mistake).
 
     ``rows=True`` (softmax losses): K >= 2, every value in [0, 1], every row
-    summing to 1 and some value strictly between 0 and 1. ``rows=False``
-    (sigmoid losses): at least 2 values, all in [0, 1], some strictly inside,
-    spread over at least half of [0, 1].
+    summing to 1 and some value in [0.01, 0.99]. ``rows=False``
+    (sigmoid losses): at least 2 values, all in [0, 1], some in [0.01, 0.99],
+    spread over at least half of [0, 1], and targets ``t`` (if given) all 0 or 1.
     Valid logits can look like this, so it is a warning, never an error.
     """
     if z.min() < 0 or z.max() > 1:  # the usual case: one pass over z
         return
-    inside = (z > 0) & (z < 1)
+    inside = (z >= 0.01) & (z <= 0.99)  # a tiny value alone is no sign of a probability
     if not inside.any():
         return
     index = _first_index(inside)
@@ -401,6 +401,8 @@ def warn_if_probabilities_as_logits(z, rows, function):
         # merely happen to be small (e.g. near 0) do not
         if z.size < 2 or z.max() - z.min() < 0.5:
             return
+        if t is not None and not np.all((t == 0) | (t == 1)):
+            return  # soft targets: more likely a deliberate experiment
         with np.errstate(over="ignore"):
             p_of_z = 1 / (1 + np.exp(-float(value)))
         warn_mistake(

@@ -45,10 +45,14 @@ def _shifted_exp_chunks(z, on_nonfinite, temperature=1.0):
     raise (``_validation.check_finite``).
     """
     n, k = z.shape
-    step = max(1, _CHUNK_BYTES // (k * z.itemsize))
-    buf = np.empty((min(step, n), k), dtype=z.dtype)  # the only sizeable temporary
+    step = max(1, _CHUNK_BYTES // (k * 8))
+    # float32 logits are shifted and exponentiated in float64 (the yielded ``e``
+    # and ``s`` are float64 then): exp(z - m) keeps float32's precision even at
+    # z - m = -87, where float32 arithmetic would lose 1e-5 relative
+    work = np.promote_types(z.dtype, np.float64)
+    buf = np.empty((min(step, n), k), dtype=work)  # the only sizeable temporary
     all_rows = np.arange(min(step, n))
-    ones = np.ones(k, dtype=z.dtype)  # row sums as matrix-vector products (fast BLAS)
+    ones = np.ones(k, dtype=work)  # row sums as matrix-vector products (fast BLAS)
     checked = False
     for start in range(0, n, step):
         rows = slice(start, min(start + step, n))
@@ -60,9 +64,11 @@ def _shifted_exp_chunks(z, on_nonfinite, temperature=1.0):
         # inf - inf (z holds +inf) is caught just below; an overflow to -inf
         # (|z| near the float's max) is harmless, as exp(-inf) = 0.
         with np.errstate(invalid="ignore", over="ignore"):
-            np.subtract(zc, m[:, None], out=e)  # 2. shift: every entry <= 0
-        # 3. while the chunk is in cache: its row sums are finite unless z has NaN/inf
-        if not checked and not np.isfinite(e @ ones).all():
+            np.subtract(zc, m[:, None], out=e, dtype=work)  # 2. shift: every entry <= 0
+            # 3. while the chunk is in cache: its row sums are finite unless z
+            # has NaN/inf (or entries near -1e308 whose sum overflows to -inf)
+            row_sums = e @ ones
+        if not checked and not np.isfinite(row_sums).all():
             on_nonfinite()  # raises for NaN/inf; returns if the sum merely overflowed
             checked = True
         if temperature != 1.0:
@@ -265,8 +271,12 @@ def log_softmax(z, *, axis=-1):
     out = np.empty_like(z2)
     for rows, zc, m, _, s, _ in _shifted_exp_chunks(z2, lambda: v.check_finite(z, "z")):
         oc = out[rows]
-        np.subtract(zc, m[:, None], out=oc)  # z - m, exact for the max entry
-        np.subtract(oc, np.log1p(s)[:, None], out=oc)
+        # (z - m) - log1p(s) in float64 (rounded once for float32); z - m is
+        # exact for the max entry and overflows to -inf only where the exact
+        # log-probability is below the float range
+        with np.errstate(over="ignore"):
+            shifted = zc.astype(s.dtype, copy=False) - m.astype(s.dtype)[:, None]
+            np.subtract(shifted, np.log1p(s)[:, None], out=oc, casting="same_kind")
     return np.moveaxis(out.reshape(moved_shape), -1, axis)
 
 
@@ -370,14 +380,14 @@ def softmax_jacobian(z):
     rows = np.arange(p.shape[0])
     # the largest p_i: 1 - p_i is the sum of the others, not 1 minus a number near 1
     jac[rows, imax, imax] = p[rows, imax] * rest
-    return jac.reshape(z.shape + z.shape[-1:])
+    return jac.reshape(z.shape + z.shape[-1:]).astype(z.dtype, copy=False)
 
 
 def _softmax_and_rest(z):
-    """Softmax of the last axis of ``z`` as 2-D rows ``p`` (N, K), with each
+    """Softmax of the last axis of ``z`` as 2-D float64 rows ``p`` (N, K), with each
     row's arg-max ``imax`` and ``rest`` = 1 - p[imax], computed as the sum of
     the other probabilities (exact where 1 - p[imax] would round to 0)."""
-    p = softmax(z).reshape(-1, z.shape[-1])
+    p = softmax(z.astype(np.float64)).reshape(-1, z.shape[-1])  # float32: round at the end
     rows = np.arange(p.shape[0])
     imax = np.argmax(p, axis=-1)
     top = p[rows, imax].copy()

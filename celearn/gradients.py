@@ -136,7 +136,16 @@ def _sigmoid_minus(t, z):
     :math:`(1 - t) - \sigma(-z)` instead (``1 - t`` is exact for
     :math:`t \ge 1/2`), so ``bce_grad_logits(1, 40)`` is -4.25e-18, not 0.
     """
-    return np.where(z >= 0, (1 - t) - sigmoid(-z), sigmoid(z) - t)
+    dtype = z.dtype
+    t, z = t.astype(np.float64), z.astype(np.float64)  # float32: one rounding at the end
+    with np.errstate(under="ignore"):
+        out = np.where(z >= 0, (1 - t) - sigmoid(-z), sigmoid(z) - t)
+        # near z = 0: sigma(z) - 1/2 = tanh(z/2)/2 is exact, and 1/2 - t is exact
+        # for t in [1/4, 1], so sigma(0.001) - 0.5 keeps all its digits
+        small = np.abs(z) < 1
+        if small.any():
+            out = np.where(small, 0.5 * np.tanh(z / 2) + (0.5 - t), out)
+    return out.astype(dtype, copy=False)
 
 
 def cce_grad_logits(t, z, *, weight=None, ignore_index=None, label_smoothing=0.0):
@@ -197,9 +206,11 @@ def cce_grad_logits(t, z, *, weight=None, ignore_index=None, label_smoothing=0.0
     else:
         t_rows = t.reshape(p.shape)
     grad = p - t_rows
-    # the largest probability: p - t = (1 - t) - (1 - p), exact when p is near 1
-    grad[rows, imax] = (1 - t_rows[rows, imax]) - rest
-    return grad.reshape(z.shape)
+    # the largest probability: p - t = (1 - t) - (1 - p), exact when p and t are
+    # near 1 (1 - t is exact for t >= 1/2; below, p - t does not cancel)
+    t_top = t_rows[rows, imax].astype(np.float64)
+    grad[rows, imax] = np.where(t_top >= 0.5, (1 - t_top) - rest, grad[rows, imax])
+    return grad.reshape(z.shape).astype(z.dtype, copy=False)  # float32: rounded once
 
 
 def mse_grad_p(t, p):
@@ -233,7 +244,8 @@ def mse_grad_p(t, p):
     [-0.2  0.4]
     """
     t, p = v.as_float_pair(t, p, ("t", "p"))
-    return (2 * (p - t))[()]
+    with np.errstate(over="ignore"):  # beyond the float range: inf is exact
+        return (2 * (p - t))[()]
 
 
 def mse_grad_logits(t, z):
@@ -278,8 +290,11 @@ def mse_grad_logits(t, z):
     -9.079e-05  ratio 1.101e+04
     """
     t, z = v.as_float_pair(t, z, ("t", "z"))
-    # the factors shrink in turn, so no product underflows before the result does
-    return (2 * _sigmoid_minus(t, z) * sigmoid(z) * sigmoid(-z))[()]
+    # in float64 (rounded once for float32); the factors shrink in turn, so no
+    # product underflows before the result does
+    z64 = z.astype(np.float64)
+    grad = 2 * _sigmoid_minus(t, z64) * sigmoid(z64) * sigmoid(-z64)
+    return grad.astype(z.dtype, copy=False)[()]
 
 
 def _scalar_value(f, x, index, side, h):

@@ -55,7 +55,7 @@ def _work(*arrays):
 
 
 def _kl_terms(p, q):
-    r"""Elementwise :math:`p \log(p/q)`, split as ``(a, d)`` with ``a >= 0``.
+    r"""Elementwise :math:`p \log(p/q)`, as ``a + d`` (``a >= 0`` where ``p`` is near ``q``).
 
     .. math::
 
@@ -66,8 +66,8 @@ def _kl_terms(p, q):
     the divergence of two nearly equal distributions exact: its terms cancel
     to first order, and ``d`` (exact for :math:`q/2 \le p \le 2q`) sums to
     :math:`\sum p - \sum q` without loss. For :math:`|u| < 0.1`, :math:`g` is
-    summed from its series; far from :math:`q` the plain
-    :math:`p \log(p/q) - (p - q)` is used, with :math:`\log p - \log q` where
+    summed from its series; far from :math:`q` (``d = 0`` there) the plain
+    :math:`p \log(p/q)` is used, with :math:`\log p - \log q` where
     :math:`p/q` would overflow or underflow (a subnormal ``q``).
     """
     with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
@@ -87,9 +87,9 @@ def _kl_terms(p, q):
             np.log(ratio),
             np.log(p) - np.log(q),
         )
-        far = p * log_ratio - d
-        a = np.where(near, q * g, far)
-    a = np.where(p == 0, q, a)  # 0 log 0 = 0: a + d = q + (0 - q) = 0
+        a = np.where(near, q * g, p * log_ratio)
+    d = np.where(near, d, 0)  # far terms are whole in a: splitting them could cancel
+    a = np.where(p == 0, 0, a)  # 0 log 0 = 0
     a = np.where((q == 0) & (p > 0), np.inf, a)
     return a, d
 

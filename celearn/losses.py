@@ -45,9 +45,14 @@ _P_SUM_HINT = (
 def _reduce(loss, reduction):
     """Apply ``reduction`` to per-sample losses (numpy scalar for a 0-d result)."""
     if reduction == "mean":
-        return loss.mean()
+        with np.errstate(over="ignore"):  # a sum beyond the float range is inf
+            mean = loss.mean()
+        if np.isinf(mean) and np.isfinite(loss).all():  # the sum overflowed, not the mean
+            mean = (loss / loss.size).sum()
+        return mean
     if reduction == "sum":
-        return loss.sum()
+        with np.errstate(over="ignore"):
+            return loss.sum()
     return loss[()]
 
 
@@ -138,9 +143,10 @@ def binary_cross_entropy(t, p, *, reduction="mean", eps=0.0, weight=None,
     t, p = v.as_float_pair(t, p, ("t", "p"))
     v.check_probabilities(t, "t", _T_BINARY_HINT)
     v.check_probabilities(p, "p", _P_BINARY_HINT)
+    v.warn_if_labels_as_p(t, p)
     if eps > 0:
         p = _clip(p, eps)
-    loss = -(_xlogy(t, p) + _xlog1py(1 - t, -p))
+    loss = 0.0 - (_xlogy(t, p) + _xlog1py(1 - t, -p))  # 0.0 - 0.0 is +0.0, not -0.0
     return _reduce(loss, reduction)
 
 
@@ -211,8 +217,13 @@ def binary_cross_entropy_with_logits(t, z, *, reduction="mean", weight=None, pos
         )
     t, z = v.as_float_pair(t, z, ("t", "z"))
     v.check_probabilities(t, "t", _T_BINARY_HINT)
-    # max(z, 0) - z t is exact for t in {0, 1}; log1p(exp(-|z|)) is in [0, log 2].
-    loss = np.maximum(z, 0) - z * t + np.log1p(np.exp(-np.abs(z)))
+    v.warn_if_probabilities_as_logits(z, False, "binary_cross_entropy_with_logits", t)
+    # max(z, 0) - z t as z (1 - t) for z >= 0 and -z t for z < 0: both terms are
+    # >= 0, so nothing cancels (t just below 1 at a large z stays exact);
+    # log1p(exp(-|z|)) is in [0, log 2].
+    with np.errstate(over="ignore"):  # |z| near the float's max: inf is exact
+        linear = np.where(z >= 0, z * (1 - t), -z * t)
+        loss = linear + np.log1p(np.exp(-np.abs(z)))
     return _reduce(loss, reduction)
 
 
@@ -297,9 +308,9 @@ def categorical_cross_entropy(t, p, *, reduction="mean", eps=0.0, weight=None,
         # -log p[n, t_n]: pick each sample's true-class probability.
         p_true = np.take_along_axis(p, t[..., None], axis=-1)[..., 0]
         with np.errstate(divide="ignore"):  # log(0) = -inf is the exact answer
-            loss = -np.log(p_true)
+            loss = 0.0 - np.log(p_true)  # +0.0 (not -0.0) for p = 1
     else:
-        loss = -np.sum(_xlogy(t, p), axis=-1)
+        loss = 0.0 - np.sum(_xlogy(t, p), axis=-1)
     return _reduce(loss, reduction)
 
 
@@ -386,14 +397,23 @@ def softmax_cross_entropy(t, z, *, reduction="mean", weight=None, ignore_index=N
     loss = np.empty(z2.shape[0], dtype=z.dtype)
     # Per chunk of rows: m = row max, s = sum of exp(z - m) without the max's term.
     for rows, zc, m, _, s, e in _shifted_exp_chunks(z2, lambda: v.check_finite(z, "z")):
-        if labels:
-            # logsumexp - z[label] = (m - z[label]) + log1p(s)
-            loss[rows] = (m - zc[np.arange(zc.shape[0]), t2[rows]]) + np.log1p(s)
-        else:
-            tc = t2[rows]
-            np.subtract(m[:, None], zc, out=e)  # reuse the buffer: m - z >= 0
-            e *= tc
-            loss[rows] = e.sum(axis=1) + tc.sum(axis=1) * np.log1p(s)
+        # m - z overflows to inf only where the exact loss is beyond the float range
+        with np.errstate(over="ignore", invalid="ignore"):
+            if labels:
+                # logsumexp - z[label] = (m - z[label]) + log1p(s)
+                true_z = zc[np.arange(zc.shape[0]), t2[rows]]
+                loss[rows] = np.subtract(m, true_z, dtype=s.dtype) + np.log1p(s)
+            else:
+                tc = t2[rows]
+                np.subtract(m[:, None], zc, out=e, dtype=e.dtype)  # reuse the buffer: m - z >= 0
+                e *= tc
+                if not np.isfinite(e @ np.ones(e.shape[1], e.dtype)).all():
+                    # m - z overflowed: t m - t z is finite where t (m - z) is
+                    # (t = 0 adds nothing, a tiny t a finite amount)
+                    bad = ~np.isfinite(e)
+                    e[bad] = (tc * m[:, None].astype(e.dtype) - tc * zc.astype(e.dtype))[bad]
+                loss[rows] = e.sum(axis=1) + tc.sum(axis=1) * np.log1p(s)
+    v.warn_if_probabilities_as_logits(z, True, "softmax_cross_entropy")
     return _reduce(loss.reshape(z.shape[:-1]), reduction)
 
 
@@ -438,4 +458,6 @@ def mean_squared_error(t, p, *, reduction="mean"):
     """
     reduction = v.check_reduction(reduction)
     t, p = v.as_float_pair(t, p, ("t", "p"))
-    return _reduce(np.square(p - t), reduction)
+    with np.errstate(over="ignore"):  # beyond the float range: inf is the exact answer
+        loss = np.square(p - t)
+    return _reduce(loss, reduction)
