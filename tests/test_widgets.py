@@ -116,8 +116,8 @@ def test_dragging_a_mark_does_in_the_browser_what_drag_to_does(cls):
     for state in random_states(ex, 20, seed=3):
         for m in handles:
             ax = ex.board.axes[m.get("ax", 0)]
-            x = rng.uniform(*ax["xlim"])
-            y = rng.uniform(*ax["ylim"])
+            x = rng.uniform(*sorted(ax["xlim"]))
+            y = rng.uniform(*sorted(ax["ylim"]))
             drags.append([m["drag"], x, y, state])
     _, js = run_js(cls.scene_name or cls.name, [], ex.board.params, drags=drags)
     for (mark, x, y, state), js_values in zip(drags, js):

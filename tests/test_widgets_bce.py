@@ -6,6 +6,10 @@ import celearn as cl
 from celearn.widgets import BCEExampleExplorer, BCEExplorer
 
 
+def mark(ex, key):
+    return next(m for m in ex.marks if m.get("key") == key)
+
+
 class TestBCEExplorer:
     def test_extreme_prediction_with_t_1(self):
         ex = BCEExplorer()
@@ -28,15 +32,25 @@ class TestBCEExplorer:
 
     def test_marker_sits_on_the_active_branch(self):
         ex = BCEExplorer(p=0.3, t=1)
-        x, y = ex.marker.get_data()
-        assert (x[0], y[0]) == (0.3, pytest.approx(-np.log(0.3)))
-        assert ex.branch[1].get_alpha() == 1.0 and ex.branch[0].get_alpha() < 1
+        marker = mark(ex, "marker")
+        assert (marker["x"], marker["y"]) == (0.3, pytest.approx(-np.log(0.3)))
+        picture = ex.board.background
         ex.t.value = 0
-        x, y = ex.marker.get_data()
-        assert y[0] == pytest.approx(-np.log(0.7))
-        assert ex.branch[0].get_alpha() == 1.0 and ex.branch[1].get_alpha() < 1
-        gx, gy = ex.grad_marker.get_data()
-        assert gy[0] == pytest.approx(0.3)
+        assert mark(ex, "marker")["y"] == pytest.approx(-np.log(0.7))
+        assert ex.board.background != picture         # the other branch is drawn solid now
+        grad = next(m for m in ex.marks if m.get("ax") == 1)
+        assert grad["y"] == pytest.approx(0.3)
+
+    def test_dragging_the_marker_sets_p(self):
+        ex = BCEExplorer(p=0.3, t=0)
+        ex.drag_to("p", 0.7123, 1.0)
+        assert ex.p.value == 0.712
+        assert ex.key_value == pytest.approx(-np.log(1 - 0.712))
+
+    @pytest.mark.parametrize("kwargs", [dict(p=0.0), dict(p=1.2), dict(t=2), dict(t=0.5)])
+    def test_refuses_a_start_it_cannot_show(self, kwargs):
+        with pytest.raises(ValueError, match="p|t"):
+            BCEExplorer(**kwargs)
 
     @pytest.mark.parametrize("t, trend", [(1, "down"), (0, "up")])
     def test_declared_trend_follows_the_target(self, t, trend):
@@ -52,8 +66,8 @@ class TestBCEExplorer:
             ex.t.value = t
             for p in (ex.p.min, ex.p.max):
                 ex.p.value = p
-                lo, hi = ex.ax.get_ylim()
-                assert lo <= ex.marker.get_data()[1][0] <= hi
+                lo, hi = ex.board.axes[0]["ylim"]
+                assert lo <= mark(ex, "marker")["y"] <= hi
 
 
 class TestBCEExampleExplorer:
@@ -62,7 +76,7 @@ class TestBCEExampleExplorer:
         t, p = cl.datasets.bce_example()
         assert ex.key_value == pytest.approx(4.460303459760249, abs=1e-12)
         assert ex.sample.value == 5 and ex.p.value == 0.85
-        widths = [bar.get_width() for bar in ex.bars]
+        widths = [mark(ex, f"bar{j}")["x1"] for j in range(7)]
         assert np.allclose(widths, cl.binary_cross_entropy(t, p, reduction="none"))
         text = ex.readout_text
         assert "Sample 5 (t = 0) predicted p = 0.85 costs 1.897 nats" in text
@@ -75,7 +89,7 @@ class TestBCEExampleExplorer:
         t, p = cl.datasets.bce_example()
         p[4] = 0.15
         assert ex.key_value == pytest.approx(cl.binary_cross_entropy(t, p, reduction="sum"))
-        assert ex.bars[4].get_width() == pytest.approx(-np.log(0.85))
+        assert mark(ex, "bar4")["x1"] == pytest.approx(-np.log(0.85))
         assert "5 0 0.15 0.163" in ex.readout_text
 
     def test_choosing_a_sample_does_not_edit_it(self):
@@ -89,3 +103,20 @@ class TestBCEExampleExplorer:
         assert ex.key_value < 4.460303459760249
         ex.sample.value = 5
         assert ex.p.value == 0.85 and ex.preds[5] == 0.9
+
+    def test_dragging_a_bar_end_sets_that_samples_prediction(self):
+        ex = BCEExampleExplorer()                     # sample 5, t = 0
+        ex.drag_to("loss", -np.log(1 - 0.42), 4.0)    # a loss of -ln(0.58) means p = 0.42
+        assert ex.p.value == 0.42 and ex.preds[4] == 0.42
+        ex.sample.value = 2                           # t = 1
+        ex.drag_to("loss", -np.log(0.3), 1.0)
+        assert ex.p.value == 0.3 and ex.preds[1] == 0.3
+
+    @pytest.mark.parametrize("kwargs, match", [
+        (dict(sample=8), "sample"), (dict(sample=0), "sample"),
+        (dict(t=[0, 1], p=[0.5]), "same"), (dict(t=[0, 2], p=[0.5, 0.5]), "0/1"),
+        (dict(t=[0, 1], p=[0.5, 1.0]), "p\\[1\\]"), (dict(t=[0, 1]), "both"),
+    ])
+    def test_refuses_inconsistent_arguments(self, kwargs, match):
+        with pytest.raises(ValueError, match=match):
+            BCEExampleExplorer(**kwargs)

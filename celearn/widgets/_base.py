@@ -399,7 +399,7 @@ class Explorer(widgets.VBox):
                 rect = Rectangle((min(m["x0"], m["x1"]), min(m["y0"], m["y1"])),
                                  abs(m["x1"] - m["x0"]), abs(m["y1"] - m["y0"]),
                                  facecolor=color, alpha=alpha, clip_on=False,
-                                 edgecolor=m.get("edge", "none"), lw=1)
+                                 edgecolor=m.get("edge") or "none", lw=1)
                 ax.add_patch(rect)
                 artists.append(rect)
             elif kind == "text":
@@ -476,6 +476,9 @@ class Explorer(widgets.VBox):
 
     def close(self):
         """Close the explorer: its controls, its board and its boxes; free its figure."""
+        if "_closed" not in self.__dict__:     # its __init__ refused the arguments
+            widgets.Widget.close(self)
+            return
         if self._closed:
             return
         self._closed = True

@@ -8,7 +8,7 @@ from ..gradients import bce_grad_logits, bce_grad_p
 from ..information import cross_entropy, surprisal
 from ..losses import binary_cross_entropy
 from ..plotting import COLORS, label_line, probability_grid
-from ._base import Explorer, fmt
+from ._base import Explorer, check_value, fmt
 
 
 def _logit(p):
@@ -16,18 +16,24 @@ def _logit(p):
     return surprisal(1 - p) - surprisal(p)
 
 
+def _check_target(name, t):
+    if isinstance(t, (bool, np.bool_)) or t not in (0, 1):
+        raise ValueError(f"{name} must be 1 or 0 (the class of the sample); got {t!r}")
+    return int(t)
+
+
 class BCEExplorer(Explorer):
     r"""Drag a prediction p, flip the target t; read the loss and both gradients.
 
     Left: the two branches of :math:`L(t, p) = -(t \ln p + (1-t)\ln(1-p))`
-    with a marker on the active one.  Right: the gradient with respect to the
-    logit, :math:`\partial L/\partial z = p - t`, which stays between -1 and 1
-    while :math:`\partial L/\partial p` explodes.
+    with a marker on the active one (drag it along the curve).  Right: the
+    gradient with respect to the logit, :math:`\partial L/\partial z = p - t`,
+    which stays between -1 and 1 while :math:`\partial L/\partial p` explodes.
 
     Parameters
     ----------
     p : float
-        Predicted probability of class 1, in [0.001, 0.999] on a 0.001 grid.
+        Predicted probability of class 1, in [0.001, 0.999].
     t : int
         The target, 1 or 0.
 
@@ -41,9 +47,11 @@ class BCEExplorer(Explorer):
     """
 
     name = "bce"
-    trend = "down"  # for t = 1; with t = 0 the loss rises with p (see update)
+    trend = "down"  # for t = 1; with t = 0 the loss rises with p (see scene)
 
     def __init__(self, p=0.8, t=1):
+        p = check_value("p", p, 0.001, 0.999, what="the predicted probability of class 1")
+        t = _check_target("t", t)
         self.p = widgets.FloatSlider(
             value=p, min=0.001, max=0.999, step=0.001, readout_format=".3f",
             description="p", continuous_update=True,
@@ -54,85 +62,80 @@ class BCEExplorer(Explorer):
             tooltips=["the sample is of class 1", "the sample is of class 0"],
             style={"description_width": "4em", "button_width": "4.5em"},
         )
-        super().__init__([self.p, self.t], figsize=(8.0, 3.2))
+        super().__init__({"p": self.p, "t": self.t}, figsize=(8.0, 3.2))
 
     def build(self, fig):
+        t = self.t.value
         left, right = fig.subplots(1, 2, width_ratios=[1.4, 1])
         self.ax, self.ax_grad = left, right
         grid = probability_grid(lo=1e-3, hi=0.999)
-        self.branch = {
-            1: left.plot(grid, surprisal(grid), color=COLORS["ce"])[0],
-            0: left.plot(grid, surprisal(1 - grid), color=COLORS["wrong"])[0],
-        }
+        left.plot(grid, surprisal(grid), color=COLORS["ce"], alpha=1.0 if t == 1 else 0.3)
+        left.plot(grid, surprisal(1 - grid), color=COLORS["wrong"], alpha=1.0 if t == 0 else 0.3)
         label_line(left, 0.03, 4.6, r"$t=1$: $-\ln p$", color=COLORS["ce"])
         label_line(left, 0.97, 4.6, r"$t=0$: $-\ln(1-p)$", color=COLORS["wrong"],
                    dx=-6, ha="right")
-        self.guide, = left.plot([], [], ls="--", lw=1, color=COLORS["neutral"])
-        self.marker, = left.plot([], [], "o", color=COLORS["marker"], zorder=5)
-        self.note = left.annotate("", (0, 0), xytext=(10, 8), textcoords="offset points",
-                                  fontsize=10)
         left.set_xlim(0, 1)
         left.set_ylim(0, 7.4)
         left.set_xlabel("predicted probability $p$ of class 1")
         left.set_ylabel("loss (nats)")
         left.set_title("BCE: the active branch is solid")
-
         ends = np.array([0.0, 1.0])
-        self.grad_line = {
-            1: right.plot(ends, ends - 1, color=COLORS["ce"])[0],
-            0: right.plot(ends, ends, color=COLORS["wrong"])[0],
-        }
+        right.plot(ends, ends - 1, color=COLORS["ce"], alpha=1.0 if t == 1 else 0.3)
+        right.plot(ends, ends, color=COLORS["wrong"], alpha=1.0 if t == 0 else 0.3)
         right.axhline(0, color=COLORS["neutral"], lw=0.8)
-        self.grad_marker, = right.plot([], [], "o", color=COLORS["marker"], zorder=5)
         right.set_xlim(0, 1)
         right.set_ylim(-1.1, 1.1)
         right.set_xlabel("predicted probability $p$")
         right.set_ylabel(r"$\partial L/\partial z = p - t$")
         right.set_title("gradient w.r.t. the logit")
-        self.dynamic_artists = (self.guide, self.marker, self.note, self.grad_marker)
-        self._shown_t = None
 
-    def update(self):
-        p, t = self.p.value, self.t.value
-        # how the loss moves when p grows depends on the target
-        self.trend = "down" if t == 1 else "up"
+    def _on_change(self, change):
+        if change["owner"] is self.t:
+            self.render_static()          # the active branch is drawn solid
+        self._refresh()
+
+    def scene(self, state):
+        p, t = float(state["p"]), int(state["t"])
+        trend = "down" if t == 1 else "up"      # how the loss moves when p grows
         loss = float(binary_cross_entropy(t, p))
         bits = float(cross_entropy([t, 1 - t], [p, 1 - p], base=2))
         dl_dp = float(bce_grad_p(t, p))
         dl_dz = float(bce_grad_logits(t, _logit(p)))
-        if t != self._shown_t:
-            self._shown_t = t
-            self.render_all_next()  # the branches' shading changed
-        for which in (0, 1):
-            active = which == t
-            self.branch[which].set_alpha(1.0 if active else 0.3)
-            self.grad_line[which].set_alpha(1.0 if active else 0.3)
-        self.marker.set_data([p], [loss])
-        self.guide.set_data([p, p], [0, loss])
-        self.grad_marker.set_data([p], [dl_dz])
-        self.note.xy = (p, loss)
-        self.note.set_text(f"{fmt(loss)} nats")
-        right_side = p > 0.6
-        self.note.set_ha("right" if right_side else "left")
-        self.note.set_position((-10 if right_side else 10, 8))
+        right = p > 0.6
+        marks = [
+            {"kind": "line", "x": [p, p], "y": [0.0, loss], "color": COLORS["neutral"],
+             "lw": 1, "dash": "4 3"},
+            {"kind": "text", "x": p, "y": loss, "text": f"{fmt(loss)} nats",
+             "dx": -10 if right else 10, "dy": 8, "ha": "right" if right else "left",
+             "color": "#000000", "size": 10},
+            {"kind": "dot", "ax": 1, "x": p, "y": dl_dz, "r": 5, "color": COLORS["marker"]},
+            {"kind": "dot", "key": "marker", "x": p, "y": loss, "r": 6,
+             "color": COLORS["marker"], "drag": "p", "label": "p on the active loss branch",
+             "valuetext": f"p = {p:.3f}"},
+        ]
         formula = "−ln p" if t == 1 else "−ln(1 − p)"
-        return (f"t = {t}, p = {p:.3f} → loss = {formula} = "
-                + self.key(loss, f"{fmt(loss)} nats")
-                + f" = {fmt(bits)} bits; dL/dp = {fmt(dl_dp)}; "
-                f"dL/dz = p − t = {fmt(dl_dz)}")
+        readout = (f"t = {t}, p = {p:.3f} → loss = {formula} = "
+                   + self.key(loss, f"{fmt(loss)} nats", trend)
+                   + f" = {fmt(bits)} bits; dL/dp = {fmt(dl_dp)}; "
+                   f"dL/dz = p − t = {fmt(dl_dz)}")
+        return {"marks": marks, "readout": readout, "value": loss}
+
+    def drag(self, mark, x, y, state):
+        return {"p": x}           # the marker moves along the active branch
 
 
 class BCEExampleExplorer(Explorer):
     """Edit the predictions of the worked example; the per-sample table and total follow.
 
-    Pick a sample, drag its predicted probability: its bar, the table row and
+    Pick a sample, drag its predicted probability (with the slider, or by dragging
+    the end of its bar: the bar's length is its loss): its bar, the table row and
     the total loss of the batch update at once.
 
     Parameters
     ----------
     t, p : array-like, optional
-        Targets (0/1) and predictions; default: the worked example of
-        notebook 02 (``celearn.datasets``).
+        Targets (0/1) and predictions in [0.01, 0.99]; default: the worked example
+        of notebook 02 (``celearn.datasets``).
     sample : int
         The sample (1-based) the slider edits first.
 
@@ -148,16 +151,34 @@ class BCEExampleExplorer(Explorer):
     """
 
     name = "bce-example"
-    trend = "up"  # the default sample (5) has t = 0; see update
+    trend = "up"  # the default sample (5) has t = 0; see scene
 
     def __init__(self, t=None, p=None, *, sample=5):
         from .. import datasets
 
-        if t is None or p is None:
+        if (t is None) != (p is None):
+            raise ValueError("pass both t and p (targets and predictions), or neither for "
+                             "the worked example of notebook 02")
+        if t is None:
             t, p = datasets.bce_example()
-        self.targets = np.asarray(t, dtype=float)
-        self.preds = np.array(p, dtype=float)
-        n = len(self.preds)
+        targets = np.asarray(t, dtype=float).ravel()
+        preds = np.asarray(p, dtype=float).ravel()
+        if len(targets) != len(preds) or len(targets) == 0:
+            raise ValueError(f"t and p must have the same non-zero length; got {len(targets)} "
+                             f"targets and {len(preds)} predictions")
+        if len(targets) > 20:
+            raise ValueError(f"the explorer shows at most 20 samples; got {len(targets)}: "
+                             "pass a slice such as t[:10], p[:10]")
+        if not np.isin(targets, (0, 1)).all():
+            raise ValueError("t must hold 0/1 targets; got "
+                             f"{targets[~np.isin(targets, (0, 1))][0]!r}")
+        for i, v in enumerate(preds):
+            check_value(f"p[{i}]", v, 0.01, 0.99, what="the slider's range")
+        n = len(preds)
+        if isinstance(sample, (bool, np.bool_)) or sample not in range(1, n + 1):
+            raise ValueError(f"sample must be a sample number from 1 to {n} (1-based, as in "
+                             f"the table); got {sample!r}")
+        self.targets, self.preds = targets, np.round(preds, 2)
         self._syncing = False
         self.p = widgets.FloatSlider(
             value=float(self.preds[sample - 1]), min=0.01, max=0.99, step=0.01,
@@ -169,24 +190,20 @@ class BCEExampleExplorer(Explorer):
             value=sample, description="editing",
             style={"description_width": "4.5em"}, layout=widgets.Layout(width="16em"),
         )
-        super().__init__([self.p, self.sample], figsize=(6.4, 3.2))
+        super().__init__({"p": self.p, "sample": self.sample}, figsize=(6.4, 3.2))
 
     def build(self, fig):
         ax = self.ax = fig.add_subplot()
         rows = np.arange(len(self.preds))
-        colors = [COLORS["ce"] if t == 1 else COLORS["wrong"] for t in self.targets]
-        self.bars = ax.barh(rows, np.zeros(len(rows)), color=colors, edgecolor="black",
-                            linewidth=0)
-        self.labels = [ax.annotate("", (0, i), xytext=(4, 0), textcoords="offset points",
-                                   va="center", fontsize=9) for i in rows]
         ax.set_yticks(rows, [f"#{i + 1}" for i in rows])
-        ax.invert_yaxis()
+        ax.set_ylim(len(rows) - 0.5, -0.5)            # sample 1 on top
         ax.set_xlim(0, 6.6)
-        ax.set_xlabel("loss of the sample (nats); blue t = 1, red t = 0")
+        ax.set_xlabel("loss of the sample (nats); blue: t = 1, vermillion: t = 0")
         ax.set_ylabel("sample")
-        self.title = ax.set_title(" ")
-        # the y spine last: the bars start on it and a full render draws it on top
-        self.dynamic_artists = (*self.bars, *self.labels, self.title, ax.spines["left"])
+        ax.set_title("Per-sample loss of the batch")
+
+    def params(self):
+        return {"targets": self.targets.tolist(), "preds": self.preds.tolist()}
 
     def _on_change(self, change):
         if change["owner"] is self.sample:
@@ -198,33 +215,56 @@ class BCEExampleExplorer(Explorer):
             return
         else:
             self.preds[self.sample.value - 1] = self.p.value
-        super()._on_change(change)
+            self.board.params = {**self.board.params, "preds": self.preds.tolist()}
+        self._refresh()
 
-    def update(self):
-        i = self.sample.value - 1
-        self.trend = "down" if self.targets[i] == 1 else "up"
-        losses = binary_cross_entropy(self.targets, self.preds, reduction="none")
-        total = float(binary_cross_entropy(self.targets, self.preds, reduction="sum"))
-        mean = float(binary_cross_entropy(self.targets, self.preds))
-        for j, (bar, label, loss) in enumerate(zip(self.bars, self.labels, losses)):
-            bar.set_width(loss)
-            bar.set_linewidth(2.0 if j == i else 0.0)
-            label.xy = (loss, j)
-            label.set_text(f"t={self.targets[j]:g}, p={self.preds[j]:.2f}: {loss:.3f}")
-            label.set_fontweight("bold" if j == i else "normal")
-        self.title.set_text(f"total {total:.3f} nats, mean {mean:.3f}")
+    def scene(self, state):
+        i = int(state["sample"]) - 1
+        preds = self.preds.copy()
+        preds[i] = state["p"]                 # the slider is the edited sample's prediction
+        t = self.targets
+        trend = "down" if t[i] == 1 else "up"
+        losses = binary_cross_entropy(t, preds, reduction="none")
+        total = float(binary_cross_entropy(t, preds, reduction="sum"))
+        mean = float(binary_cross_entropy(t, preds))
+        marks = []
+        for j, loss in enumerate(losses):
+            loss = float(loss)
+            marks.append({"kind": "rect", "key": f"bar{j}", "x0": 0.0, "x1": loss,
+                          "y0": j - 0.4, "y1": j + 0.4,
+                          "color": COLORS["ce"] if t[j] == 1 else COLORS["wrong"],
+                          "edge": "#000000" if j == i else None})
+            marks.append({"kind": "text", "key": f"label{j}", "x": loss, "y": float(j),
+                          "text": f"t={t[j]:g}, p={preds[j]:.2f}: {loss:.3f}", "dx": 4,
+                          "dy": 0, "ha": "left", "va": "center", "size": 9,
+                          "color": "#000000", "weight": "bold" if j == i else "normal"})
+        marks.append({"kind": "text", "key": "total", "x": 1.0, "y": 1.02, "coords": "axes",
+                      "text": f"total {total:.3f} nats, mean {mean:.3f}", "dx": 0, "dy": 0,
+                      "ha": "right", "va": "bottom", "size": 10, "color": "#000000"})
+        marks.append({"kind": "dot", "key": "handle", "x": float(losses[i]), "y": float(i),
+                      "r": 5, "color": COLORS["marker"], "drag": "loss",
+                      "label": f"loss of sample {i + 1}: drag to change its prediction",
+                      "valuetext": f"p = {preds[i]:.2f}"})
         rows = "\n".join(
             f'<tr style="font-weight:{"bold" if j == i else "normal"}">'
-            f"<td>{j + 1}</td> <td>{self.targets[j]:g}</td> <td>{self.preds[j]:.2f}</td> "
+            f"<td>{j + 1}</td> <td>{t[j]:g}</td> <td>{preds[j]:.2f}</td> "
             f"<td>{losses[j]:.3f}</td></tr>"
             for j in range(len(losses)))
         table = ('<table class="celearn-table" style="font-size:90%">'
                  "<caption>per-sample loss</caption>\n<tr><th>sample</th> <th>t</th> "
                  f"<th>p</th> <th>loss (nats)</th></tr>\n{rows}</table>")
-        return (f"Sample {i + 1} (t = {self.targets[i]:g}) predicted p = {self.p.value:.2f} "
-                f"costs {losses[i]:.3f} nats. Total loss of the batch: "
-                + self.key(total, f"{fmt(total)} nats")
-                + f", mean {fmt(mean)} nats per sample.\n" + table)
+        readout = (f"Sample {i + 1} (t = {t[i]:g}) predicted p = {preds[i]:.2f} "
+                   f"costs {losses[i]:.3f} nats. Total loss of the batch: "
+                   + self.key(total, f"{fmt(total)} nats", trend)
+                   + f", mean {fmt(mean)} nats per sample.\n" + table)
+        return {"marks": marks, "readout": readout, "value": total}
+
+    def drag(self, mark, x, y, state):
+        # the bar's length is the loss: invert it for the edited sample's prediction
+        i = int(state["sample"]) - 1
+        loss = max(float(x), 0.0)
+        p = np.exp(-loss) if self.targets[i] == 1 else -np.expm1(-loss)
+        return {"p": float(p)}
 
 
 __all__ = ["BCEExplorer", "BCEExampleExplorer"]
