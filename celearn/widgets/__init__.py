@@ -10,11 +10,7 @@ from ._base import Explorer
 from .logs import LogExplorer
 from .likelihood import CoinLikelihoodExplorer, ProperScoreExplorer
 from .calibration import TemperatureExplorer
-from .bce import BCEExampleExplorer, BCEExplorer
 
-__all__ = ["Explorer", "LogExplorer", "BCEExplorer", "BCEExampleExplorer"]
+__all__ = ["Explorer", "LogExplorer"]
 
 __all__ += ["CoinLikelihoodExplorer", "ProperScoreExplorer", "TemperatureExplorer"]
-
-from .practice import FocalExplorer, SmoothingExplorer  # noqa: E402  (notebook 10)
-__all__ += ["FocalExplorer", "SmoothingExplorer"]

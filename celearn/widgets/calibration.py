@@ -1,0 +1,153 @@
+"""Explorer of notebook 09: temperature scaling, with its reliability diagram."""
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+
+from ..activations import softmax
+from ..calibration import (_label_rows, fit_temperature, reliability_bins, temperature_nll)
+from ..plotting import COLORS
+from ._base import Explorer, check_value, fmt
+
+T_MIN, T_MAX = 0.25, 8.0
+
+
+def _demo_data():
+    """Overconfident logits with known truth: 3 × the true log-posterior of 2000 points."""
+    from ..datasets import make_gaussian_classes
+
+    data = make_gaussian_classes(2000, num_classes=3, separation=3.0, seed=3)
+    return data.y, 3.0 * np.log(data.p_true)
+
+
+class TemperatureExplorer(Explorer):
+    r"""Drag a temperature T: reliability diagram, ECE, NLL and accuracy of ``softmax(z / T)``.
+
+    Left: the reliability diagram of the top-label confidences (bars: accuracy per
+    bin, hatched: the gap to the bin's mean confidence). Right: the mean NLL over
+    T (blue) and the ECE (vermillion, its own axis on the right), with the fitted
+    T marked. The accuracy never changes: z / T keeps every sample's largest logit.
+
+    Parameters
+    ----------
+    t : array_like of int, shape (N,), optional
+        Labels of held-out samples (N <= 20000).
+    z : array_like, shape (N, K), optional
+        Their logits. Without t and z: 2000 points of three Gaussian classes whose
+        logits are 3 × the true log-posterior (overconfident by exactly T = 3).
+    T : float
+        Starting temperature, in [0.25, 8].
+    T_fit : float, optional
+        The temperature to mark; by default :func:`celearn.calibration.fit_temperature`
+        of t and z.
+    n_bins : int
+        Bins of the diagram and the ECE (1 ... 30).
+
+    Examples
+    --------
+    >>> from celearn.widgets import TemperatureExplorer
+    >>> ex = TemperatureExplorer()
+    >>> ex.T.value = 3.0
+    >>> ex.key_value < TemperatureExplorer().key_value     # NLL lower at T = 3 than at T = 1
+    True
+    """
+
+    name = "temperature"
+    trend = "any"
+    draggable = True
+
+    def __init__(self, t=None, z=None, *, T=1.0, T_fit=None, n_bins=10):
+        if (t is None) != (z is None):
+            raise ValueError("pass both t and z (labels and logits of held-out samples), "
+                             "or neither for the built-in example")
+        if t is None:
+            t, z = _demo_data()
+        t, z = _label_rows(t, z, "z", "logits")
+        if len(t) > 20000:
+            raise ValueError(f"t and z hold {len(t)} samples; the explorer sends them to the "
+                             "browser, so pass at most 20000 (e.g. t[:5000], z[:5000])")
+        if isinstance(n_bins, (bool, np.bool_)) or not isinstance(n_bins, (int, np.integer)) \
+                or not 1 <= n_bins <= 30:
+            raise ValueError(f"n_bins must be a whole number from 1 to 30; got {n_bins!r}")
+        T = check_value("T", T, T_MIN, T_MAX, what="a temperature")
+        self.t, self.z, self.n_bins = t, z.astype(np.float64), int(n_bins)
+        self.T_fit = fit_temperature(t, z) if T_fit is None else \
+            check_value("T_fit", T_fit, 1e-6, 1e6, what="the temperature to mark")
+        self.T = widgets.FloatSlider(value=T, min=T_MIN, max=T_MAX, step=0.01, description="T",
+                                     readout_format=".2f", continuous_update=True,
+                                     style={"description_width": "2em"},
+                                     layout=widgets.Layout(width="420px"))
+        super().__init__({"T": self.T}, figsize=(10.0, 4.0))
+
+    def params(self):
+        return {"t": self.t.tolist(), "z": self.z.tolist(), "n_bins": self.n_bins,
+                "T_fit": float(self.T_fit), "nll_top": float(self.nll_top)}
+
+    def build(self, fig):
+        left, right = fig.subplots(1, 2, width_ratios=[1, 1.35])
+        left.plot([0, 1], [0, 1], ls="--", color=COLORS["neutral"], lw=1.2)
+        left.set_xlim(0, 1)
+        left.set_ylim(0, 1)
+        left.set_aspect("equal")
+        left.set_xlabel("confidence (top-label probability)")
+        left.set_ylabel("accuracy in the bin")
+        left.set_title("reliability diagram")
+        Ts = np.geomspace(T_MIN, T_MAX, 41)
+        nll = np.array([temperature_nll(self.t, self.z, T) for T in Ts])
+        ece = np.array([reliability_bins(self.t, softmax(self.z / T), n_bins=self.n_bins).ece
+                        for T in Ts])
+        self.nll_top = float(min(nll.max(), 4 * nll.min() + 1))
+        right.plot(Ts, nll, color=COLORS["ce"])
+        right.set_xscale("log")
+        right.set_xlim(T_MIN, T_MAX)
+        right.set_ylim(0, 1.05 * self.nll_top)
+        ticks = [0.25, 0.5, 1, 2, 4, 8]
+        right.set_xticks(ticks, [f"{v:g}" for v in ticks])
+        right.minorticks_off()
+        right.axvline(self.T_fit, color=COLORS["true"], ls="--", lw=1.2)
+        right.annotate(f"fitted T = {self.T_fit:.2f}", (self.T_fit, 0.03),
+                       xycoords=("data", "axes fraction"), xytext=(4, 0),
+                       textcoords="offset points", color=COLORS["true"], fontsize=9)
+        right.set_xlabel("temperature $T$ (log scale; drag the black dot)")
+        right.set_ylabel("mean NLL (nats)", color=COLORS["ce"])
+        right.set_title("NLL (blue) and ECE (vermillion) over T")
+        twin = right.twinx()
+        twin.plot(Ts, ece, color=COLORS["wrong"], lw=1.5)
+        twin.set_ylim(0, 1.1 * float(ece.max()) + 1e-3)
+        twin.set_ylabel(f"ECE ({self.n_bins} bins)", color=COLORS["wrong"])
+        twin.grid(False)
+
+    def scene(self, state):
+        T = float(state["T"])
+        p = softmax(self.z / T)
+        bins = reliability_bins(self.t, p, n_bins=self.n_bins)
+        nll = temperature_nll(self.t, self.z, T)
+        accuracy = float(np.mean(p.argmax(axis=1) == self.t))
+        width = 1.0 / self.n_bins
+        marks = []
+        for m in range(self.n_bins):
+            if bins.count[m] == 0:
+                continue
+            lo = m * width
+            acc, conf = float(bins.accuracy[m]), float(bins.confidence[m])
+            marks.append({"kind": "rect", "x0": lo, "x1": lo + width, "y0": 0.0, "y1": acc,
+                          "color": COLORS["ce"], "alpha": 0.85, "edge": "#ffffff"})
+            marks.append({"kind": "rect", "x0": lo, "x1": lo + width, "y0": acc, "y1": conf,
+                          "color": COLORS["wrong"], "alpha": 0.35, "edge": COLORS["wrong"]})
+        marks.append({"kind": "text", "x": 0.04, "y": 0.93, "coords": "axes",
+                      "text": f"ECE = {fmt(bins.ece)}", "color": "#000000", "size": 11,
+                      "weight": "bold"})
+        marks.append({"kind": "line", "ax": 1, "x": [T, T], "y": [0.0, 1.05 * self.nll_top],
+                      "color": COLORS["neutral"], "lw": 1, "dash": "4 3"})
+        marks.append({"kind": "dot", "ax": 2, "x": T, "y": bins.ece, "r": 4,
+                      "color": COLORS["wrong"]})
+        marks.append({"kind": "dot", "key": "marker", "ax": 1, "x": T,
+                      "y": min(nll, 1.05 * self.nll_top), "r": 6, "color": COLORS["marker"],
+                      "drag": "T", "label": "the temperature T", "valuetext": f"T = {T:.2f}"})
+        readout = (f"T = {T:.2f}: NLL = " + self.key(nll, f"{fmt(nll)} nats")
+                   + f", ECE = {fmt(bins.ece)}, accuracy {fmt(accuracy)} (never changes: "
+                   f"z / T keeps each sample's largest logit); fitted T = {self.T_fit:.2f}")
+        return {"marks": marks, "readout": readout, "value": nll}
+
+    def drag(self, mark, x, y, state):
+        return {"T": x}
