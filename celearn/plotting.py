@@ -331,7 +331,7 @@ def plot_bce_example(t, p, ax=None):
     ax.set_yticks(rows, [f"#{i + 1}" for i in rows])
     ax.invert_yaxis()
     ax.set_xlim(0, max(2.6, 1.5 * float(loss.max())))
-    ax.set_xlabel("loss of the sample (nats); blue bars: t = 1, orange bars: t = 0")
+    ax.set_xlabel("loss of the sample (nats); blue: t = 1, vermillion: t = 0")
     ax.set_ylabel("sample")
     ax.set_title(f"per-sample BCE: total {loss.sum():.3f}, mean {loss.mean():.3f}")
     return ax
