@@ -157,9 +157,10 @@ def sigmoid(z):
     9.3576e-14
     """
     z = v.as_float_array(z, "z")
-    e = np.exp(-np.abs(z))  # in (0, 1]: never overflows
-    out = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
-    return out[()]
+    z64 = z.astype(np.float64, copy=False)  # float32: computed in float64, rounded once
+    e = np.exp(-np.abs(z64))  # in (0, 1]: never overflows
+    out = np.where(z64 >= 0, 1 / (1 + e), e / (1 + e))
+    return out.astype(z.dtype, copy=False)[()]
 
 
 def softmax(z, *, axis=-1, temperature=1.0):
