@@ -258,3 +258,29 @@ def test_fit_temperature_bad_input(t, z, match):
 def test_temperature_nll_bad_temperature(T):
     with pytest.raises(ValueError, match="T must be a finite number > 0"):
         temperature_nll([0, 1], [[1.0, 0.0], [0.0, 1.0]], T)
+
+
+def test_train_and_track_matches_celearn_losses_and_training():
+    from celearn.calibration import train_and_track
+    from celearn.training import train_softmax_regression
+
+    tr = make_gaussian_classes(40, separation=3.0, seed=1)
+    va = make_gaussian_classes(300, separation=3.0, seed=2)
+    run = train_and_track(tr.X, tr.y, va.X, va.y, epochs=200, lr=0.5, seed=0)
+    ref = train_softmax_regression(tr.X, tr.y, epochs=200, lr=0.5, seed=0, num_classes=3)
+    np.testing.assert_allclose(run.train_loss, ref.loss, rtol=1e-10)
+    np.testing.assert_allclose(run.W, ref.W, rtol=1e-10)
+    z_val = va.X @ run.W + run.b
+    assert run.val_loss[-1] == pytest.approx(cl.softmax_cross_entropy(va.y, z_val), rel=1e-12)
+    assert run.val_accuracy[-1] == np.mean(z_val.argmax(1) == va.y)
+
+
+def test_train_and_track_label_smoothing_trains_towards_the_smoothed_targets():
+    from celearn.calibration import train_and_track
+
+    X = np.array([[-1.0], [1.0]])
+    run = train_and_track(X, [0, 1], X, [0, 1], epochs=5000, lr=1.0, label_smoothing=0.2)
+    p = cl.softmax(X @ run.W + run.b)
+    np.testing.assert_allclose(p.max(1), [0.9, 0.9], atol=1e-3)   # 1 - ε + ε/K = 0.9
+    with pytest.raises(ValueError, match="label_smoothing"):
+        train_and_track(X, [0, 1], X, [0, 1], label_smoothing=1.0)
