@@ -14,3 +14,6 @@ from .calibration import TemperatureExplorer
 __all__ = ["Explorer", "LogExplorer"]
 
 __all__ += ["CoinLikelihoodExplorer", "ProperScoreExplorer", "TemperatureExplorer"]
+
+from .jacobian import JacobianExplorer  # noqa: E402  (notebook 04)
+__all__ += ["JacobianExplorer"]
