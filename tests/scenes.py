@@ -29,28 +29,33 @@ const input = JSON.parse(await new Promise((resolve) => {
 }));
 const out = input.states.map((s) => m.scene(s, input.params));
 const drags = (input.drags || []).map(([id, x, y, s]) => m.drag(id, x, y, s, input.params));
-process.stdout.write(JSON.stringify({ scenes: out, drags }, (k, v) =>
+const reacts = (input.reacts || []).map(([name, s]) => m.react ? (m.react(name, s, input.params) ?? null) : null);
+process.stdout.write(JSON.stringify({ scenes: out, drags, reacts }, (k, v) =>
   typeof v === "number" && !Number.isFinite(v) ? String(v) : v));
 """
 
 
-def run_js(name, states, params, drags=()):
+def run_js(name, states, params, drags=(), reacts=()):
     """Scenes (and drag results) computed by the browser's code, in node."""
     if NODE is None:
         raise RuntimeError("node is needed to run the explorers' JavaScript in tests; "
                            "install Node.js (apt-get install nodejs)")
     with tempfile.TemporaryDirectory() as d:
         src = scene_js(name) + "\nexport { scene, drag };\n"
-        if "function keyStep" in src:
-            src += "export { keyStep };\n"
+        for optional in ("keyStep", "react"):
+            if f"function {optional}" in src:
+                src += f"export {{ {optional} }};\n"
         (Path(d) / "scene.mjs").write_text(src)
         (Path(d) / "run.mjs").write_text(RUNNER)
-        payload = json.dumps({"states": states, "params": params, "drags": list(drags)})
+        payload = json.dumps({"states": states, "params": params, "drags": list(drags),
+                              "reacts": list(reacts)})
         proc = subprocess.run([NODE, "run.mjs"], cwd=d, input=payload, capture_output=True,
                               text=True, timeout=120)
     if proc.returncode:
         raise RuntimeError(f"node failed on {name}.js:\n{proc.stderr}")
     out = json.loads(proc.stdout)
+    if reacts:
+        return out["scenes"], out["drags"], out["reacts"]
     return out["scenes"], out["drags"]
 
 

@@ -255,6 +255,7 @@ class Explorer(widgets.VBox):
         self.figsize = figsize
         self._readout_html, self._marks, self._value = "", [], float("nan")
         self._closed = False
+        self._reacting = False
         self.board = board_class(self.scene_name or self.name)(
             names=self.control_names, controls=self.controls)
         self.render_static()
@@ -313,7 +314,30 @@ class Explorer(widgets.VBox):
         """The controls' values by name, as the browser's scene receives them."""
         return {n: c.value for n, c in zip(self.control_names, self.controls)}
 
+    def react(self, name, state):
+        """Values other controls take when control ``name`` is moved (coupled controls).
+
+        Mirrors ``react`` in the explorer's JavaScript, which runs when the learner
+        moves a control in the browser; Python runs it when a control is set from
+        Python.  Return ``None`` when nothing else moves.
+        """
+        return None
+
     def _on_change(self, change):
+        owner = change["owner"]
+        # coupled controls: the browser moves them itself for a change it made
+        # (_property_lock holds the values the front end just sent)
+        if not self._reacting and not getattr(owner, "_property_lock", None):
+            name = self.control_names[self.controls.index(owner)]
+            values = self.react(name, self.state)
+            if values:
+                self._reacting = True
+                try:
+                    for other, value in values.items():
+                        control = self.controls[self.control_names.index(other)]
+                        control.value = snap(control, value)
+                finally:
+                    self._reacting = False
         self._refresh()
 
     def _refresh(self):

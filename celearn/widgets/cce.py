@@ -3,8 +3,8 @@
 Every prediction over three classes is a point of a triangle (the simplex):
 the corners are certain predictions, the centre is (1/3, 1/3, 1/3).  The
 triangle is coloured by the categorical cross-entropy for the chosen true
-class, so dragging the point away from the true corner shows the loss grow
-and, near the opposite edge, explode.
+class; the loss -ln p_k depends only on how far the point is from the edge
+opposite corner k, and explodes near that edge.
 """
 from __future__ import annotations
 
@@ -13,12 +13,14 @@ import numpy as np
 
 from ..information import surprisal
 from ..losses import categorical_cross_entropy
-from ..plotting import (COLORS, LOSS_CMAP, draw_simplex, simplex_from_xy, simplex_loss_image,
-                        simplex_xy)
-from ._base import Explorer, fmt
+from ..plotting import (COLORS, LOSS_CMAP, SIMPLEX_CORNERS, draw_simplex, simplex_from_xy,
+                        simplex_loss_image, simplex_xy)
+from ._base import Explorer, esc, fmt
 
 #: every probability is kept at least this large, so the loss stays finite
 FLOOR = 0.001
+#: the sliders' grid: probabilities are whole numbers of thousandths
+GRID = 1000
 
 
 def set_one(p, j, value, *, floor=FLOOR):
@@ -42,15 +44,27 @@ def set_one(p, j, value, *, floor=FLOOR):
     return p
 
 
+def _thousandths(p):
+    """Probabilities as whole thousandths, each >= 1, summing to exactly 1000."""
+    a = min(max(round(float(p[0]) * GRID), 1), GRID - 2)
+    b = min(max(round(float(p[1]) * GRID), 1), GRID - 1 - a)
+    return a, b, GRID - a - b
+
+
+def _plain(text):
+    """A class name matplotlib prints as it is (no mathtext)."""
+    return str(text).replace("$", r"\$")
+
+
 class TriangleExplorer(Explorer):
     r"""Drag a point in the probability triangle; read the loss for the true class.
 
     The triangle is coloured by :math:`-\ln p_k` for the true class k (the
-    toggle).  Drag the black point with the mouse, or use the three sliders
-    (moving one rescales the other two so they still sum to 1); the bar chart
-    shows the prediction p.  Each probability is kept at least 0.001, so a
-    point dragged onto or past the far edge stops there with a loss of
-    -ln 0.001 = 6.908 nats instead of infinity.
+    toggle).  Drag the black point (or focus it and use the arrow keys), or
+    use the three sliders: moving one rescales the other two so they still sum
+    to 1.  The bar chart shows the prediction p.  Probabilities are kept on a
+    0.001 grid and at least 0.001, so a point dragged onto or past the far edge
+    stops there with a loss of -ln 0.001 = 6.908 nats instead of infinity.
 
     Parameters
     ----------
@@ -73,176 +87,191 @@ class TriangleExplorer(Explorer):
     """
 
     name = "triangle"
-    trend = "down"  # first slider = p of class 0, the default true class; see update
+    trend = "down"  # first slider = p of class 0, the default true class; see scene
 
     def __init__(self, p=(0.5, 0.25, 0.25), true_class=0, labels=("panda", "seal", "duck")):
-        self.labels = tuple(labels)
-        self.probs = np.array(p, dtype=float)
-        self._syncing = False
-        self._dragging = False
-        self._shown = None
+        labels = self._check_labels(labels)
+        p = self._check_p(p)
+        if isinstance(true_class, (bool, np.bool_)) or true_class not in (0, 1, 2):
+            raise ValueError(f"true_class must be 0, 1 or 2 (the index of {labels}); "
+                             f"got {true_class!r}")
+        self.labels = labels
+        thousandths = _thousandths(p)
         self.sliders = [
             widgets.FloatSlider(
-                value=float(pk), min=FLOOR, max=1 - 2 * FLOOR, step=0.001,
+                value=v / GRID, min=FLOOR, max=1 - 2 * FLOOR, step=0.001,
                 readout_format=".3f", description=f"p({name})", continuous_update=True,
                 style={"description_width": "5em"}, layout=widgets.Layout(width="330px"))
-            for pk, name in zip(self.probs, self.labels)
+            for v, name in zip(thousandths, self.labels)
         ]
         self.true_class = widgets.ToggleButtons(
-            options=[(name, k) for k, name in enumerate(self.labels)], value=true_class,
+            options=[(name, k) for k, name in enumerate(self.labels)], value=int(true_class),
             description="true class", style={"description_width": "6em",
                                              "button_width": "5em"})
-        super().__init__([*self.sliders, self.true_class], figsize=(8.0, 3.6))
-        self.canvas.mpl_connect("button_press_event", self._on_press)
-        self.canvas.mpl_connect("motion_notify_event", self._on_motion)
-        self.canvas.mpl_connect("button_release_event", self._on_release)
+        controls = {f"p{i}": s for i, s in enumerate(self.sliders)}
+        super().__init__({**controls, "true_class": self.true_class}, figsize=(8.0, 3.6))
+
+    @staticmethod
+    def _check_labels(labels):
+        if isinstance(labels, str) or len(labels) != 3:
+            raise ValueError(f"labels must be three class names, e.g. ('panda', 'seal', "
+                             f"'duck'); got {labels!r}")
+        labels = tuple(str(name) for name in labels)
+        if any(not name.strip() for name in labels) or len(set(labels)) != 3:
+            raise ValueError(f"labels must be three different, non-empty names; got {labels!r}")
+        return labels
+
+    @staticmethod
+    def _check_p(p):
+        try:
+            p = np.asarray(p, dtype=float)
+        except (TypeError, ValueError):
+            raise ValueError(f"p must be three probabilities, e.g. (0.5, 0.25, 0.25); "
+                             f"got {p!r}") from None
+        if p.shape != (3,):
+            raise ValueError(f"p must hold three probabilities (one per class); got shape "
+                             f"{p.shape}")
+        if not np.isfinite(p).all() or (p < FLOOR).any():
+            raise ValueError(f"every probability in p must be at least {FLOOR} (the explorer "
+                             f"keeps the loss finite); got {p.tolist()}: move the point off "
+                             "the edge, e.g. p = (0.998, 0.001, 0.001)")
+        if abs(p.sum() - 1) > 1e-6:
+            raise ValueError(f"p must sum to 1; got {p.tolist()} summing to {p.sum():.6g}: "
+                             "divide by the sum, or pass softmax(z)")
+        return p
 
     # -- figure ------------------------------------------------------------------
     def build(self, fig):
+        k = self.true_class.value if hasattr(self, "true_class") else 0
         ax, bars = fig.subplots(1, 2, width_ratios=[1.6, 1])
         self.ax, self.ax_bars = ax, bars
-        self._images = [simplex_loss_image(k, floor=FLOOR) for k in range(3)]
-        data, extent = self._images[0]
-        self.image = ax.imshow(data, origin="lower", extent=extent, cmap=LOSS_CMAP,
-                               vmin=0.0, vmax=float(surprisal(FLOOR)),
-                               interpolation="bilinear")
-        fig.colorbar(self.image, ax=ax, shrink=0.85, pad=0.02, label="loss (nats)")
-        self.corner_labels = draw_simplex(ax, self.labels)
-        # lines of equal loss: p_true = 0.5, 0.1, 0.01
-        self.levels = (0.5, 0.1, 0.01)
-        self.iso = [ax.plot([], [], lw=0.8, ls=":", color="black")[0] for _ in self.levels]
-        self.iso_labels = [ax.annotate("", (0, 0), fontsize=7, ha="center", va="center",
-                                       bbox=dict(boxstyle="round,pad=0.15", fc="white",
-                                                 ec="none", alpha=0.8))
-                           for _ in self.levels]
-        self.point, = ax.plot([], [], "o", ms=10, color=COLORS["marker"], mec="white",
-                              mew=1.5, zorder=5)
-        ax.set_xlabel("drag the point; dotted: equal loss (nats)")
-        self.tri_title = ax.set_title(" ")
-
-        x = np.arange(3)
-        self.bars = bars.bar(x, self.probs, color=COLORS["p"])
-        self.bar_text = [bars.annotate("", (i, 0), xytext=(0, 2), textcoords="offset points",
-                                       ha="center", va="bottom", fontsize=9) for i in x]
-        bars.set_xticks(x, self.labels)
-        bars.set_ylim(0, 1.12)
-        bars.set_xlabel("class (green: the true class)")
-        bars.set_ylabel("predicted probability")
-        bars.set_title("the prediction $p$")
-        self.dynamic_artists = (self.point, *self.bars, *self.bar_text)
-
-    def _show_class(self, k):
-        """Recolour for true class k: swap the image's array, move the equal-loss lines."""
-        self.image.set_data(self._images[k][0])
+        data, extent = simplex_loss_image(k, floor=FLOOR)
+        image = ax.imshow(data, origin="lower", extent=extent, cmap=LOSS_CMAP,
+                          vmin=0.0, vmax=float(surprisal(FLOOR)), interpolation="bilinear")
+        fig.colorbar(image, ax=ax, shrink=0.85, pad=0.02, label="loss (nats)")
+        corner_labels = draw_simplex(ax, [_plain(name) for name in self.labels])
+        for i, label in enumerate(corner_labels):
+            label.set_color(COLORS["true"] if i == k else "black")
+            label.set_fontweight("bold" if i == k else "normal")
+        # lines of equal loss: p_k = 0.5, 0.1, 0.01, parallel to the edge opposite k
         other = [i for i in range(3) if i != k]
-        for line, text, level, along in zip(self.iso, self.iso_labels, self.levels,
-                                           (0.25, 0.6, 0.75)):
+        for level, along in zip((0.5, 0.1, 0.01), (0.25, 0.6, 0.75)):
             ends = np.zeros((2, 3))
             ends[:, k] = level
             ends[0, other[0]] = ends[1, other[1]] = 1 - level
             xy = simplex_xy(ends)
-            line.set_data(xy[:, 0], xy[:, 1])
-            text.xy = tuple(xy[0] + along * (xy[1] - xy[0]))
-            text.set_position(text.xy)
-            text.set_text(f"{fmt(surprisal(level), 2)}")
-        for i, label in enumerate(self.corner_labels):
-            label.set_color(COLORS["true"] if i == k else "black")
-            label.set_fontweight("bold" if i == k else "normal")
-        for i, bar in enumerate(self.bars):
-            bar.set_color(COLORS["true"] if i == k else COLORS["p"])
-        self.tri_title.set_text(f"loss $-\\ln p_{{\\mathrm{{{self.labels[k]}}}}}$ "
-                                f"(true class {self.labels[k]})")
-        self._shown = k
+            ax.plot(xy[:, 0], xy[:, 1], lw=0.8, ls=":", color="black")
+            ax.annotate(fmt(surprisal(level), 2), tuple(xy[0] + along * (xy[1] - xy[0])),
+                        fontsize=7, ha="center", va="center",
+                        bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.8))
+        ax.set_xlabel("drag the point; dotted: equal loss (nats)")
+        ax.set_title(f"loss −ln p_k, true class: {_plain(self.labels[k])}")
+        x = np.arange(3)
+        bars.set_xticks(x, [_plain(name) for name in self.labels])
+        bars.set_xlim(-0.6, 2.6)
+        bars.set_ylim(0, 1.12)
+        bars.set_xlabel("class (green: the true class)")
+        bars.set_ylabel("predicted probability")
+        bars.set_title("the prediction $p$")
 
-    def update(self):
-        k = self.true_class.value
-        # the first slider is p(class 0): it lowers the loss only if class 0 is true
-        self.trend = "down" if k == 0 else "up"
-        if k != self._shown:
-            self._show_class(k)
-            self.render_all_next()  # new colours and labels
-        p = self.probs
-        loss = float(categorical_cross_entropy(k, p))
-        bits = float(surprisal(p[k], base=2))
-        x, y = simplex_xy(p)
-        self.point.set_data([x], [y])
-        for bar, text, pi, i in zip(self.bars, self.bar_text, p, range(3)):
-            bar.set_height(pi)
-            text.xy = (i, pi)
-            text.set_text(f"{pi:.3f}")
-        probs = ", ".join(f"{name} {pi:.3f}" for name, pi in zip(self.labels, p))
-        clamp = (f" The point is kept inside the triangle: each p ≥ {FLOOR}, so the loss "
-                 f"stays finite (at most {fmt(surprisal(FLOOR))} nats)."
-                 if np.any(np.isclose(p, FLOOR)) else "")
-        return (f"True class: {self.labels[k]}. Prediction p = ({probs}) → "
-                f"loss = −ln p({self.labels[k]}) = " + self.key(loss, f"{fmt(loss)} nats")
-                + f" = {fmt(bits)} bits." + clamp)
-
-    # -- state -------------------------------------------------------------------
-    @property
-    def probabilities(self):
-        """The current prediction (a copy)."""
-        return self.probs.copy()
-
-    def set_probabilities(self, p):
-        """Move the point to prediction ``p`` (kept inside the triangle); redraw once."""
-        self.probs = simplex_from_xy(*simplex_xy(p), floor=FLOOR)
-        self._sync_sliders()
-        self.refresh_and_redraw()
-
-    def _sync_sliders(self, skip=None):
-        """Show the current prediction on the sliders.
-
-        Values are put on the sliders' step grid (the browser would snap them
-        and send the snapped value back, starting a tug of war), and the
-        slider the learner is dragging (``skip``) is never written to.
-        """
-        self._syncing = True
-        try:
-            for slider, pi in zip(self.sliders, self.probs):
-                if slider is not skip:
-                    steps = round((float(pi) - slider.min) / slider.step)
-                    slider.value = round(slider.min + steps * slider.step, 10)
-        finally:
-            self._syncing = False
+    def params(self):
+        return {"labels": list(self.labels), "floor": FLOOR,
+                "corners": SIMPLEX_CORNERS.tolist(), "max_loss": float(surprisal(FLOOR))}
 
     def _on_change(self, change):
-        if self._syncing:
-            return
-        owner = change["owner"]
-        if owner in self.sliders:
-            self.probs = set_one(self.probs, self.sliders.index(owner), owner.value)
-            self._sync_sliders(skip=owner)
+        if change["owner"] is self.true_class:
+            self.render_static()          # new colour map, equal-loss lines and labels
         super()._on_change(change)
 
-    # -- mouse -------------------------------------------------------------------
+    def react(self, name, state):
+        """A moved slider rescales the other two (in thousandths) so the three sum to 1."""
+        if name == "true_class":
+            return None
+        j = int(name[1])
+        v = [round(state[f"p{i}"] * GRID) for i in range(3)]
+        others = [i for i in range(3) if i != j]
+        excess = [v[i] - 1 for i in others]
+        room = GRID - v[j] - 2
+        share = excess[0] / sum(excess) if sum(excess) > 0 else 0.5
+        first = 1 + int(np.floor(room * share + 0.5))
+        return {f"p{others[0]}": first / GRID, f"p{others[1]}": (GRID - v[j] - first) / GRID}
+
+    # -- scene -------------------------------------------------------------------
+    def scene(self, state):
+        k = int(state["true_class"])
+        trend = "down" if k == 0 else "up"    # the first slider is p(class 0)
+        raw = np.array([state["p0"], state["p1"], state["p2"]], dtype=float)
+        p = raw / raw.sum()                   # the sliders sum to 1 up to rounding
+        loss = float(categorical_cross_entropy(k, p))
+        bits = float(surprisal(p[k], base=2))
+        x, y = (float(v) for v in simplex_xy(p))
+        marks = []
+        for i in range(3):
+            marks.append({"kind": "rect", "ax": 1, "key": f"bar{i}", "x0": i - 0.4,
+                          "x1": i + 0.4, "y0": 0.0, "y1": float(p[i]),
+                          "color": COLORS["true"] if i == k else COLORS["p"]})
+            marks.append({"kind": "text", "ax": 1, "key": f"barlabel{i}", "x": float(i),
+                          "y": float(p[i]), "text": f"{p[i]:.3f}", "dx": 0, "dy": 2,
+                          "ha": "center", "va": "bottom", "size": 9, "color": "#000000"})
+        marks.append({"kind": "dot", "key": "point", "x": x, "y": y, "r": 5,
+                      "color": COLORS["marker"], "edge": "#ffffff", "drag": "point",
+                      "label": "the prediction in the probability triangle",
+                      "valuetext": ", ".join(f"{name} {pi:.3f}"
+                                             for name, pi in zip(self.labels, p))})
+        probs = ", ".join(f"{esc(name)} {pi:.3f}" for name, pi in zip(self.labels, p))
+        at_floor = bool((np.round(p * GRID) <= 1).any())
+        clamp = (f" The point is kept inside the triangle: each p ≥ {FLOOR}, so the loss "
+                 f"stays finite (at most {fmt(surprisal(FLOOR))} nats)." if at_floor else "")
+        readout = (f"True class: {esc(self.labels[k])}. Prediction p = ({probs}) → "
+                   f"loss = −ln p({esc(self.labels[k])}) = "
+                   + self.key(loss, f"{fmt(loss)} nats", trend)
+                   + f" = {fmt(bits)} bits." + clamp)
+        return {"marks": marks, "readout": readout, "value": loss}
+
+    def drag(self, mark, x, y, state):
+        a, b, c = _thousandths(simplex_from_xy(x, y, floor=FLOOR))
+        return {"p0": a / GRID, "p1": b / GRID, "p2": c / GRID}
+
+    # -- Python API ----------------------------------------------------------------
+    @property
+    def probabilities(self):
+        """The current prediction (a new array, summing to 1)."""
+        raw = np.array([s.value for s in self.sliders], dtype=float)
+        return raw / raw.sum()
+
+    def set_probabilities(self, p):
+        """Move the point to prediction ``p`` (kept inside the triangle, on the 0.001 grid)."""
+        p = np.asarray(p, dtype=float)
+        if p.shape != (3,) or not np.isfinite(p).all():
+            raise ValueError(f"p must be three finite probabilities; got {p.tolist()}")
+        self.drag_to(*self.xy_of(p))
+
     def xy_of(self, p):
         """Data coordinates (x, y) of prediction ``p`` in the triangle."""
         x, y = simplex_xy(p)
         return float(x), float(y)
 
-    def drag_to(self, x, y):
-        """Move the point to data coordinates (x, y), as a drag does."""
-        self.set_probabilities(simplex_from_xy(x, y, floor=FLOOR))
+    def drag_to(self, *where):
+        """Move the point to data coordinates (x, y), as a drag does.
 
-    def _data_xy(self, event):
-        if event.inaxes is self.ax and event.xdata is not None:
-            return event.xdata, event.ydata
-        # outside the axes: from pixels, so a drag that leaves them still follows the mouse
-        return self.ax.transData.inverted().transform((event.x, event.y))
-
-    def _on_press(self, event):
-        if event.inaxes is not self.ax or event.button != 1:
-            return
-        self._dragging = True
-        self.drag_to(*self._data_xy(event))
-
-    def _on_motion(self, event):
-        if self._dragging:
-            self.drag_to(*self._data_xy(event))
-
-    def _on_release(self, event):
-        self._dragging = False
+        ``drag_to(x, y)`` or, as for every explorer, ``drag_to("point", x, y)``.
+        """
+        if len(where) == 3:
+            where = where[1:]
+        if len(where) != 2:
+            raise ValueError("drag_to takes the point's data coordinates: drag_to(x, y)")
+        x, y = (float(v) for v in where)
+        if not (np.isfinite(x) and np.isfinite(y)):
+            raise ValueError(f"drag_to needs a finite point; got ({x!r}, {y!r}): pass "
+                             "coordinates of the triangle's axes, e.g. ex.xy_of(p)")
+        values = self.drag("point", x, y, self.state)
+        self._reacting = True                  # the three move together: no rescaling
+        try:
+            for i, slider in enumerate(self.sliders):
+                slider.value = values[f"p{i}"]
+        finally:
+            self._reacting = False
+        self._refresh()
 
 
 __all__ = ["TriangleExplorer", "set_one", "FLOOR"]

@@ -124,6 +124,7 @@ async function render({ model, el }) {
   const nodes = new Map();                    // mark key -> SVG element (kept across frames)
   let pending = false;
   let dragging = null;
+  let applying = false;                       // setting controls ourselves: no react()
 
   function state() {
     const s = {};
@@ -184,15 +185,30 @@ async function render({ model, el }) {
   }
 
   function setValues(values) {
-    for (const [name, v] of Object.entries(values)) {
-      const c = byName[name];
-      if (!c || !Number.isFinite(v)) continue;
-      const snapped = snap(c, v);
-      if (snapped !== c.get("value")) {
-        c.set("value", snapped);
-        c.save_changes();
+    applying = true;
+    try {
+      for (const [name, v] of Object.entries(values)) {
+        const c = byName[name];
+        if (!c || !Number.isFinite(v)) continue;
+        const snapped = snap(c, v);
+        if (snapped !== c.get("value")) {
+          c.set("value", snapped);
+          c.save_changes();
+        }
       }
+    } finally {
+      applying = false;
     }
+  }
+
+  // A control moved by the learner (not by the kernel, not by us): coupled controls
+  // follow at once, in the browser (e.g. the triangle's three sliders sum to 1).
+  function onControl(name, c) {
+    if (!applying && !c._state_lock && typeof react === "function") {
+      const values = react(name, state(), model.get("params"));
+      if (values) setValues(values);
+    }
+    schedule();
   }
 
   function pointerData(event, axIndex) {
@@ -237,13 +253,17 @@ async function render({ model, el }) {
 
   layout();
   draw();
-  for (const c of controls) c.on("change:value", schedule);
+  const handlers = controls.map((c, i) => {
+    const handler = () => onControl(names[i], c);
+    c.on("change:value", handler);
+    return handler;
+  });
   model.on("change:params", schedule);
   model.on("change:axes", schedule);
   model.on("change:live", schedule);
   model.on("change:background", () => { layout(); schedule(); });
   model.on("change:size", () => { layout(); schedule(); });
-  return () => { for (const c of controls) c.off("change:value", schedule); };
+  return () => { controls.forEach((c, i) => c.off("change:value", handlers[i])); };
 }
 
 export default { render };
