@@ -17,3 +17,6 @@ __all__ += ["CoinLikelihoodExplorer", "ProperScoreExplorer", "TemperatureExplore
 
 from .jacobian import JacobianExplorer  # noqa: E402  (notebook 04)
 __all__ += ["JacobianExplorer"]
+
+from .practice import FocalExplorer, SmoothingExplorer  # noqa: E402  (notebook 10)
+__all__ += ["FocalExplorer", "SmoothingExplorer"]
