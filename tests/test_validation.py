@@ -298,3 +298,130 @@ def test_valid_edge_values_are_accepted():
     cl.softmax([1.0], temperature=1e-300)
     cl.one_hot(np.uint8([0, 1]), np.int64(2))
     cl.binary_cross_entropy([0.5], [0.5], eps=0.4999)
+
+
+# ------------------------------------------------------------------ confused-learner inputs (issues 13, 14)
+class _GradTensor:
+    """Stands in for a torch tensor that requires grad (torch is not a test dependency)."""
+    requires_grad = True
+    shape = (2,)
+
+    def detach(self):
+        return np.array([0.2, 0.8])
+
+    def __array__(self, dtype=None, copy=None):  # what torch does: refuse
+        raise RuntimeError("Can't call numpy() on Tensor that requires grad.")
+
+
+CONFUSED = [
+    ("masked array", lambda: cl.binary_cross_entropy([1, 1], np.ma.masked_array([.9, .1], mask=[0, 1])),
+     E("p is a masked array with 1 masked value(s) of 2; celearn does not skip masked entries "
+       "(numpy would silently use the hidden values). Drop them with p.compressed() (and the same "
+       "entries of the other inputs, e.g. keep = ~np.ma.getmaskarray(p)), or fill them with "
+       "p.filled(value).")),
+    ("tensor with grad", lambda: cl.softmax(_GradTensor()),
+     E("z is a tensor that requires grad; celearn computes with plain numbers, outside the autograd "
+       "graph. Pass z.detach() (or z.detach().cpu().numpy()).")),
+    ("axis=True", lambda: cl.softmax([[1.0, 2.0]], axis=True),
+     E("axis must be an integer, not a bool; got True. Supported: one integer axis in [-2, 1] for z "
+       "of shape (1, 2), the axis of the classes (default -1, the last).")),
+    ("axis=None", lambda: cl.log_softmax([1.0, 2.0], axis=None),
+     E("axis must be an integer; got None. Supported: one integer axis in [-1, 0]") + ".*tuples of axes"),
+    ("axis out of range", lambda: cl.logsumexp([1.0, 2.0], axis=2),
+     E("axis 2 is out of range for z with 1 dimension(s) (shape (2,)); use an axis in [-1, 0]. "
+       "Supported:")),
+    ("float32 base rounds to 1", lambda: cl.entropy(np.float32([0.5, 0.5]), base=1 + 1e-9),
+     E("base 1.000000001 rounds to 1 in float32, and a logarithm to base 1 is undefined. Use a base "
+       "further from 1 (such as 2 for bits), or pass float64 input.")),
+    ("h below resolution", lambda: cl.numerical_gradient(np.sum, [1.0], h=1e-20),
+     E("h = 1e-20 is below the float resolution of x[0] = 1.0 in float64 (the next float is "
+       "2.22e-16 away): x + h rounds back to x, so there is no step to divide by. Use h of at least "
+       "2.22e-16; about 6.1e-06 gives the most accurate central differences.")),
+    ("h below float32 resolution", lambda: cl.gradient_check(np.sum, np.ones_like, np.float32([2.0]), h=1e-7),
+     E("h = 1e-07 is below the float resolution of x[0] = 2.0 in float32") + ".*about 9.8e-03"),
+    ("h a string", lambda: cl.numerical_gradient(np.sum, [1.0], h="1e-6"),
+     E("h must be a number, not a string; got '1e-6'. Pass it without quotes, e.g. h=1e-6")),
+    ("f not callable", lambda: cl.numerical_gradient(3.0, [1.0]),
+     E("f must be a function (a callable such as lambda x: np.sum(x ** 2)) that returns a scalar; "
+       "got float 3.0.")),
+    ("f and x swapped", lambda: cl.numerical_gradient([1.0, 2.0], np.sum),
+     E("got list [1.0, 2.0]. It looks like the arguments are swapped: pass the function first, "
+       "then the point, e.g. numerical_gradient(f, x).")),
+    ("grad not callable", lambda: cl.gradient_check(np.sum, [1.0], [1.0]),
+     E("grad must be a function")),
+    ("one_hot absurd K", lambda: cl.one_hot([0, 2], 10**12),
+     E("num_classes=1000000000000 would make a one-hot array of shape (2, 1000000000000), "
+       "1.49e+04 GiB of float64 (the limit is 2 GiB). num_classes is the number of classes K, one "
+       "column per class. For these labels K = labels.max() + 1 = 3 would do.")),
+    ("surprisal(2.0)", lambda: cl.surprisal(2.0),
+     E("p has a value 2.0 outside [0, 1]. surprisal takes a probability, and 2.0 is not one. If 2.0 "
+       "counts equally likely outcomes, pass p = 1/2.0; if it is a percentage, pass 2.0/100; if it "
+       "is already a surprisal (in nats or bits), the probability is exp(-2.0) or 2**-2.0.")),
+    ("surprisal(-0.7)", lambda: cl.surprisal(-0.7),
+     E("-0.7 is not one. If -0.7 is a log-probability, pass np.exp(-0.7) (its surprisal is simply "
+       "0.7); if it is a logit, pass sigmoid(-0.7).")),
+    ("NaN label", lambda: cl.softmax_cross_entropy(np.array([0.0, np.nan]), Z2),
+     E("t holds class labels (shape (2,)) but contains NaN at index (1,); a label must be an integer "
+       "(0 or 1). Drop the samples without a label (keep = np.isfinite(t)) and convert the rest with "
+       "t.astype(int).")),
+    ("NaN label one_hot", lambda: cl.one_hot([np.nan, 1.0], 3), E("labels holds class labels (shape (2,)) but contains NaN")),
+    ("torch order, probabilities", lambda: cl.categorical_cross_entropy(np.array([[.9, .1], [.2, .8]]), [0, 1]),
+     E("p holds integer class labels of shape (2,) and t holds float rows of shape (2, 2): the "
+       "arguments look swapped (PyTorch's cross_entropy takes (input, target)). celearn takes the "
+       "targets first, as scikit-learn does: pass (labels, p), i.e. t = the labels and p = the "
+       "probabilities of shape (2, 2).")),
+    ("torch order, logits", lambda: cl.softmax_cross_entropy(np.array([[2.0, -1.0]]), [0]),
+     E("pass (labels, z), i.e. t = the labels and z = the logits of shape (1, 2).")),
+    ("torch order, one sample", lambda: cl.cce_grad_logits([2.0, -1.0, 0.5], 0),
+     E("z holds a class label and t holds float rows of shape (3,): the arguments look swapped")),
+]
+
+
+@pytest.mark.parametrize("name, call, match", CONFUSED, ids=[c[0] for c in CONFUSED])
+def test_confused_learner_inputs(name, call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def test_masked_array_without_masked_entries_is_its_data():
+    p = np.ma.masked_array([0.9, 0.1], mask=[0, 0])
+    assert cl.binary_cross_entropy([1, 0], p) == cl.binary_cross_entropy([1, 0], [0.9, 0.1])
+
+
+PROBABLE_MISTAKES = [
+    ("probabilities as softmax logits", lambda: cl.softmax_cross_entropy([0], [[0.9, 0.05, 0.05]]),
+     E("z looks like probabilities, not logits: every row is in [0, 1] and sums to 1.")
+     + ".*double softmax.*" + E("use categorical_cross_entropy(t, p)")),
+    ("probabilities as sigmoid logits",
+     lambda: cl.binary_cross_entropy_with_logits([0, 1, 1, 0], [0.07, 0.91, 0.74, 0.23]),
+     E("z looks like probabilities, not logits: all 4 values are in [0, 1]. "
+       "binary_cross_entropy_with_logits applies sigmoid to z, so z = 0.07 means p = 0.517, not "
+       "0.07. If z holds probabilities, use binary_cross_entropy(t, p)")),
+    ("labels as p", lambda: cl.binary_cross_entropy([0.07, 0.91, 0.74], [0, 1, 1]),
+     E("p holds only 0s and 1s while t holds probabilities strictly between 0 and 1: the arguments "
+       "look swapped.")),
+]
+
+
+@pytest.mark.parametrize("name, call, match", PROBABLE_MISTAKES, ids=[c[0] for c in PROBABLE_MISTAKES])
+def test_probable_mistakes_warn_and_still_compute(name, call, match):
+    with pytest.warns(_validation.ProbableMistakeWarning, match=match):
+        value = call()
+    assert np.isfinite(value) or value == np.inf
+
+
+@pytest.mark.parametrize("call", [
+    lambda: cl.softmax_cross_entropy([0], [[2.0, 1.0, 0.1]]),  # ordinary logits
+    lambda: cl.softmax_cross_entropy([0], [[1.0, 0.0]]),  # a one-hot row of logits
+    lambda: cl.softmax_cross_entropy([0], [[1.0, 1e-131]]),  # a tiny logit
+    lambda: cl.binary_cross_entropy_with_logits([1, 0], [0.3, 0.5]),  # small logits, close together
+    lambda: cl.binary_cross_entropy_with_logits([0.3, 0.6], [0.1, 0.9]),  # soft targets
+    lambda: cl.binary_cross_entropy_with_logits(1, 0.9),  # one value
+    lambda: cl.binary_cross_entropy([1, 0], [1.0, 0.0]),  # hard targets, hard predictions
+], ids=range(7))
+def test_valid_logits_do_not_warn(call):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        call()
