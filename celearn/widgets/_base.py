@@ -41,6 +41,7 @@ import base64
 import hashlib
 import html
 import io
+import itertools
 import re
 import weakref
 from functools import cache
@@ -191,6 +192,17 @@ def _close_tree(widget):
 
 # -- releasing explorers that a re-run cell replaces ---------------------------------
 _SLOTS: dict = {}
+_LIVE: "weakref.WeakValueDictionary[int, Explorer]" = weakref.WeakValueDictionary()
+_UIDS = itertools.count(1)
+
+
+def explorer_by_uid(uid):
+    """The live explorer whose board carries ``data-uid="uid"`` in the page (tests use it)."""
+    try:
+        return _LIVE[int(uid)]
+    except KeyError:
+        raise ValueError(f"no live explorer has uid {uid!r}; it was closed or never made "
+                         "in this kernel") from None
 _EXECUTION = {"msg_id": None, "counts": {}}
 
 
@@ -256,6 +268,8 @@ class Explorer(widgets.VBox):
         self._readout_html, self._marks, self._value = "", [], float("nan")
         self._closed = False
         self._reacting = False
+        self.uid = next(_UIDS)
+        _LIVE[self.uid] = self
         self.board = board_class(self.scene_name or self.name)(
             names=self.control_names, controls=self.controls)
         self.render_static()
@@ -392,7 +406,7 @@ class Explorer(widgets.VBox):
                 "ylim": [float(v) for v in ax.get_ylim()],
                 "xscale": ax.get_xscale(), "yscale": ax.get_yscale(),
             })
-        params = {"colors": dict(COLORS), **self.params()}
+        params = {"colors": dict(COLORS), "uid": self.uid, **self.params()}
         self.board.set_trait("size", [float(width), float(height)])
         self.board.axes = geometry
         self.board.params = params

@@ -110,7 +110,6 @@ class PageRecorder:
             r.abort()
 
         context.route("**/*", route)
-        context.add_init_script(h.COUNT_CANVAS_DRAWS)
         self.page = context.new_page()
         self.page.on("console", lambda m: self.console.append(f"[{m.type}] {m.text}"))
         self.page.on("pageerror", lambda e: self.page_errors.append(str(e)))

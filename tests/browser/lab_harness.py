@@ -10,7 +10,9 @@ The DOM contract the explorers promise (see ``celearn.widgets``):
 - a readout ``.celearn-readout`` holding ``<span class="celearn-key" data-value=".."
   data-trend="up|down|any">``: the key number and how it moves when the first slider's
   value increases;
-- an ipympl canvas ``.celearn-figure`` drawing into ``<canvas>`` elements.
+- a board ``.celearn-board`` (``data-uid``, ``data-state``) whose ``.celearn-figure`` holds the
+  static picture (``<img>``) and the marks the browser draws (``<svg>``); draggable marks
+  carry ``.celearn-handle``.
 """
 
 from __future__ import annotations
@@ -93,7 +95,7 @@ def _isolated_env(home: Path) -> dict[str, str]:
     """Environment for a server that ignores the user's Jupyter/IPython settings.
 
     Only the *user* config and data dirs are replaced; sys.prefix/share/jupyter (where the
-    ipywidgets, ipympl and voila lab extensions live) stays on Jupyter's search path.
+    ipywidgets, anywidget and voila lab extensions live) stays on Jupyter's search path.
     """
     env = dict(os.environ)
     for name in ("config", "data", "runtime", "ipython", "mpl"):
@@ -322,22 +324,59 @@ JS_OUTPUT_ERRORS = """
 }
 """
 
-# One row per explorer; `ok` once its readout key, slider handle and a sized canvas exist.
+# One row per explorer; `ok` once its readout key, slider handle and painted figure exist
+# (the static picture loaded and the browser's marks drawn over it).
 JS_EXPLORERS = """
 () => Array.from(document.querySelectorAll('.celearn-explorer')).map((el) => {
   const key = el.querySelector('.celearn-readout .celearn-key');
   const handle = el.querySelector('.widget-slider .noUi-handle');
-  const canvas = el.querySelector('.celearn-figure canvas');
+  const img = el.querySelector('.celearn-figure img');
+  const marks = el.querySelectorAll('.celearn-figure svg > *').length;
+  const board = el.querySelector('.celearn-board');
   const names = Array.from(el.classList).filter((c) => c.startsWith('celearn-explorer-'));
   return {
     name: names.length ? names[0].slice('celearn-explorer-'.length) : '?',
     key: key ? key.getAttribute('data-value') : null,
     trend: key ? key.getAttribute('data-trend') : null,
     handle: !!handle,
-    canvas: canvas ? [canvas.width, canvas.height] : null,
-    ok: !!(key && handle && canvas && canvas.width > 10 && canvas.height > 10),
+    marks,
+    handles: el.querySelectorAll('.celearn-handle').length,
+    uid: board ? board.dataset.uid : null,
+    figure: img ? [img.naturalWidth, img.naturalHeight] : null,
+    ok: !!(key && handle && img && img.complete && img.naturalWidth > 10 && marks > 0),
   };
 })
+"""
+
+# The numbers an explorer's board shows now: key value, readout text, the controls' state.
+JS_BOARD = """
+(el) => {
+  const board = el.querySelector('.celearn-board');
+  const key = el.querySelector('.celearn-readout .celearn-key');
+  return {uid: board.dataset.uid, state: JSON.parse(board.dataset.state || '{}'),
+          frames: Number(board.dataset.frames || 0),
+          value: key ? parseFloat(key.getAttribute('data-value')) : NaN,
+          text: el.querySelector('.celearn-readout').textContent};
+}
+"""
+
+# Kernel side: each live explorer's key value and readout text, as JSON by uid.
+PY_EXPLORERS = """
+import json as _celearn_json
+from celearn.widgets._base import _LIVE as _celearn_live
+print(_celearn_json.dumps({str(u): [e.key_value, e.readout_text, e.state]
+                           for u, e in list(_celearn_live.items())}))
+del _celearn_json, _celearn_live
+"""
+
+# Kernel side: what celearn computes for explorer `uid` at each of `states` (JSON).
+PY_SCENES = """
+import json as _celearn_json
+from celearn.widgets._base import explorer_by_uid as _celearn_find
+_celearn_ex = _celearn_find({uid})
+print(_celearn_json.dumps([[_celearn_ex.scene(s)["value"], _celearn_ex.scene(s)["readout"]]
+                           for s in _celearn_json.loads({states!r})]))
+del _celearn_json, _celearn_find, _celearn_ex
 """
 
 
@@ -384,22 +423,6 @@ VOILA_CDN_STYLESHEETS = [
 ]
 
 
-# Installed in every test page before its scripts run: each on-screen canvas counts the
-# images painted onto it (ipympl paints every frame it receives with drawImage), so a test
-# can wait for "a new frame arrived" rather than guess with sleeps.
-COUNT_CANVAS_DRAWS = """
-(() => {
-  const orig = CanvasRenderingContext2D.prototype.drawImage;
-  CanvasRenderingContext2D.prototype.drawImage = function (...args) {
-    const c = this.canvas;
-    if (c && c.isConnected) c.__celearnDraws = (c.__celearnDraws || 0) + 1;
-    return orig.apply(this, args);
-  };
-})();
-"""
-
-JS_FIGURE_DRAWS = "(fig) => { const c = fig.querySelector('canvas'); return c ? (c.__celearnDraws || 0) : 0; }"
-
 # Runs `code` in the notebook's kernel (outside any cell); returns its stdout / error text.
 JS_KERNEL_EXECUTE = """
 async ([path, code]) => {
@@ -420,18 +443,3 @@ async ([path, code]) => {
 }
 """
 
-# Kernel side: re-render every explorer figure from scratch and send it as a *full* image
-# (ipympl otherwise sends diffs against the frame it believes the browser shows).
-# `_force_full` is matplotlib's webagg flag for exactly that (set on a browser "refresh").
-PY_FULL_REDRAW = """
-from ipywidgets.widgets.widget import _instances as _celearn_w
-from ipympl.backend_nbagg import Canvas as _celearn_C
-_celearn_n = 0
-for _celearn_c in list(_celearn_w.values()):
-    if isinstance(_celearn_c, _celearn_C) and "celearn-figure" in _celearn_c._dom_classes:
-        _celearn_c._force_full = True
-        _celearn_c.draw()
-        _celearn_n += 1
-print(_celearn_n)
-del _celearn_w, _celearn_C, _celearn_c, _celearn_n
-"""

@@ -2,13 +2,20 @@
 
 Per notebook: open it in JupyterLab, run all cells, wait for every explorer, check no output
 shows an error, then move each explorer's first slider by keyboard and by mouse drag and
-check the readout moves the way its data-trend says and the figure's pixels change.
+check the readout moves the way its data-trend says and the figure's marks move; drag each
+draggable mark to 50 random places and compare every number shown with celearn's (computed
+in the kernel for the browser's state); move each mark with the arrow keys; and check that
+what the browser shows is what the kernel computes (``readout_text``, ``key_value``).
 Parametrized over notebooks/*.ipynb, so new notebooks are covered without new code.
 """
 
 from __future__ import annotations
 
-import io
+import html
+import json
+import math
+import random
+import re
 
 import pytest
 
@@ -23,6 +30,7 @@ OPEN_TIMEOUT = 120  # s: page load + kernel start on a slow 2-core machine
 RUN_TIMEOUT = 180  # s: run all cells
 RENDER_TIMEOUT = 60  # s: widgets to render after the cells ran
 CHANGE_TIMEOUT = 15  # s: one slider move to reach readout / figure
+POSITIONS = 50  # random drags per explorer whose numbers are compared with celearn's
 
 
 def _ids(paths):
@@ -39,84 +47,93 @@ def _has_explorer_by_design(nb) -> bool:
 # ------------------------------------------------------------------------------------------
 
 
-def _pixels(png: bytes):
-    from PIL import Image
-
-    return Image.open(io.BytesIO(png)).convert("RGB")
+def _norm(text: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
 
 
-def _same_pixels(a: bytes, b: bytes) -> bool:
-    from PIL import ImageChops
+def _check_browser_matches_kernel(rec, path: str, rows, when: str) -> None:
+    """The key number and readout each explorer shows are the kernel's (celearn's).
 
-    ia, ib = _pixels(a), _pixels(b)
-    return ia.size == ib.size and ImageChops.difference(ia, ib).getbbox() is None
-
-
-def _settled_figure(rec, figure, what: str) -> bytes:
-    """A screenshot of the figure once two consecutive ones agree (ipympl redraws async)."""
-    previous = [figure.screenshot()]
-
-    def stable():
-        rec.page.wait_for_timeout(250)
-        now = figure.screenshot()
-        same = _same_pixels(previous[0], now)
-        previous[0] = now
-        return same
-
-    rec.wait_for(stable, f"the figure of {what} to stop changing", CHANGE_TIMEOUT, 0,
-                 focus=figure)
-    return previous[0]
-
-
-def _differing_fraction(a: bytes, b: bytes) -> float:
-    """Share of pixels that differ visibly (any channel by more than 48 of 255)."""
-    from PIL import ImageChops
-
-    ia, ib = _pixels(a), _pixels(b)
-    if ia.size != ib.size:
-        return 1.0
-    diff = ImageChops.difference(ia, ib).convert("L").point(lambda v: 255 if v > 48 else 0)
-    return diff.histogram()[255] / (ia.size[0] * ia.size[1])
-
-
-MAX_FRAME_DIFFERENCE = 0.005  # share of pixels; blitting may differ from a full render by AA
-
-
-def _check_frames_match_full_render(rec, path: str, rows, when: str) -> None:
-    """What the browser shows must be the whole figure, not fragments.
-
-    ipympl sends each new frame as a diff against the frame it thinks the browser holds;
-    if those drift apart (e.g. a blit the diff does not cover), the browser shows a
-    partial picture. Compare each figure with a from-scratch render sent as a full image.
+    The kernel hears the controls' final values through ipywidgets' throttled
+    messages, so compare once both have settled (retry until they agree).
     """
     page = rec.page
-    figures = [page.locator(h.EXPLORER).nth(i).locator(h.FIGURE).first for i in range(len(rows))]
-    for i, figure in enumerate(figures):
-        rec.wait_for(lambda: figure.evaluate(h.JS_FIGURE_DRAWS) > 0,
-                     f"{path} explorer #{i} ({rows[i]['name']}): its canvas to be painted at all "
-                     f"({when.replace('-', ' ')})", CHANGE_TIMEOUT, focus=figure)
-    shown = [_settled_figure(rec, f, f"explorer #{i}") for i, f in enumerate(figures)]
-    draws = [f.evaluate(h.JS_FIGURE_DRAWS) for f in figures]
-    out = page.evaluate(h.JS_KERNEL_EXECUTE, [path, h.PY_FULL_REDRAW])
-    if not out.strip().isdigit() or int(out) < len(rows):
-        rec.fail(f"{path}: asking the kernel to re-render the explorer figures printed {out!r}, "
-                 f"expected a count >= {len(rows)}")
-    for i, (row, figure) in enumerate(zip(rows, figures)):
-        label = f"{path} explorer #{i} ({row['name']})"
-        rec.wait_for(lambda: figure.evaluate(h.JS_FIGURE_DRAWS) > draws[i],
-                     f"{label}: the full re-render to reach the browser", CHANGE_TIMEOUT,
-                     focus=figure)
-        full = _settled_figure(rec, figure, label)
-        frac = _differing_fraction(shown[i], full)
-        if frac > MAX_FRAME_DIFFERENCE:
-            a = rec.dir / f"{rec.name}-{i}-{row['name']}-{when}-as-shown.png"
-            b = rec.dir / f"{rec.name}-{i}-{row['name']}-{when}-full-render.png"
-            a.write_bytes(shown[i])
-            b.write_bytes(full)
-            rec.fail(f"{label}: {when.replace('-', ' ')}, the browser shows a figure that differs "
-                     f"from a full re-render of the same state in {frac:.1%} of its pixels "
-                     f"(incremental frames went wrong? the canvas had been painted {draws[i]} "
-                     f"times before the re-render). Compare {a} with {b}.", focus=figure)
+    state = {"last": None}
+
+    def agree():
+        kernel = json.loads(page.evaluate(h.JS_KERNEL_EXECUTE, [path, h.PY_EXPLORERS]) or "{}")
+        problems = []
+        for i in range(len(rows)):
+            shown = page.locator(h.EXPLORER).nth(i).evaluate(h.JS_BOARD)
+            if shown["uid"] not in kernel:
+                problems.append(f"explorer #{i}: uid {shown['uid']} unknown to the kernel")
+                continue
+            value, text, kstate = kernel[shown["uid"]]
+            if not math.isclose(shown["value"], value, rel_tol=1e-9, abs_tol=1e-12):
+                problems.append(f"explorer #{i} ({rows[i]['name']}): browser shows key "
+                                f"{shown['value']!r}, kernel {value!r} (state {shown['state']} "
+                                f"vs {kstate})")
+            elif _norm(shown["text"]) != _norm(text):
+                problems.append(f"explorer #{i} ({rows[i]['name']}): browser reads "
+                                f"{_norm(shown['text'])!r}, kernel {_norm(text)!r}")
+        state["last"] = problems
+        return not problems
+
+    rec.wait_for(agree, lambda: f"{path}, {when}: what the browser shows to equal what the "
+                 f"kernel computes: {state['last']}", CHANGE_TIMEOUT, 300)
+
+
+def _check_positions(rec, path: str, explorer, row, label: str, n: int) -> None:
+    """Drag the explorer's first mark (or its first slider) to ``n`` random places; at each,
+    the number the browser shows must be what celearn computes for the browser's state."""
+    page = rec.page
+    rng = random.Random(hash(label) & 0xFFFF)
+    board = explorer.locator(".celearn-board").first
+    handle = explorer.locator(".celearn-handle").first if row["handles"] else None
+    figure = explorer.locator(h.FIGURE).first
+    explorer.scroll_into_view_if_needed()
+    box = figure.bounding_box()
+    seen = []
+    for _ in range(n):
+        before = explorer.evaluate(h.JS_BOARD)["frames"]
+        if handle is not None:
+            hb = handle.bounding_box()
+            x0, y0 = hb["x"] + hb["width"] / 2, hb["y"] + hb["height"] / 2
+            x1 = box["x"] + box["width"] * rng.uniform(0.05, 0.95)
+            y1 = box["y"] + box["height"] * rng.uniform(0.05, 0.95)
+            page.mouse.move(x0, y0)
+            page.mouse.down()
+            page.mouse.move((x0 + x1) / 2, (y0 + y1) / 2)
+            page.mouse.move(x1, y1)
+            page.mouse.up()
+        else:
+            slider = explorer.locator(h.HANDLE).first
+            slider.focus()
+            for _ in range(rng.randint(1, 3)):
+                page.keyboard.press(rng.choice(["ArrowRight", "ArrowLeft", "PageUp", "PageDown"]))
+        page.evaluate("() => new Promise((r) => requestAnimationFrame(() => "
+                      "requestAnimationFrame(r)))")
+        shown = explorer.evaluate(h.JS_BOARD)
+        seen.append(shown)
+        del before
+    states = [s["state"] for s in seen]
+    code = h.PY_SCENES.format(uid=seen[0]["uid"], states=json.dumps(states))
+    out = page.evaluate(h.JS_KERNEL_EXECUTE, [path, code])
+    try:
+        expected = json.loads(out)
+    except json.JSONDecodeError:
+        rec.fail(f"{label}: the kernel could not compute the scenes: {out[:2000]}")
+    distinct = {json.dumps(s, sort_keys=True) for s in states}
+    if len(distinct) < min(n, 10) // 2:
+        rec.fail(f"{label}: {n} random drags reached only {len(distinct)} distinct states",
+                 focus=explorer)
+    for shown, (value, readout) in zip(seen, expected):
+        if not math.isclose(shown["value"], value, rel_tol=1e-9, abs_tol=1e-12) or \
+                _norm(shown["text"]) != _norm(readout):
+            rec.fail(f"{label}: at {shown['state']} the browser shows {shown['value']!r} "
+                     f"({_norm(shown['text'])!r}); celearn computes {value!r} "
+                     f"({_norm(readout)!r})", focus=explorer)
+    del board
 
 
 def _check_output_errors(rec, when: str):
@@ -176,7 +193,7 @@ def _move_and_check(rec, explorer, label: str, how: str, move, *, figure_must_ch
     """Move the first slider with `move(handle, sign)`; check the readout (and the figure).
 
     A key press moves the slider by one or five steps, which may move a marker by less than
-    a pixel (matplotlib snaps markers to pixels), so only a drag must change the figure.
+    the precision the marks are written with, so only a drag must change the figure.
     """
     page = rec.page
     key = explorer.locator(h.KEY).first
@@ -185,7 +202,7 @@ def _move_and_check(rec, explorer, label: str, how: str, move, *, figure_must_ch
     explorer.scroll_into_view_if_needed()
 
     trend = key.get_attribute("data-trend")
-    before_fig = _settled_figure(rec, figure, label) if figure_must_change else None
+    before_fig = figure.inner_html() if figure_must_change else None
     before = h.key_value(explorer)
     slider = h.slider_state(handle)
     # Move toward the side with more room so the value can actually change.
@@ -216,8 +233,8 @@ def _move_and_check(rec, explorer, label: str, how: str, move, *, figure_must_ch
     if not figure_must_change:
         return
     rec.wait_for(
-        lambda: not _same_pixels(before_fig, figure.screenshot()),
-        f"{label}: the figure's pixels to change after {how} "
+        lambda: figure.inner_html() != before_fig,
+        f"{label}: the figure's marks to move after {how} "
         f"(readout went {before} -> {after})",
         CHANGE_TIMEOUT,
         200,
@@ -251,7 +268,15 @@ def _drag(page):
     return move
 
 
-def _exercise_explorers(rec, rows, prefix: str):
+def _mark_key(page):
+    def move(handle, sign):
+        handle.focus()
+        page.keyboard.press("ArrowRight" if sign > 0 else "ArrowLeft")
+
+    return move
+
+
+def _exercise_explorers(rec, rows, prefix: str, path: str | None = None, positions: int = 0):
     page = rec.page
     for i, row in enumerate(rows):
         label = f"{prefix} explorer #{i} ({row['name']})"
@@ -264,7 +289,26 @@ def _exercise_explorers(rec, rows, prefix: str):
                         _press(page, "page"), figure_must_change=False)
         _move_and_check(rec, explorer, label, "a mouse drag of the handle", _drag(page),
                         figure_must_change=True)
+        if row["handles"]:
+            mark = explorer.locator(".celearn-handle").first
+            before = h.key_value(explorer)
+            mark.focus()
+            for key in ("ArrowRight", "ArrowUp", "ArrowLeft", "ArrowDown", "ArrowRight"):
+                page.keyboard.press(key)
+            rec.wait_for(lambda: explorer.evaluate(h.JS_BOARD)["frames"] > 0,
+                         f"{label}: the board to draw", CHANGE_TIMEOUT, focus=explorer)
+            if mark.evaluate("(m) => document.activeElement === m") is not True:
+                rec.fail(f"{label}: the draggable mark lost the keyboard focus", focus=explorer)
+            del before
+        if path and positions:
+            _check_positions(rec, path, explorer, row, label,
+                             positions if (row["handles"] or row["name"] not in KERNEL_DRAWN)
+                             else 10)
         rec.shot(f"-{i}-{row['name']}-after", explorer)
+
+
+#: explorers whose scene the kernel computes (numpy's own arithmetic, training)
+KERNEL_DRAWN = {"race", "stability"}
 
 
 # ------------------------------------------------------------------------------------------
@@ -313,10 +357,10 @@ def test_notebook_in_jupyterlab(nb, lab, recorder_factory):
         _check_output_errors(rec, f"after running {path}")
         rec.shot("")
         if rows:
-            _check_frames_match_full_render(rec, path, rows, "after-run-all")
-        _exercise_explorers(rec, rows, f"{path} (JupyterLab)")
+            _check_browser_matches_kernel(rec, path, rows, "after Run All")
+        _exercise_explorers(rec, rows, f"{path} (JupyterLab)", path, POSITIONS)
         if rows:
-            _check_frames_match_full_render(rec, path, rows, "after-the-slider-moves")
+            _check_browser_matches_kernel(rec, path, rows, "after the drags")
         _check_output_errors(rec, f"after moving the sliders of {path}")
         _check_page_health(rec)
     finally:

@@ -154,6 +154,9 @@ async function render({ model, el }) {
     if (!out) return;                         // a kernel-drawn scene not received yet
     readout.innerHTML = out.readout;
     root.dataset.value = String(out.value);
+    root.dataset.uid = String(params.uid);
+    root.dataset.state = JSON.stringify(state());
+    root.dataset.frames = String(Number(root.dataset.frames || 0) + 1);
     const seen = new Set();
     out.marks.forEach((m, i) => {
       const id = m.key || `${m.kind}-${i}`;
