@@ -76,8 +76,17 @@ def _softplus(x):
 
 
 def _sigmoid_minus(t, z):
-    r""":math:`\sigma(z) - t`, as :math:`(1 - t) - \sigma(-z)` for :math:`z \ge 0` (exact tails)."""
-    return np.where(z >= 0, (1 - t) - sigmoid(-z), sigmoid(z) - t)
+    r""":math:`\sigma(z) - t`, exact in the tails: the plain :func:`celearn.bce_grad_logits`."""
+    from .gradients import bce_grad_logits  # late: gradients imports this module
+
+    return np.asarray(bce_grad_logits(t, z))
+
+
+def _bce_logits_plain(t, z):
+    """Elementwise BCE from logits: the plain :func:`celearn.binary_cross_entropy_with_logits`."""
+    from .losses import binary_cross_entropy_with_logits  # late: losses imports this module
+
+    return np.asarray(binary_cross_entropy_with_logits(t, z, reduction="none"))
 
 
 def class_options_requested(weight, ignore_index, label_smoothing):
@@ -258,7 +267,7 @@ def bce_with_logits_options(t, z, *, reduction, weight, pos_weight, label_smooth
     t = _smooth_binary(t, label_smoothing)
     w, pw = _binary_weights(weight, pos_weight, z)
     if pw is None:
-        loss = np.maximum(z, 0) - z * t + np.log1p(np.exp(-np.abs(z)))
+        loss = _bce_logits_plain(t, z)
     else:
         # -[pw t log sigmoid(z) + (1 - t) log sigmoid(-z)], both terms >= 0
         loss = pw * t * _softplus(-z) + (1 - t) * _softplus(z)
@@ -309,7 +318,7 @@ def _sigmoid_focal_parts(t, z, gamma, alpha):
     alpha = v.check_alpha(alpha, z.dtype)
     s, s_neg = sigmoid(z), sigmoid(-z)
     q = t * s_neg + (1 - t) * s  # 1 - p_t, without the cancellation of 1 - p_t
-    ce = np.maximum(z, 0) - z * t + np.log1p(np.exp(-np.abs(z)))
+    ce = _bce_logits_plain(t, z)
     alpha_t = None if alpha is None else alpha * t + (1 - alpha) * (1 - t)
     return t, z, s, s_neg, q, ce, gamma, alpha_t
 
