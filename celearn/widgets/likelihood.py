@@ -154,7 +154,7 @@ class ProperScoreExplorer(Explorer):
     >>> from celearn.widgets import ProperScoreExplorer
     >>> ex = ProperScoreExplorer(q=0.9, p_star=0.7)
     >>> round(ex.key_value, 4)
-    0.7085
+    0.7645
     """
 
     name = "scores"
@@ -184,8 +184,8 @@ class ProperScoreExplorer(Explorer):
         ax.set_xlim(0, 1)
         ax.set_ylim(0, self.YMAX)
         for i, rule in enumerate(("log", "brier", "absolute")):
-            ax.text(0.99, 0.97 - 0.08 * i, SCORE_NAMES[rule], transform=ax.transAxes,
-                    ha="right", va="top", color=SCORE_COLORS[rule], fontsize=10,
+            ax.text(0.42, 0.97 - 0.08 * i, SCORE_NAMES[rule], transform=ax.transAxes,
+                    ha="center", va="top", color=SCORE_COLORS[rule], fontsize=10,
                     fontweight="bold")
         ax.set_xlabel("reported probability $q$ of $t = 1$ (black handle)")
         ax.set_ylabel("expected penalty")
