@@ -1,339 +1,289 @@
-"""How fast do the explorers answer a slider, in a real browser?  Prints figures; asserts nothing.
+"""Do the explorers stay smooth over a remote kernel?  Prints figures; asserts nothing.
 
-For every explorer in notebooks/*.ipynb (found by its ``.celearn-explorer`` class) this runs
-the notebook in JupyterLab in headless Chromium, presses the first slider's arrow keys ~30
-times and measures, in the page, from the keydown event to
+For each explorer (one scratch notebook per explorer, opened in JupyterLab in headless
+Chromium) this drags, for 1.2 s, the explorer's first slider and its draggable mark,
+through a local TCP proxy that delays each direction by half a round trip (0, 100 and
+250 ms: a local kernel, a JupyterHub, Binder).  It measures
 
-- the readout changing (a MutationObserver on ``.celearn-readout``), and
-- the new plot image being drawn (the first ``drawImage`` onto the figure's on-screen
-  ``<canvas>``: that is how ipympl paints a frame it received from the kernel).
+- figure updates painted during the drag (the board's ``data-frames`` counter, bumped
+  once per painted frame) and readout updates (a MutationObserver on the readout);
+- the final readout after mouse-up: ms from mouse-up until the readout shows its last
+  value (0 when it was already showing it);
+- kernel -> browser traffic during the drag (bytes the proxy forwarded that way);
+- kernel CPU during the drag (utime + stime of the kernel process, in cores).
 
-In the same run it measures the naive pattern: ``ipywidgets.interact`` on the same p slider
-(0.001..0.999) that re-plots a whole inline matplotlib figure into its Output (keydown ->
-the new ``<img>`` has loaded).  Targets (DESIGN/issue 3): readout median <= 20 ms, plot
-median <= 50 ms, plot median at least 1.5x faster than the naive re-plot.
+Targets (issue 10), at 250 ms round trip: >= 30 figure and >= 25 readout updates painted
+during the drag, final readout <= 150 ms after mouse-up (for the kernel-drawn 05 race
+and 07 stability: <= round trip + 150 ms), <= 300 KB kernel -> browser, <= 0.05 core.
 
-Finally it times executing every notebook top to bottom with nbclient (no browser).
-
-    python benchmarks/bench_explorers.py [--presses 30] [--notebook 01-log-curves.ipynb ...]
+    python benchmarks/bench_explorers.py [--rtt 0 100 250] [--explorer log triangle ...]
 
 Needs Chromium (CELEARN_CHROMIUM or /usr/bin/chromium) and Playwright for Python.
 """
-
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
+import os
 import shutil
-import statistics
 import sys
 import tempfile
+import threading
 import time
+import urllib.request
 from pathlib import Path
+
+import nbformat
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "browser"))
 import lab_harness as h  # noqa: E402
 
-READOUT_TARGET_MS = 20.0
-PLOT_TARGET_MS = 50.0
-SPEEDUP_TARGET = 1.5
-
-# Wraps drawImage so each on-screen canvas remembers when it was last painted, and keeps
-# a log of keydown times. Installed before any page script runs.
-INSTRUMENT = """
-(() => {
-  const orig = CanvasRenderingContext2D.prototype.drawImage;
-  CanvasRenderingContext2D.prototype.drawImage = function (...args) {
-    const c = this.canvas;
-    if (c && c.isConnected) { c.__celearnDraws = (c.__celearnDraws || []); c.__celearnDraws.push(performance.now()); }
-    return orig.apply(this, args);
-  };
-  window.__celearnKeys = [];
-  document.addEventListener('keydown', () => window.__celearnKeys.push(performance.now()), true);
-})();
-"""
-
-# Arms the observers for one press on the explorer/interact `root`; resolves with the times.
-ARM = """
-(root) => {
-  const out = {readout: null, plot: null, img: null};
-  const readout = root.querySelector('.celearn-readout');
-  const canvas = root.querySelector('.celearn-figure canvas');
-  const start = window.__celearnKeys.length;
-  const obs = [];
-  if (readout) {
-    const mo = new MutationObserver(() => { if (out.readout === null) out.readout = performance.now(); });
-    mo.observe(readout, {subtree: true, childList: true, characterData: true, attributes: true});
-    obs.push(mo);
-  }
-  const output = root.querySelector('.widget-output');
-  if (output) {
-    const mo = new MutationObserver((records) => {
-      for (const r of records) for (const n of r.addedNodes) {
-        const imgs = n.tagName === 'IMG' ? [n] : (n.querySelectorAll ? Array.from(n.querySelectorAll('img')) : []);
-        for (const img of imgs) {
-          const done = () => { if (out.img === null) out.img = performance.now(); };
-          if (img.complete && img.naturalWidth) done(); else img.addEventListener('load', done, {once: true});
-        }
-      }
-    });
-    mo.observe(output, {subtree: true, childList: true});
-    obs.push(mo);
-  }
-  const drawsBefore = canvas && canvas.__celearnDraws ? canvas.__celearnDraws.length : 0;
-  window.__celearnResult = () => {
-    const key = window.__celearnKeys[start];
-    if (key === undefined) return null;
-    const draws = canvas && canvas.__celearnDraws ? canvas.__celearnDraws.slice(drawsBefore) : [];
-    const plot = draws.find((t) => t >= key);
-    return {key, readout: out.readout, plot: plot === undefined ? null : plot, img: out.img};
-  };
-  window.__celearnStop = () => obs.forEach((o) => o.disconnect());
-  return true;
+EXPLORERS = {
+    "log": "cl.widgets.LogExplorer()",
+    "bce": "cl.widgets.BCEExplorer()",
+    "triangle": "cl.widgets.TriangleExplorer()",
+    "jacobian": "cl.widgets.JacobianExplorer()",
+    "distribution": "cl.widgets.DistributionExplorer()",
+    "slopes": "cl.widgets.SlopesExplorer()",
+    "race": "cl.widgets.RaceExplorer()",
+    "stability": "cl.widgets.StabilityExplorer()",
 }
-"""
-
-RESULT = """
-() => { const r = window.__celearnResult(); if (!r) return null;
-        return {key: r.key, readout: r.readout, plot: r.plot, img: r.img}; }
-"""
-
-# Milliseconds since the explorer's canvas was last painted.
-QUIET_SINCE = """
-(root) => {
-  const canvas = root.querySelector('.celearn-figure canvas');
-  const draws = canvas && canvas.__celearnDraws ? canvas.__celearnDraws : [];
-  const last = draws.length ? draws[draws.length - 1] : 0;
-  return performance.now() - last;
-}
-"""
-
-NAIVE_NOTEBOOK = r'''
-import numpy as np
-import matplotlib.pyplot as plt
-from ipywidgets import FloatSlider, interact
-try:
-    import celearn as cl
-    cl.use_style()
-except Exception:  # the baseline does not depend on celearn
-    pass
-
-x = np.linspace(0.001, 1, 400)
+KERNEL_DRAWN = {"race", "stability"}
+DRAG_SECONDS = 1.2
 
 
-def show(p):
-    # The naive pattern: build and render a whole new figure on every slider move.
-    fig, (a, b) = plt.subplots(1, 2, figsize=(6, 3), dpi=100, layout="constrained")
-    a.plot(x, np.log(x)); a.plot([p], [np.log(p)], "o"); a.set_title(f"log p = {np.log(p):.4f}")
-    b.plot(x, -np.log(x)); b.plot([p], [-np.log(p)], "o"); b.set_title(f"-log p = {-np.log(p):.4f}")
-    plt.show()
+class DelayProxy:
+    """A TCP proxy on 127.0.0.1 that delays each direction by ``delay`` seconds
+    (order kept) and counts the bytes it forwards from the server to the browser."""
 
+    def __init__(self, target_port: int, delay: float):
+        self.target_port, self.delay = target_port, delay
+        self.down_bytes = 0
+        self.loop = asyncio.new_event_loop()
+        self.port = h.free_port()
+        ready = threading.Event()
+        self.thread = threading.Thread(target=self._run, args=(ready,), daemon=True)
+        self.thread.start()
+        ready.wait(10)
 
-w = interact(show, p=FloatSlider(value=0.5, min=0.001, max=0.999, step=0.001))
-'''
+    def _run(self, ready):
+        asyncio.set_event_loop(self.loop)
 
+        async def start():
+            self.server = await asyncio.start_server(self._client, h.HOST, self.port)
+            ready.set()
 
-def poll(page, predicate, what: str, timeout: float, interval_ms: int = 100):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"timed out after {timeout:.0f} s waiting for {what}")
-        page.wait_for_timeout(interval_ms)
+        self.loop.run_until_complete(start())
+        self.loop.run_forever()
 
+    async def _pipe(self, reader, writer, down):
+        queue: asyncio.Queue = asyncio.Queue()
 
-def open_and_run(page, server, path: str) -> None:
-    page.goto(f"{server.url}/lab/tree/{path}?reset", timeout=120_000)
-    poll(page, lambda: page.evaluate(h.JS_NOTEBOOK_STATUS, path) == "ready",
-         f"{path} to open with an idle kernel", 120, 250)
-    page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
-    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
+        async def deliver():
+            while True:
+                due, data = await queue.get()
+                if data is None:
+                    break
+                wait = due - time.monotonic()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                writer.write(data)
+                if down:
+                    self.down_bytes += len(data)
+                await writer.drain()
+            writer.close()
 
-    def ran():
-        s = page.evaluate(h.JS_RUN_STATUS, path)
-        if s["errors"]:
-            raise RuntimeError(f"{path}: a cell raised an error")
-        return s["kernel"] == "idle" and s["pending"] == 0
-
-    poll(page, ran, f"all cells of {path} to run", 300, 250)
-
-
-def wait_quiet(page, root, quiet_ms: float = 400, timeout: float = 10) -> bool:
-    """True once the canvas has not been painted for `quiet_ms` (False: it never settles)."""
-    try:
-        poll(page, lambda: page.evaluate(QUIET_SINCE, root.element_handle()) >= quiet_ms,
-             "the figure to settle", timeout, 50)
-        return True
-    except TimeoutError:
-        return False
-
-
-def measure(page, root, presses: int, *, naive: bool) -> dict:
-    """Press the first slider's arrow keys; per press: readout and plot latency in ms."""
-    handle = root.locator(h.HANDLE).first
-    root.scroll_into_view_if_needed()
-    readout, plot, missed = [], [], 0
-    for i in range(presses):
-        if not wait_quiet(page, root):
-            return {"error": "the figure keeps repainting with no input (never settles)"}
-        page.wait_for_timeout(100 if naive else 50)
-        page.evaluate(ARM, root.element_handle())
-        handle.focus()
-        page.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
-        want = ("img",) if naive else ("readout", "plot")
-
-        def done():
-            r = page.evaluate(RESULT)
-            return r if r and all(r[k] is not None for k in want) else None
-
+        task = asyncio.ensure_future(deliver())
         try:
-            r = poll(page, done, "the response to a key press", 10, 10)
-        except TimeoutError:
-            missed += 1
-            page.evaluate("() => window.__celearnStop()")
+            while True:
+                data = await reader.read(65536)
+                if not data:
+                    break
+                queue.put_nowait((time.monotonic() + self.delay, data))
+        except (ConnectionError, OSError):
+            pass
+        queue.put_nowait((0, None))
+        await task
+
+    async def _client(self, reader, writer):
+        try:
+            up_reader, up_writer = await asyncio.open_connection(h.HOST, self.target_port)
+        except OSError:
+            writer.close()
+            return
+        await asyncio.gather(self._pipe(reader, up_writer, False),
+                             self._pipe(up_reader, writer, True), return_exceptions=True)
+
+    def stop(self):
+        self.loop.call_soon_threadsafe(self.server.close)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+
+
+def kernel_cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / ticks
+
+
+def kernel_pid(server, kernel_id: str) -> int | None:
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
             continue
-        page.evaluate("() => window.__celearnStop()")
-        if naive:
-            readout.append(r["img"] - r["key"])
-            plot.append(r["img"] - r["key"])
-        else:
-            readout.append(r["readout"] - r["key"])
-            plot.append(r["plot"] - r["key"])
-    return {"readout": readout, "plot": plot, "missed": missed}
+        try:
+            cmd = (proc / "cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        if kernel_id in cmd and "ipykernel" in cmd:
+            return int(proc.name)
+    return None
 
 
-def p95(xs):
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, round(0.95 * (len(xs) - 1)))]
+# Counts readout changes and painted frames with their times (performance.now()).
+ARM = """
+(el) => {
+  const log = {readout: [], frames: []};
+  const readout = el.querySelector('.celearn-readout');
+  const board = el.querySelector('.celearn-board');
+  new MutationObserver(() => log.readout.push([performance.now(), readout.textContent]))
+    .observe(readout, {childList: true, subtree: true, characterData: true});
+  new MutationObserver(() => log.frames.push(performance.now()))
+    .observe(board, {attributes: true, attributeFilter: ['data-frames']});
+  window.__celearnLog = log;
+}
+"""
 
 
-def stats(xs):
-    return (statistics.median(xs), p95(xs)) if xs else (float("nan"), float("nan"))
+def drag(page, start, end, seconds=DRAG_SECONDS, steps=72):
+    page.mouse.move(*start)
+    page.mouse.down()
+    t0 = time.monotonic()
+    for i in range(1, steps + 1):
+        f = i / steps
+        page.mouse.move(start[0] + f * (end[0] - start[0]), start[1] + f * (end[1] - start[1]))
+        wait = t0 + seconds * f - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
+    t_up = page.evaluate("() => performance.now()")
+    page.mouse.up()
+    return t_up
 
 
-def time_notebooks(paths) -> list[tuple[str, float, str]]:
-    import nbclient
-    import nbformat
+def measure(page, explorer, control, server, kernel, proxy, rtt):
+    el = explorer
+    el.scroll_into_view_if_needed()
+    if control == "slider":
+        handle = el.locator(h.HANDLE).first
+        track = handle.locator("xpath=ancestor::*[contains(@class,'noUi-target')][1]")
+        hb, tb = handle.bounding_box(), track.bounding_box()
+        start = (hb["x"] + hb["width"] / 2, hb["y"] + hb["height"] / 2)
+        end = (tb["x"] + tb["width"] * (0.9 if start[0] < tb["x"] + tb["width"] / 2 else 0.1),
+               start[1])
+    else:
+        handle = el.locator(".celearn-handle").first
+        if handle.count() == 0:
+            return None
+        hb = handle.bounding_box()
+        fb = el.locator(h.FIGURE).first.bounding_box()
+        start = (hb["x"] + hb["width"] / 2, hb["y"] + hb["height"] / 2)
+        end = (fb["x"] + fb["width"] * (0.8 if start[0] < fb["x"] + fb["width"] / 2 else 0.2),
+               fb["y"] + fb["height"] * (0.3 if start[1] > fb["y"] + fb["height"] / 2 else 0.7))
+    el.evaluate(ARM)
+    time.sleep(0.3)
+    bytes0, cpu0, t0 = proxy.down_bytes, kernel_cpu_seconds(kernel), time.monotonic()
+    p_down = page.evaluate("() => performance.now()")
+    t_up = drag(page, start, end)
+    bytes1, cpu1, t1 = proxy.down_bytes, kernel_cpu_seconds(kernel), time.monotonic()
+    time.sleep(max(1.5, 3 * rtt / 1000 + 0.5))
+    log = page.evaluate("() => window.__celearnLog")
+    during_r = [t for t, _ in log["readout"] if p_down <= t <= t_up]
+    during_f = [t for t in log["frames"] if p_down <= t <= t_up]
+    last = log["readout"][-1][0] if log["readout"] else t_up
+    return {
+        "frames": len(during_f), "readouts": len(during_r),
+        "final_ms": max(0.0, last - t_up),
+        "kb": (bytes1 - bytes0) / 1024,
+        "cores": (cpu1 - cpu0) / (t1 - t0),
+    }
+
+
+def run(names, rtts):
+    chromium = h.find_chromium()
+    if not chromium:
+        sys.exit(f"no Chromium: {h.INSTALL_HINT}")
+    from playwright.sync_api import sync_playwright
 
     rows = []
-    for nb_path in paths:
-        nb = nbformat.read(nb_path, as_version=4)
-        client = nbclient.NotebookClient(nb, timeout=600, kernel_name="python3",
-                                         resources={"metadata": {"path": str(nb_path.parent)}})
-        t0 = time.perf_counter()
-        try:
-            client.execute()
-            status = "ok"
-        except Exception as exc:  # report, don't stop the benchmark
-            status = f"FAILED: {type(exc).__name__}: {str(exc).strip().splitlines()[-1][:80]}"
-        rows.append((nb_path.name, time.perf_counter() - t0, status))
+    root = Path(tempfile.mkdtemp(prefix="celearn-bench-"))
+    for name in names:
+        nb = nbformat.v4.new_notebook()
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                     "language": "python"}
+        nb.cells = [nbformat.v4.new_code_cell("import celearn as cl\ncl.use_style()"),
+                    nbformat.v4.new_code_cell(EXPLORERS[name])]
+        nbformat.write(nb, root / f"{name}.ipynb")
+    try:
+        with h.server_home("celearn-bench-home-") as home, sync_playwright() as pw:
+            server = h.start_lab(home, root_dir=root)
+            browser = h.launch_chromium(pw, chromium)
+            try:
+                for rtt in rtts:
+                    proxy = DelayProxy(server.port, rtt / 2000)
+                    for name in names:
+                        page = browser.new_page(viewport={"width": 1200, "height": 900})
+                        path = f"{name}.ipynb"
+                        page.goto(f"http://{h.HOST}:{proxy.port}/lab/tree/{path}?reset")
+                        deadline = time.monotonic() + 120
+                        while page.evaluate(h.JS_NOTEBOOK_STATUS, path) != "ready":
+                            if time.monotonic() > deadline:
+                                raise RuntimeError(f"{path} did not open")
+                            time.sleep(0.3)
+                        page.evaluate("() => { window.jupyterapp.commands.execute("
+                                      "'notebook:run-all-cells'); }")
+                        page.wait_for_selector(".celearn-readout .celearn-key", timeout=120000)
+                        time.sleep(1.0 + rtt / 250)
+                        with urllib.request.urlopen(server.url + "/api/kernels") as r:
+                            kernels = json.loads(r.read())
+                        pid = None
+                        for k in kernels:
+                            pid = kernel_pid(server, k["id"]) or pid
+                        explorer = page.locator(h.EXPLORER).first
+                        for control in ("slider", "mark"):
+                            m = measure(page, explorer, control, server, pid, proxy, rtt)
+                            if m:
+                                rows.append({"explorer": name, "control": control, "rtt": rtt, **m})
+                                print(f"{name:13s} {control:6s} {rtt:4d} ms  frames {m['frames']:3d}"
+                                      f"  readouts {m['readouts']:3d}  final {m['final_ms']:6.0f} ms"
+                                      f"  {m['kb']:7.1f} KB  {m['cores']:.3f} cores", flush=True)
+                        page.close()
+                        server.delete_sessions()
+                    proxy.stop()
+            finally:
+                browser.close()
+                server.stop()
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
     return rows
 
 
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--presses", type=int, default=30, help="key presses per explorer (30)")
-    ap.add_argument("--notebook", action="append", default=[],
-                    help="only these notebooks (file names); default: all")
-    ap.add_argument("--no-execute-timing", action="store_true",
-                    help="skip timing nbclient execution of every notebook")
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--rtt", type=int, nargs="+", default=[0, 100, 250])
+    ap.add_argument("--explorer", nargs="+", default=list(EXPLORERS), choices=list(EXPLORERS))
     args = ap.parse_args(argv)
-
-    chromium = h.find_chromium()
-    if chromium is None:
-        print(f"bench_explorers: no Chromium found; {h.INSTALL_HINT}", file=sys.stderr)
-        return 2
-    from playwright.sync_api import sync_playwright
-
-    notebooks = [p for p in h.notebooks() if not args.notebook or p.name in args.notebook]
-    results = []  # (label, {readout, plot, missed} | {error})
-    with tempfile.TemporaryDirectory(prefix="celearn-bench-") as tmp, \
-            h.server_home("celearn-bench-lab-") as home:
-        # Lab serves a copy: the notebooks plus the generated naive baseline (never committed).
-        root = Path(tmp)
-        (root / "notebooks").mkdir()
-        for p in notebooks:
-            shutil.copy2(p, root / "notebooks" / p.name)
-        import nbformat
-
-        naive = nbformat.v4.new_notebook()
-        naive.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
-                                        "language": "python"}
-        naive.cells = [nbformat.v4.new_code_cell(NAIVE_NOTEBOOK.strip())]
-        nbformat.write(naive, root / "notebooks" / "zz-naive-interact.ipynb")
-
-        server = h.start_lab(home, root_dir=root)
-        try:
-            with sync_playwright() as pw:
-                browser = h.launch_chromium(pw, chromium)
-                for nb in [*notebooks, root / "notebooks" / "zz-naive-interact.ipynb"]:
-                    is_naive = nb.name.startswith("zz-naive")
-                    server.delete_sessions()
-                    context = browser.new_context(viewport={"width": 1280, "height": 900},
-                                                  service_workers="block")
-                    context.add_init_script(INSTRUMENT)
-                    page = context.new_page()
-                    path = f"notebooks/{nb.name}"
-                    try:
-                        open_and_run(page, server, path)
-                        selector = ".widget-interact" if is_naive else h.EXPLORER
-                        # widgets render after the run; give them time to appear and paint
-                        page.wait_for_timeout(1500)
-                        roots = page.locator(selector)
-                        n = roots.count()
-                        for i in range(n):
-                            rt = roots.nth(i)
-                            name = ("naive interact re-plot" if is_naive else
-                                    f"{nb.stem} / " + page.evaluate(h.JS_EXPLORERS)[i]["name"])
-                            print(f"measuring {name} ...", file=sys.stderr, flush=True)
-                            results.append((name, measure(page, rt, args.presses, naive=is_naive)))
-                    except Exception as exc:
-                        results.append((nb.stem, {"error": f"{type(exc).__name__}: {exc}"}))
-                    finally:
-                        context.close()
-                browser.close()
-        finally:
-            server.delete_sessions()
-            server.stop()
-
-    naive_rows = [r for name, r in results if name.startswith("naive") and "plot" in r]
-    naive_med = stats(naive_rows[0]["plot"])[0] if naive_rows else float("nan")
-
-    print()
-    print(f"Slider key press -> response in Chromium + JupyterLab, {args.presses} presses each "
-          f"(ms; median / p95)")
-    print(f"targets: readout median <= {READOUT_TARGET_MS:g} ms, plot median <= "
-          f"{PLOT_TARGET_MS:g} ms, plot >= {SPEEDUP_TARGET:g}x faster than the naive re-plot")
-    header = f"{'explorer':44} {'readout med/p95':>16} {'plot med/p95':>16} {'naive/plot':>10}  targets"
-    print(header)
-    print("-" * len(header))
-    for name, r in results:
-        if "error" in r:
-            print(f"{name:44} {'-':>16} {'-':>16} {'-':>10}  ERROR: {r['error']}")
-            continue
-        rm, rp = stats(r["readout"])
-        pm, pp = stats(r["plot"])
-        miss = f" ({r['missed']} presses got no response)" if r["missed"] else ""
-        if name.startswith("naive"):
-            print(f"{name:44} {rm:7.1f} / {rp:6.1f} {pm:7.1f} / {pp:6.1f} {'1.00x':>10}  "
-                  f"(baseline: new <img> loaded){miss}")
-            continue
-        ratio = naive_med / pm if pm else float("nan")
-        ok = [f"readout {'ok' if rm <= READOUT_TARGET_MS else 'MISSED'}",
-              f"plot {'ok' if pm <= PLOT_TARGET_MS else 'MISSED'}",
-              f"speedup {'ok' if ratio >= SPEEDUP_TARGET else 'MISSED'}"]
-        print(f"{name:44} {rm:7.1f} / {rp:6.1f} {pm:7.1f} / {pp:6.1f} {ratio:9.2f}x  "
-              f"{', '.join(ok)}{miss}")
-
-    if not args.no_execute_timing:
-        print()
-        print("Executing each notebook top to bottom (nbclient, fresh kernel):")
-        for name, secs, status in time_notebooks(notebooks):
-            print(f"  {name:44} {secs:7.1f} s  {status}")
-    return 0
+    rows = run(args.explorer, args.rtt)
+    print("\n| explorer | drag | round trip | figure updates | readout updates | final readout after "
+          "mouse-up | kernel → browser | kernel CPU |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        limit = 150 + (r["rtt"] if r["explorer"] in KERNEL_DRAWN else 0)
+        ok = (r["rtt"] != 250 or (r["frames"] >= 30 and r["readouts"] >= 25)
+              ) and r["final_ms"] <= limit and r["kb"] <= 300 and r["cores"] <= 0.05
+        print(f"| {r['explorer']} | {r['control']} | {r['rtt']} ms | {r['frames']} | {r['readouts']} "
+              f"| {r['final_ms']:.0f} ms | {r['kb']:.1f} KB | {r['cores']:.3f} | "
+              + ("meets the targets |" if ok else "misses a target |"))
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

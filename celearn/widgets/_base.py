@@ -145,6 +145,9 @@ class Board(anywidget.AnyWidget):
     params = traitlets.Dict({}).tag(sync=True)
     alt = traitlets.Unicode("").tag(sync=True)
     names = traitlets.List([]).tag(sync=True)
+    #: option values of the selection controls (toggles, dropdowns) by name: their
+    #: browser models hold an ``index``, Python's ``.value`` is ``choices[name][index]``
+    choices = traitlets.Dict({}).tag(sync=True)
     controls = traitlets.List([]).tag(sync=True, **widgets.widget_serialization)
     #: the scene computed by the kernel, for explorers whose point is numpy's own
     #: arithmetic or a training run (``Explorer.kernel_scene``): numbers, not pictures
@@ -270,8 +273,11 @@ class Explorer(widgets.VBox):
         self._reacting = False
         self.uid = next(_UIDS)
         _LIVE[self.uid] = self
+        choices = {name: [o[1] if isinstance(o, tuple) else o for o in c.options]
+                   for name, c in zip(self.control_names, self.controls)
+                   if hasattr(c, "options") and hasattr(c, "index")}
         self.board = board_class(self.scene_name or self.name)(
-            names=self.control_names, controls=self.controls)
+            names=self.control_names, controls=self.controls, choices=choices)
         self.render_static()
         self._refresh()
         controls_box = widgets.HBox(self.controls, layout=widgets.Layout(flex_flow="row wrap"))

@@ -126,9 +126,16 @@ async function render({ model, el }) {
   let dragging = null;
   let applying = false;                       // setting controls ourselves: no react()
 
+  const choices = model.get("choices") || {};
+
+  // A selection control (toggle, dropdown) holds an index in the browser.
+  function valueOf(name, c) {
+    return name in choices ? choices[name][c.get("index")] : c.get("value");
+  }
+
   function state() {
     const s = {};
-    names.forEach((n, i) => { s[n] = controls[i].get("value"); });
+    names.forEach((n, i) => { s[n] = valueOf(n, controls[i]); });
     return s;
   }
 
@@ -192,6 +199,11 @@ async function render({ model, el }) {
     try {
       for (const [name, v] of Object.entries(values)) {
         const c = byName[name];
+        if (c && name in choices) {
+          const index = choices[name].indexOf(v);
+          if (index >= 0 && index !== c.get("index")) { c.set("index", index); c.save_changes(); }
+          continue;
+        }
         if (!c || !Number.isFinite(v)) continue;
         const snapped = snap(c, v);
         if (snapped !== c.get("value")) {
@@ -258,7 +270,7 @@ async function render({ model, el }) {
   draw();
   const handlers = controls.map((c, i) => {
     const handler = () => onControl(names[i], c);
-    c.on("change:value", handler);
+    c.on(names[i] in choices ? "change:index" : "change:value", handler);
     return handler;
   });
   model.on("change:params", schedule);
@@ -266,7 +278,10 @@ async function render({ model, el }) {
   model.on("change:live", schedule);
   model.on("change:background", () => { layout(); schedule(); });
   model.on("change:size", () => { layout(); schedule(); });
-  return () => { controls.forEach((c, i) => c.off("change:value", handlers[i])); };
+  return () => {
+    controls.forEach((c, i) => c.off(names[i] in choices ? "change:index" : "change:value",
+      handlers[i]));
+  };
 }
 
 export default { render };
