@@ -110,6 +110,12 @@ def binary_cross_entropy(t, p, *, reduction="mean", eps=0.0, weight=None,
     TypeError
         If ``t`` or ``p`` is not real numeric data.
 
+    Warns
+    -----
+    ProbableMistakeWarning
+        (a ``UserWarning``) if ``p`` holds only 0s and 1s while ``t`` has values
+        strictly between 0 and 1: the arguments were probably swapped.
+
     See Also
     --------
     binary_cross_entropy_with_logits : the same loss from logits, always finite.
@@ -195,6 +201,13 @@ def binary_cross_entropy_with_logits(t, z, *, reduction="mean", weight=None, pos
         negative or of the wrong shape, or ``label_smoothing`` is outside [0, 1].
     TypeError
         If ``t`` or ``z`` is not real numeric data.
+
+    Warns
+    -----
+    ProbableMistakeWarning
+        (a ``UserWarning``) if ``z`` looks like probabilities: hard 0/1 targets
+        and at least two logits, all in [0, 1] and spread over half of it. The
+        loss is still computed; silence it if these really are logits.
 
     Examples
     --------
@@ -370,6 +383,13 @@ def softmax_cross_entropy(t, z, *, reduction="mean", weight=None, ignore_index=N
         invalid.
     TypeError
         If ``t`` or ``z`` is not real numeric data.
+
+    Warns
+    -----
+    ProbableMistakeWarning
+        (a ``UserWarning``) if every row of ``z`` is in [0, 1] and sums to 1:
+        probabilities passed as logits get a second softmax. The loss is
+        still computed; silence it if these really are logits.
 
     Examples
     --------
