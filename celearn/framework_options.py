@@ -192,6 +192,7 @@ def softmax_cross_entropy_options(t, z, *, reduction, weight, ignore_index, labe
         t, z, "z", weight=weight, ignore_index=ignore_index, label_smoothing=label_smoothing,
         mean=reduction == "mean",
     )
+    v.warn_if_probabilities_as_logits(z2, True, "softmax_cross_entropy")
     loss = -np.sum(a * log_softmax(z2), axis=-1)  # every term >= 0: nothing cancels
     if reduction == "mean" and denominator is not None:
         return _reduce(loss, reduction, denominator)
@@ -264,8 +265,11 @@ def bce_with_logits_options(t, z, *, reduction, weight, pos_weight, label_smooth
     reduction = v.check_reduction(reduction)
     t, z = v.as_float_pair(t, z, ("t", "z"))
     v.check_probabilities(t, "t", _T_BINARY_HINT)
-    t = _smooth_binary(t, label_smoothing)
+    smoothed = _smooth_binary(t, label_smoothing)
     w, pw = _binary_weights(weight, pos_weight, z)
+    if pw is not None or smoothed is not t:  # else the plain loss below checks
+        v.warn_if_probabilities_as_logits(z, False, "binary_cross_entropy_with_logits", t)
+    t = smoothed
     if pw is None:
         loss = _bce_logits_plain(t, z)
     else:
@@ -284,6 +288,7 @@ def bce_options(t, p, *, reduction, weight, label_smoothing, check_p, clip):
     t, p = v.as_float_pair(t, p, ("t", "p"))
     v.check_probabilities(t, "t", _T_BINARY_HINT)
     check_p(p)
+    v.warn_if_labels_as_p(t, p)
     t = _smooth_binary(t, label_smoothing)
     w, _ = _binary_weights(weight, None, p)
     p = clip(p)
@@ -492,6 +497,8 @@ def softmax_focal_loss(t, z, *, gamma=2.0, alpha=None, reduction="mean"):
     """
     reduction = v.check_reduction(reduction)
     rows, lp, m, gamma, shape = _softmax_focal_parts(t, z, gamma, alpha)
+    v.warn_if_probabilities_as_logits(np.asarray(z, dtype=lp.dtype).reshape(lp.shape), True,
+                                      "softmax_focal_loss")
     loss = -np.sum(rows * m**gamma * lp, axis=-1)
     return _reduce(loss.reshape(shape), reduction)
 

@@ -582,3 +582,23 @@ def test_options_and_focal_losses_match_mpmath():
             q = ti * (1 - s) + (1 - ti) * s
             ref = (0.25 * ti + 0.75 * (1 - ti)) * q**2 * ce
             assert abs(foc[i, j] - ref) <= 1e-13 * ref
+
+
+# =========================================================== probable mistakes still warned
+@pytest.mark.parametrize("call", [
+    lambda y, p, tb, pb: cl.softmax_cross_entropy(y, p, label_smoothing=0.1),
+    lambda y, p, tb, pb: cl.softmax_cross_entropy(y, p, weight=np.ones(3)),
+    lambda y, p, tb, pb: cl.softmax_focal_loss(y, p),
+    lambda y, p, tb, pb: cl.binary_cross_entropy_with_logits(tb, pb, pos_weight=2.0),
+    lambda y, p, tb, pb: cl.binary_cross_entropy_with_logits(tb, pb, label_smoothing=0.1),
+    lambda y, p, tb, pb: cl.binary_cross_entropy_with_logits(tb, pb, weight=np.ones(6)),
+    lambda y, p, tb, pb: cl.binary_cross_entropy(pb, tb, weight=np.ones(6)),  # swapped
+])
+def test_options_keep_the_probable_mistake_warnings(call):
+    from celearn._validation import ProbableMistakeWarning
+
+    p = cl.softmax(np.array([[2.0, 1.0, 0.1], [0.5, 2.5, -1.0]]))
+    pb = np.array([0.1, 0.9, 0.3, 0.7, 0.2, 0.8])
+    tb = np.array([0.0, 1.0, 0.0, 1.0, 0.0, 1.0])
+    with pytest.warns(ProbableMistakeWarning):
+        call([0, 1], p, tb, pb)
