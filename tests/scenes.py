@@ -27,7 +27,7 @@ import * as m from "./scene.mjs";
 const input = JSON.parse(await new Promise((resolve) => {
   let data = ""; process.stdin.on("data", (c) => data += c); process.stdin.on("end", () => resolve(data));
 }));
-const out = input.states.map((s) => m.scene(s, input.params));
+const out = input.states.map((s, i) => m.scene(s, input.params, (input.lives || [])[i]));
 const drags = (input.drags || []).map(([id, x, y, s]) => m.drag(id, x, y, s, input.params));
 const reacts = (input.reacts || []).map(([name, s]) => m.react ? (m.react(name, s, input.params) ?? null) : null);
 process.stdout.write(JSON.stringify({ scenes: out, drags, reacts }, (k, v) =>
@@ -35,8 +35,11 @@ process.stdout.write(JSON.stringify({ scenes: out, drags, reacts }, (k, v) =>
 """
 
 
-def run_js(name, states, params, drags=(), reacts=()):
-    """Scenes (and drag results) computed by the browser's code, in node."""
+def run_js(name, states, params, drags=(), reacts=(), lives=None):
+    """Scenes (and drag results) computed by the browser's code, in node.
+
+    ``lives``: for kernel-drawn scenes, what the kernel sent (``board.live``) at each state.
+    """
     if NODE is None:
         raise RuntimeError("node is needed to run the explorers' JavaScript in tests; "
                            "install Node.js (apt-get install nodejs)")
@@ -48,7 +51,7 @@ def run_js(name, states, params, drags=(), reacts=()):
         (Path(d) / "scene.mjs").write_text(src)
         (Path(d) / "run.mjs").write_text(RUNNER)
         payload = json.dumps({"states": states, "params": params, "drags": list(drags),
-                              "reacts": list(reacts)})
+                              "reacts": list(reacts), "lives": list(lives or [])})
         proc = subprocess.run([NODE, "run.mjs"], cwd=d, input=payload, capture_output=True,
                               text=True, timeout=120)
     if proc.returncode:

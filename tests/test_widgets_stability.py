@@ -1,4 +1,6 @@
 """StabilityExplorer (notebook 07): naive losses break, stable ones match 50-digit references."""
+import json
+
 import numpy as np
 import pytest
 
@@ -9,6 +11,10 @@ from celearn.widgets.stability import DIRECTION, TRUE_CLASS, losses_at
 
 def exact_ce(s):
     return float(-naive.exact_log_softmax(s * DIRECTION)[TRUE_CLASS])
+
+
+def mark(ex, key):
+    return next((m for m in ex.marks if m["key"] == key), None)
 
 
 def test_default_is_float64_and_everything_agrees():
@@ -26,6 +32,20 @@ def test_first_slider_is_a_log_slider_up_to_1e4():
     before = ex.key_value
     ex.scale.value = 10 ** (np.log10(ex.scale.value) + ex.scale.step)  # one ArrowRight
     assert ex.key_value > before
+
+
+def test_the_kernel_sends_the_scene_as_numbers():
+    ex = StabilityExplorer()
+    assert ex.kernel_scene and not ex.draggable
+    ex.dtype.value = "float32"
+    ex.scale.value = 200.0
+    live = ex.board.live
+    assert live["state"] == {"scale": 200.0, "dtype": "float32"}
+    assert live["readout"] == ex.readout.value and live["marks"] == ex.marks
+    assert live["value"] == ex.key_value
+    # plain JSON numbers: no inf/nan, no pictures
+    text = json.dumps(live, allow_nan=False)
+    assert "base64" not in text and len(text) < 5000
 
 
 @pytest.mark.parametrize("dtype, s, ce_naive, bce_naive", [
@@ -47,15 +67,22 @@ def test_naive_breaks_live(dtype, s, ce_naive, bce_naive):
     assert ex.key_value == pytest.approx(exact_ce(s), rel=1e-6 if dtype == "float32" else 1e-12)
     if ce_naive != "finite":
         assert f"naive −log(softmax(z)) {ce_naive}" in ex.readout_text
-    _, _, _, _, _, cross = ex.lines["bce"]
-    assert len(cross.get_xdata()) == 0  # no naive marker where naive is not finite
+        assert mark(ex, "naive-ce") is None
+        assert mark(ex, "naive-text-ce")["text"] == f"naive: {ce_naive}"
+    else:
+        assert mark(ex, "naive-ce")["y"] == float(now["ce_naive"])
+    # no naive marker where naive is not finite; the stable one always
+    assert mark(ex, "naive-bce") is None and mark(ex, "naive-text-bce")["text"] == "naive: inf"
+    assert mark(ex, "stable-bce")["y"] == float(now["bce_stable"])
+    assert mark(ex, "stable-bce")["x"] == pytest.approx(s)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_stable_curves_match_exact_references(dtype):
     s = np.logspace(-1, 4, 9)
     got = losses_at(s, dtype)
-    assert got["ce_stable"].dtype == dtype
+    for value in got.values():
+        assert value.dtype == dtype and value.shape == s.shape
     rtol = 1e-6 if dtype == np.float32 else 1e-12
     np.testing.assert_allclose(got["ce_stable"], [exact_ce(v) for v in s.astype(dtype)],
                                rtol=rtol)
@@ -64,40 +91,58 @@ def test_stable_curves_match_exact_references(dtype):
         naive.exact_binary_cross_entropy_with_logits(0, s.astype(dtype)), rtol=rtol)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("s", [0.1, 10.0, 16.7, 100.0, 1e4])
+def test_a_single_scale_stays_in_its_dtype(dtype, s):
+    """0-d inputs are where NumPy 1.x's value-based casting used to turn float32 into float64."""
+    one = losses_at(s, dtype)
+    grid = losses_at(np.array([s, s]), dtype)
+    for name, value in one.items():
+        assert value.dtype == dtype and value.shape == ()
+        np.testing.assert_array_equal(value, grid[name][0])   # same bits as in an array
+
+
 def test_break_zone_starts_where_naive_fails():
-    ex = StabilityExplorer()
-    for dtype, limit in (("float64", "sigmoid_saturation"), ("float32", "sigmoid_saturation")):
-        ex.dtype.value = dtype
-        start = ex.lines["bce"][2].get_x()
-        sat = naive.float_limits(np.dtype(dtype).type)[limit]
-        assert start == pytest.approx(sat, rel=1e-6)
-
-
-def test_ce_zone_starts_where_exp_overflows():
     ex = StabilityExplorer()
     for dtype in ("float64", "float32"):
         ex.dtype.value = dtype
+        start = ex.zones["bce"]
+        sat = naive.float_limits(np.dtype(dtype).type)["sigmoid_saturation"]
+        assert start == pytest.approx(sat, rel=1e-6)
         over = naive.float_limits(np.dtype(dtype).type)["exp_overflow"]
-        assert ex.lines["ce"][2].get_x() == pytest.approx(over, rel=1e-6)
+        assert ex.zones["ce"] == pytest.approx(over, rel=1e-6)
+        # the naive loss is finite just below the zone and not at its start
+        t = np.dtype(dtype).type
+        assert not np.isfinite(losses_at(start, t)["bce_naive"])
+        assert np.isfinite(losses_at(np.nextafter(t(start), t(0)), t)["bce_naive"])
 
 
-def test_float32_breaks_earlier_in_the_figure():
+def test_float32_breaks_earlier_and_the_dtype_redraws_the_static_picture():
     ex = StabilityExplorer()
-    x64 = ex.lines["ce"][2].get_x()
+    x64, background = ex.zones["ce"], ex.board.background
     ex.dtype.value = "float32"
-    x32 = ex.lines["ce"][2].get_x()
-    assert x32 < x64 / 5
+    assert ex.zones["ce"] < x64 / 5
+    assert ex.board.background != background
+    assert "float32" in ex.axes[0].get_title() + ex.axes[0].get_title(loc="left")
 
 
 def test_markers_follow_the_slider():
     ex = StabilityExplorer()
     ex.scale.value = 3.0
-    x, y = ex.lines["ce"][4].get_data()
-    assert x[0] == pytest.approx(3.0) and y[0] == pytest.approx(ex.key_value)
-    x, y = ex.lines["bce"][5].get_data()
-    assert y[0] == pytest.approx(naive.exact_binary_cross_entropy_with_logits(0, 3.0))
+    dot = mark(ex, "stable-ce")
+    assert dot["x"] == pytest.approx(3.0) and dot["y"] == pytest.approx(ex.key_value)
+    naive_bce = mark(ex, "naive-bce")
+    assert naive_bce["y"] == pytest.approx(
+        naive.exact_binary_cross_entropy_with_logits(0, 3.0), rel=1e-12)
 
 
-def test_bad_dtype_is_explained():
-    with pytest.raises(ValueError, match="dtype must be"):
-        StabilityExplorer(dtype="float16")
+@pytest.mark.parametrize("kwargs, match", [
+    ({"dtype": "float16"}, "dtype must be"),
+    ({"dtype": np.float32}, "dtype must be"),
+    ({"scale": 0.0}, "scale"),
+    ({"scale": 1e5}, "scale"),
+    ({"scale": "10"}, "scale"),
+])
+def test_bad_arguments_are_explained(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        StabilityExplorer(**kwargs)

@@ -20,3 +20,6 @@ __all__ += ["JacobianExplorer"]
 
 from .practice import FocalExplorer, SmoothingExplorer  # noqa: E402  (notebook 10)
 __all__ += ["FocalExplorer", "SmoothingExplorer"]
+
+from .stability import StabilityExplorer  # noqa: E402  (notebook 07)
+__all__ += ["StabilityExplorer"]

@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.patches import Rectangle
 from matplotlib.ticker import NullLocator
 
 from .. import naive
 from ..activations import softmax
 from ..losses import binary_cross_entropy_with_logits, softmax_cross_entropy
 from ..plotting import COLORS, label_line
-from ._base import Explorer, fmt
+from ._base import Explorer, check_value, esc, fmt
 
 #: logit direction: z = s * DIRECTION; the true class is the last (smallest) one.
 #: As s grows, exp of the largest logit overflows first (the naive loss is inf),
@@ -28,22 +27,42 @@ def losses_at(s, dtype=np.float64):
     binary cross-entropy with target 0 for the logit ``z = s``: both are
     confidently wrong predictions whose loss grows with ``s``.
 
+    Every operand is an array or scalar of ``dtype`` (the direction, the zero
+    targets; a single ``s`` goes through the losses as a one-element array), so
+    NumPy 1.x, whose value-based casting turns ``float32 scalar op Python float``
+    into float64, computes the same float32 numbers as NumPy 2.
+
     Returns
     -------
-    dict of arrays (shape of ``s``): ``ce_stable``, ``ce_naive``, ``bce_stable``, ``bce_naive``.
+    dict of arrays (shape of ``s``, dtype ``dtype``): ``ce_stable``, ``ce_naive``,
+    ``bce_stable``, ``bce_naive``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> out = losses_at(100.0, np.float32)
+    >>> out["ce_stable"].dtype, float(out["ce_stable"]), bool(np.isinf(out["ce_naive"]))
+    (dtype('float32'), 50.0, True)
     """
+    dtype = np.dtype(dtype).type
     s = np.asarray(s, dtype=dtype)
-    z = s[..., None] * DIRECTION.astype(dtype)
-    zz = z.reshape(-1, 3)
-    labels = np.full(len(zz), TRUE_CLASS)
     shape = s.shape
-    return {
-        "ce_stable": softmax_cross_entropy(labels, zz, reduction="none").reshape(shape),
-        "ce_naive": naive.softmax_cross_entropy(labels, zz, reduction="none").reshape(shape),
-        "bce_stable": binary_cross_entropy_with_logits(np.zeros_like(s), s, reduction="none"),
-        "bce_naive": naive.binary_cross_entropy_with_logits(np.zeros_like(s), s,
-                                                            reduction="none"),
+    flat = s.reshape(-1)                                  # >= 1-d: no 0-d scalars
+    z = flat[:, None] * DIRECTION.astype(dtype)[None, :]
+    labels = np.full(flat.size, TRUE_CLASS, dtype=np.intp)
+    zeros = np.zeros_like(flat)
+    out = {
+        "ce_stable": softmax_cross_entropy(labels, z, reduction="none"),
+        "ce_naive": naive.softmax_cross_entropy(labels, z, reduction="none"),
+        "bce_stable": binary_cross_entropy_with_logits(zeros, flat, reduction="none"),
+        "bce_naive": naive.binary_cross_entropy_with_logits(zeros, flat, reduction="none"),
     }
+    for name, value in out.items():
+        value = np.asarray(value)
+        if value.dtype != dtype:                          # pragma: no cover - a regression
+            raise TypeError(f"losses_at: {name} came out {value.dtype}, not {np.dtype(dtype)}")
+        out[name] = value.reshape(shape)
+    return out
 
 
 def freeze_text_positions(fig):
@@ -81,11 +100,17 @@ class StabilityExplorer(Explorer):
     :math:`s` grows; the stable ones (:func:`celearn.softmax_cross_entropy`,
     :func:`celearn.binary_cross_entropy_with_logits`) stay exact.
 
+    Its point is NumPy's own float32/float64 arithmetic, so the kernel computes
+    the moving part (``kernel_scene``) and sends it as numbers: the black dots
+    are the stable losses at s, the small vermillion ones the naive losses
+    where they are still finite.  The curves and the shaded zone where the naive
+    formula fails are redrawn when the dtype changes.
+
     Parameters
     ----------
     scale : float
-        Starting logit scale s, a power of ten on the slider's 0.05 grid of
-        exponents, between 0.1 and 1e4.
+        Starting logit scale s, between 0.1 and 1e4 (the slider moves its
+        exponent on a 0.05 grid).
     dtype : {"float64", "float32"}
 
     Examples
@@ -105,10 +130,15 @@ class StabilityExplorer(Explorer):
 
     name = "stability"
     trend = "up"  # bigger logits, more confidently wrong, bigger (stable) loss
+    kernel_scene = True   # the numbers are NumPy's float32/float64 arithmetic
+    draggable = False     # the slider (log scale) is the control; nothing to drag
 
     def __init__(self, scale=10.0, dtype="float64"):
-        if dtype not in _DTYPES:
-            raise ValueError(f"dtype must be 'float64' or 'float32', got {dtype!r}")
+        if not isinstance(dtype, str) or dtype not in _DTYPES:
+            raise ValueError(f"dtype must be 'float64' or 'float32', got {dtype!r}: pass one "
+                             "of those two strings")
+        scale = check_value("scale", scale, 10 ** _EXP_MIN, 10 ** _EXP_MAX,
+                            what="a logit scale s")
         self.scale = widgets.FloatLogSlider(
             value=scale, base=10, min=_EXP_MIN, max=_EXP_MAX, step=0.05,
             description="scale s", readout_format=".3g", continuous_update=True,
@@ -121,8 +151,7 @@ class StabilityExplorer(Explorer):
         self.curves = {name: losses_at(self.grid, dt) for name, dt in _DTYPES.items()}
         self.breaks = {name: {kind: self._first_failure(kind, name) for kind in ("ce", "bce")}
                        for name in _DTYPES}
-        super().__init__([self.scale, self.dtype], figsize=(8.2, 3.4))
-        freeze_text_positions(self.fig)
+        super().__init__({"scale": self.scale, "dtype": self.dtype}, figsize=(8.25, 3.4))
 
     def _first_failure(self, kind, dtype_name):
         """The smallest s at which the naive ``kind`` loss is not finite (bisection), or None."""
@@ -133,78 +162,91 @@ class StabilityExplorer(Explorer):
         i = int(bad.argmax())
         if i == 0:
             return float(self.grid[0])
-        lo, hi = float(self.grid[i - 1]), float(self.grid[i])
         dtype = _DTYPES[dtype_name]
+        lo, hi = dtype(self.grid[i - 1]), dtype(self.grid[i])
         for _ in range(60):
-            mid = (lo + hi) / 2
+            mid = dtype((float(lo) + float(hi)) / 2)      # a value the dtype can hold
+            if mid in (lo, hi):
+                break
             if np.isfinite(losses_at(mid, dtype)[f"{kind}_naive"]):
                 lo = mid
             else:
                 hi = mid
-        return float(dtype(hi))  # the value the naive code actually sees
+        return float(hi)  # the value the naive code actually sees
 
+    # -- the static figure: curves and break zones of the chosen dtype --------------------
     def build(self, fig):
+        dtype_name = self.dtype.value
+        curves = self.curves[dtype_name]
         self.axes = fig.subplots(1, 2, sharex=True)
-        self.lines = {}
+        self.zones = {}
         titles = ("softmax CE, z = s·(1, 0.75, 0.5)", "BCE, t = 0, logit z = s")
         for ax, kind, title in zip(self.axes, ("ce", "bce"), titles):
-            stable, = ax.plot([], [], color=COLORS["ce"], lw=2.5)
-            broken, = ax.plot([], [], color=COLORS["wrong"], lw=1.5, ls="--")
-            zone = Rectangle((1, 0), 0, 1, transform=ax.get_xaxis_transform(),
-                             color=COLORS["wrong"], alpha=0.12, lw=0)
-            ax.add_patch(zone)
-            zone_text = ax.text(1, 0.04, "", transform=ax.get_xaxis_transform(),
-                                color=COLORS["wrong"], fontsize=8, ha="left")
-            dot, = ax.plot([], [], "o", color=COLORS["marker"], zorder=5)
-            cross, = ax.plot([], [], "x", color=COLORS["wrong"], ms=9, mew=2, zorder=6)
+            good = curves[f"{kind}_naive"]
+            ax.plot(self.grid, curves[f"{kind}_stable"], color=COLORS["ce"], lw=2.5)
+            ax.plot(self.grid, np.where(np.isfinite(good), good, np.nan),
+                    color=COLORS["wrong"], lw=1.5, ls="--")
+            start = self.breaks[dtype_name][kind]
+            self.zones[kind] = start
+            if start is not None:
+                ax.axvspan(start, 10 ** _EXP_MAX, color=COLORS["wrong"], alpha=0.12, lw=0)
+                near_edge = start > 10 ** (_EXP_MAX - 1.4)  # no room right of it: label left
+                ax.text(start / 1.1 if near_edge else start * 1.1, 0.04,
+                        f"naive: inf/nan\nfrom s ≈ {start:.4g}", transform=ax.get_xaxis_transform(),
+                        color=COLORS["wrong"], fontsize=8, ha="right" if near_edge else "left")
             label_line(ax, 0.15, 12.0, "stable", color=COLORS["ce"], dx=0, ha="left",
                        va="bottom")
             label_line(ax, 0.15, 40.0, "naive (dashed)", color=COLORS["wrong"], dx=0, ha="left",
                        va="bottom")
             ax.set_xscale("log")
             ax.set_yscale("log")
-            ax.xaxis.set_minor_locator(NullLocator())  # fewer ticks: faster redraws
+            ax.xaxis.set_minor_locator(NullLocator())
             ax.yaxis.set_minor_locator(NullLocator())
             ax.set_xlim(10 ** _EXP_MIN, 10 ** _EXP_MAX)
             ax.set_ylim(0.3, 5e4)
             ax.set_xlabel("logit scale s")
-            ax.set_title(title, fontsize=10)
-            self.lines[kind] = (stable, broken, zone, zone_text, dot, cross)
-        # everything update() moves is blitted over a cached background (axes fixed)
-        self.dynamic_artists = tuple(a for kind in ("ce", "bce") for a in (
-            self.lines[kind][2], *self.lines[kind][:2], *self.lines[kind][3:])) + tuple(
-            # the shaded zone covers the bottom spine; a full render draws the spine on top
-            ax.spines["bottom"] for ax in self.axes)
+            ax.set_title(f"{title} ({dtype_name})", fontsize=10)
         self.axes[0].set_ylabel("loss (nats)")
 
-    def update(self):
-        s, dtype_name = self.scale.value, self.dtype.value
+    def _on_change(self, change):
+        if change.get("owner") is self.dtype:
+            self.render_static()          # other curves and zones: a new static picture
+        self._refresh()
+
+    # -- the moving part, computed by the kernel in the chosen dtype -------------------------
+    def scene(self, state):
+        s, dtype_name = float(state["scale"]), state["dtype"]
         dtype = _DTYPES[dtype_name]
-        curves = self.curves[dtype_name]
         now = losses_at(s, dtype)
-        for kind, (stable, broken, zone, zone_text, dot, cross) in self.lines.items():
-            good = curves[f"{kind}_naive"]
-            stable.set_data(self.grid, curves[f"{kind}_stable"])
-            broken.set_data(self.grid, np.where(np.isfinite(good), good, np.nan))
-            start = self.breaks[dtype_name][kind]
-            found = start is not None
-            start = start if found else 10 ** _EXP_MAX
-            zone.set_x(start)
-            zone.set_width(10 ** _EXP_MAX - start)
-            near_edge = start > 10 ** (_EXP_MAX - 1.4)  # no room right of it: label on the left
-            zone_text.set_x(start / 1.1 if near_edge else start * 1.1)
-            zone_text.set_ha("right" if near_edge else "left")
-            zone_text.set_text(f"naive: inf/nan\nfrom s ≈ {start:.4g}" if found else "")
-            dot.set_data([s], [float(now[f"{kind}_stable"])])
+        ylo = 0.3
+        marks = []
+        for ax, kind in enumerate(("ce", "bce")):
+            stable = float(now[f"{kind}_stable"])
             value = float(now[f"{kind}_naive"])
-            cross.set_data(([s], [value]) if np.isfinite(value) else ([], []))
+            marks += [
+                {"kind": "line", "key": f"guide-{kind}", "ax": ax, "x": [s, s], "y": [ylo, stable],
+                 "color": COLORS["neutral"], "lw": 1, "dash": "4 3"},
+                {"kind": "dot", "key": f"stable-{kind}", "ax": ax, "x": s, "y": stable, "r": 6,
+                 "color": COLORS["marker"]},
+            ]
+            if np.isfinite(value):
+                marks.append({"kind": "dot", "key": f"naive-{kind}", "ax": ax, "x": s,
+                              "y": value, "r": 3, "color": COLORS["wrong"]})
+            else:
+                right = s > 10 ** (_EXP_MAX - 1.2)
+                marks.append({"kind": "text", "key": f"naive-text-{kind}", "ax": ax, "x": s,
+                              "y": stable, "text": "naive: nan" if np.isnan(value)
+                              else "naive: inf", "dx": -8 if right else 8, "dy": 8,
+                              "ha": "right" if right else "left", "size": 9,
+                              "color": COLORS["wrong"], "weight": "bold"})
         ce, bce = float(now["ce_stable"]), float(now["bce_stable"])
-        z = np.asarray(s, dtype) * DIRECTION.astype(dtype)
+        z = np.asarray([s], dtype) * DIRECTION.astype(dtype)
         p_naive = ", ".join(fmt(v, 2) for v in naive.softmax(z))
         p_stable = ", ".join(fmt(v, 2) for v in softmax(z))
-        return (f"s = {s:.3g} ({dtype_name}). Softmax cross-entropy of the true class: "
-                + self.key(ce, f"stable {fmt(ce, 2)} nats")
-                + f"; naive −log(softmax(z)) {_why(float(now['ce_naive']), 'ce')}. "
-                f"BCE with t = 0 at z = s: stable {fmt(bce, 2)} nats; "
-                f"naive −log(1 − σ(z)) {_why(float(now['bce_naive']), 'bce')}. "
-                f"Softmax probabilities: naive ({p_naive}), stable ({p_stable}).")
+        readout = (f"s = {s:.3g} ({esc(dtype_name)}). Softmax cross-entropy of the true class: "
+                   + self.key(ce, f"stable {fmt(ce, 2)} nats")
+                   + f"; naive −log(softmax(z)) {_why(float(now['ce_naive']), 'ce')}. "
+                   f"BCE with t = 0 at z = s: stable {fmt(bce, 2)} nats; "
+                   f"naive −log(1 − σ(z)) {_why(float(now['bce_naive']), 'bce')}. "
+                   f"Softmax probabilities: naive ({p_naive}), stable ({p_stable}).")
+        return {"marks": marks, "readout": readout, "value": ce}
