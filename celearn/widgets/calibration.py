@@ -25,8 +25,7 @@ class TemperatureExplorer(Explorer):
 
     Left: the reliability diagram of the top-label confidences (bars: accuracy per
     bin, hatched: the gap to the bin's mean confidence). Right: the mean NLL over
-    T (blue) and the ECE (vermillion, its own axis on the right), with the fitted
-    T marked. The accuracy never changes: z / T keeps every sample's largest logit.
+    T and, in a third panel, the ECE over T, with the fitted T marked. The accuracy never changes: z / T keeps every sample's largest logit.
 
     Parameters
     ----------
@@ -77,14 +76,14 @@ class TemperatureExplorer(Explorer):
                                      readout_format=".2f", continuous_update=True,
                                      style={"description_width": "2em"},
                                      layout=widgets.Layout(width="420px"))
-        super().__init__({"T": self.T}, figsize=(10.0, 4.0))
+        super().__init__({"T": self.T}, figsize=(12.0, 3.8))
 
     def params(self):
         return {"t": self.t.tolist(), "z": self.z.tolist(), "n_bins": self.n_bins,
                 "T_fit": float(self.T_fit), "nll_top": float(self.nll_top)}
 
     def build(self, fig):
-        left, right = fig.subplots(1, 2, width_ratios=[1, 1.35])
+        left, right, third = fig.subplots(1, 3, width_ratios=[1, 1.1, 1.1])
         left.plot([0, 1], [0, 1], ls="--", color=COLORS["neutral"], lw=1.2)
         left.set_xlim(0, 1)
         left.set_ylim(0, 1)
@@ -97,25 +96,24 @@ class TemperatureExplorer(Explorer):
         ece = np.array([reliability_bins(self.t, softmax(self.z / T), n_bins=self.n_bins).ece
                         for T in Ts])
         self.nll_top = float(min(nll.max(), 4 * nll.min() + 1))
-        right.plot(Ts, nll, color=COLORS["ce"])
-        right.set_xscale("log")
-        right.set_xlim(T_MIN, T_MAX)
-        right.set_ylim(0, 1.05 * self.nll_top)
         ticks = [0.25, 0.5, 1, 2, 4, 8]
-        right.set_xticks(ticks, [f"{v:g}" for v in ticks])
-        right.minorticks_off()
-        right.axvline(self.T_fit, color=COLORS["true"], ls="--", lw=1.2)
-        right.annotate(f"fitted T = {self.T_fit:.2f}", (self.T_fit, 0.03),
-                       xycoords=("data", "axes fraction"), xytext=(4, 0),
-                       textcoords="offset points", color=COLORS["true"], fontsize=9)
-        right.set_xlabel("temperature $T$ (log scale; drag the black dot)")
-        right.set_ylabel("mean NLL (nats)", color=COLORS["ce"])
-        right.set_title("NLL (blue) and ECE (vermillion) over T")
-        twin = right.twinx()
-        twin.plot(Ts, ece, color=COLORS["wrong"], lw=1.5)
-        twin.set_ylim(0, 1.1 * float(ece.max()) + 1e-3)
-        twin.set_ylabel(f"ECE ({self.n_bins} bins)", color=COLORS["wrong"])
-        twin.grid(False)
+        for ax, y, color, top in [(right, nll, COLORS["ce"], 1.05 * self.nll_top),
+                                  (third, ece, COLORS["wrong"], 1.1 * float(ece.max()) + 1e-3)]:
+            ax.plot(Ts, y, color=color)
+            ax.set_xscale("log")
+            ax.set_xlim(T_MIN, T_MAX)
+            ax.set_ylim(0, top)
+            ax.set_xticks(ticks, [f"{v:g}" for v in ticks])
+            ax.minorticks_off()
+            ax.axvline(self.T_fit, color=COLORS["true"], ls="--", lw=1.2)
+            ax.annotate(f"fitted T = {self.T_fit:.2f}", (self.T_fit, 0.03),
+                        xycoords=("data", "axes fraction"), xytext=(4, 0),
+                        textcoords="offset points", color=COLORS["true"], fontsize=9)
+            ax.set_xlabel("temperature $T$ (log scale)")
+        right.set_ylabel("mean NLL (nats)")
+        right.set_title("NLL over T (drag the dot)")
+        third.set_ylabel(f"ECE ({self.n_bins} bins)")
+        third.set_title("ECE over T")
 
     def scene(self, state):
         T = float(state["T"])
