@@ -235,7 +235,8 @@ class BCEExampleExplorer(Explorer):
                           "color": COLORS["ce"] if t[j] == 1 else COLORS["wrong"],
                           "edge": "#000000" if j == i else None})
             marks.append({"kind": "text", "key": f"label{j}", "x": loss, "y": float(j),
-                          "text": f"t={t[j]:g}, p={preds[j]:.2f}: {loss:.3f}", "dx": 4,
+                          "text": f"t={t[j]:g}, p={preds[j]:.2f}: {loss:.3f}",
+                          "dx": 9 if j == i else 4,
                           "dy": 0, "ha": "left", "va": "center", "size": 9,
                           "color": "#000000", "weight": "bold" if j == i else "normal"})
         marks.append({"kind": "text", "key": "total", "x": 1.0, "y": 1.02, "coords": "axes",
