@@ -4,8 +4,10 @@ import asyncio
 import numpy as np
 import pytest
 
-import celearn as cl
+from celearn.training import train_softmax_regression
 from celearn.widgets import RaceExplorer, SlopesExplorer
+from celearn.widgets.slopes import iris_standardized
+from scenes import compare, run_js
 
 
 def run_in_fresh_loop(coroutine_function):
@@ -29,6 +31,10 @@ def run_in_fresh_loop(coroutine_function):
         raise errors[0]
 
 
+def mark(ex, key):
+    return next(m for m in ex.marks if m.get("key") == key)
+
+
 class TestSlopesExplorer:
     def test_readout_states_both_slopes_and_their_ratio(self):
         ex = SlopesExplorer(p=0.2)
@@ -36,17 +42,21 @@ class TestSlopesExplorer:
         assert ex.readout_text == ("At p = 0.20: slope of −ln p = −5.00, slope of (1 − p)² = "
                                    "−1.60; cross-entropy is 3.12 times as steep.")
 
-    def test_tangents_touch_the_curves_with_the_right_slopes(self):
-        ex = SlopesExplorer()
-        for p in (0.05, 0.5, 0.93):
-            ex.p.value = p
-            for line, f, slope in ((ex.tangent_ce, lambda q: -np.log(q), -1 / p),
-                                   (ex.tangent_se, lambda q: (1 - q) ** 2, -2 * (1 - p))):
-                x, y = line.get_data()
-                assert (y[1] - y[0]) / (x[1] - x[0]) == pytest.approx(slope)
-                mid = (x[0] + x[1]) / 2
-                assert mid == pytest.approx(p)
-                assert (y[0] + y[1]) / 2 == pytest.approx(f(p))
+    @pytest.mark.parametrize("p", [0.01, 0.05, 0.5, 0.93, 0.99])
+    def test_tangents_touch_the_curves_with_the_right_slopes(self, p):
+        ex = SlopesExplorer(p=p)
+        ymax = ex.ax.get_ylim()[1]
+        for key, f, slope in (("ce", lambda v: -np.log(v), -1 / p),
+                              ("mse", lambda v: (1 - v) ** 2, -2 * (1 - p))):
+            line = mark(ex, f"tangent-{key}")
+            (x0, x1), (y0, y1) = line["x"], line["y"]
+            assert (y1 - y0) / (x1 - x0) == pytest.approx(slope)
+            assert x0 <= p <= x1
+            assert y0 + slope * (p - x0) == pytest.approx(f(p))        # through (p, f(p))
+            assert 0 <= min(y0, y1) and max(y0, y1) <= ymax + 1e-12    # inside the axes
+            dot = mark(ex, f"marker-{key}")
+            assert dot["x"] == p and dot["y"] == pytest.approx(f(p))
+            assert dot["y"] <= ymax                                    # never off the axes
 
     def test_key_rises_with_every_step(self):
         ex = SlopesExplorer()
@@ -62,12 +72,33 @@ class TestSlopesExplorer:
         ex.p.value = 0.01
         assert "50.51 times" in ex.readout_text
 
+    def test_markers_drag_along_the_curves(self):
+        ex = SlopesExplorer()
+        ex.drag_to("p", 0.7349, 0.1)
+        assert ex.p.value == 0.73
+        assert ex.key_value == pytest.approx(-1 / 0.73)
+        ex.drag_to("p", -3, 2)
+        assert ex.p.value == 0.01
+        assert all(m["drag"] == "p" for m in ex.marks if m.get("drag"))
+        with pytest.raises(ValueError, match="draggable mark"):
+            ex.drag_to("q", 0.5, 0.5)
+
+    def test_extremes_match_the_browser(self):
+        ex = SlopesExplorer()
+        states = [{"p": v} for v in (0.01, 0.011, 0.5, 0.98, 0.99)]
+        js, _ = run_js("slopes", states, ex.board.params)
+        for state, js_scene in zip(states, js):
+            assert not compare(ex.scene(state), js_scene)
+
+    @pytest.mark.parametrize("bad", [0.0, 1.0, 0.995, float("nan"), "0.3", True])
+    def test_refuses_a_start_the_slider_cannot_show(self, bad):
+        with pytest.raises(ValueError, match="p"):
+            SlopesExplorer(p=bad)
+
 
 @pytest.fixture(scope="module")
 def race():
-    ex = RaceExplorer()
-    ex.live = False
-    return ex
+    return RaceExplorer()
 
 
 class TestRaceExplorer:
@@ -79,25 +110,61 @@ class TestRaceExplorer:
         assert f"{ce.accuracy[-1]:.1%}" in race.readout_text
         assert f"{se.accuracy[-1]:.1%}" in race.readout_text
 
-    def test_lines_show_every_epoch(self, race):
-        x, y = race.lines["ce", "loss"].get_data()
+    def test_curves_are_the_training_runs_as_numbers(self, race):
+        X, y = iris_standardized()
+        direct = train_softmax_regression(X, y, loss="mse", lr=0.5, epochs=300, init_scale=4.0,
+                                          seed=3)
+        x, values = race.lines["mse", "accuracy"]
+        assert np.array_equal(x, np.arange(301))
+        assert np.array_equal(values, direct.accuracy)
+        x, values = race.lines["ce", "loss"]
         assert len(x) == race.epochs.value + 1
-        assert np.array_equal(y, race.runs["ce"].loss)
-        x, y = race.lines["mse", "accuracy"].get_data()
-        assert np.array_equal(y, race.runs["mse"].accuracy)
+        assert np.array_equal(values, race.runs["ce"].loss)
+        # what the kernel sends: numbers only, never a picture
+        live = race.board.live
+        assert live["state"] == race.state and live["readout"] == race.readout.value
+        assert all(m["kind"] in ("line", "text") for m in live["marks"])
+        loss_ax, acc_ax = race.board.axes
+        assert loss_ax["yscale"] == "log"
+        low, high = loss_ax["ylim"]
+        for key in ("ce", "mse"):                              # the curves fit the axes
+            assert low < race.runs[key].loss.min() and race.runs[key].loss.max() < high
+
+    def test_browser_draws_what_the_kernel_sent(self, race):
+        state = dict(race.state)
+        live = dict(race.board.live)
+        stale = dict(state, lr=state["lr"] + 0.05)
+        (now, faded), _ = run_js("race", [state, stale], race.board.params, lives=[live, live])
+        assert not compare(race.scene(state), now)
+        assert all(m["alpha"] == 0.35 for m in faded["marks"])   # training: last curves faded
+        assert faded["readout"] == live["readout"]
 
     def test_final_ce_loss_falls_with_each_learning_rate_step(self):
         ex = RaceExplorer(epochs=300)
-        ex.live = False
+        background = ex.board.background
         values = []
         for k in range(1, 41):
             ex.lr.value = round(0.05 * k, 2)
             values.append(ex.key_value)
         assert np.all(np.diff(values) < 0)
+        assert ex.board.background == background               # no picture re-sent
+
+    def test_epochs_rescale_the_axes(self):
+        ex = RaceExplorer(epochs=100)
+        assert ex.board.axes[0]["xlim"][1] == pytest.approx(102)
+        ex.epochs.value = 500
+        assert ex.board.axes[0]["xlim"][1] == pytest.approx(510)
+        assert len(ex.lines["ce", "loss"][0]) == 501
 
     def test_small_initial_weights_let_squared_error_learn_too(self):
         ex = RaceExplorer(init_scale=0.0)
         assert ex.runs["mse"].accuracy[-1] > 0.9
+
+    def test_a_revisited_setting_is_not_trained_again(self, race):
+        runs = race.runs
+        race.lr.value = 1.0
+        race.lr.value = 0.5
+        assert race.runs is runs
 
     def test_deterministic(self):
         a, b = RaceExplorer(), RaceExplorer()
@@ -107,13 +174,14 @@ class TestRaceExplorer:
         before = race.frames_drawn
         race.replay()
         assert race.frames_drawn - before >= 20
-        x, _ = race.lines["mse", "loss"].get_data()
+        x, _ = race.lines["mse", "loss"]
         assert len(x) == race.epochs.value + 1
 
     def test_replay_animates_in_a_running_loop(self):
         ex = RaceExplorer(epochs=100)
-        drawn = []
-        ex.canvas.draw = lambda: drawn.append(len(ex.lines["ce", "loss"].get_data()[0]))
+        sent = []
+        ex.board.observe(lambda change: sent.append(len(change["new"]["marks"][0]["x"])),
+                         names="live")
 
         async def click_and_wait():
             ex.replay_button.click()
@@ -121,12 +189,11 @@ class TestRaceExplorer:
             await ex._task
 
         run_in_fresh_loop(click_and_wait)
-        assert len(drawn) >= 20 and drawn == sorted(drawn)
-        assert drawn[0] == 1 and drawn[-1] == 101
+        assert len(sent) >= 20 and sent == sorted(sent)
+        assert sent[0] == 1 and sent[-1] == 101
 
     def test_moving_a_control_stops_a_replay(self):
         ex = RaceExplorer(epochs=100)
-        ex.canvas.draw = lambda: None
 
         async def replay_then_move():
             ex.replay()
@@ -135,9 +202,19 @@ class TestRaceExplorer:
             assert ex._task is None
 
         run_in_fresh_loop(replay_then_move)
-        x, _ = ex.lines["ce", "loss"].get_data()
+        x, _ = ex.lines["ce", "loss"]
         assert len(x) == 101
 
     def test_label_follows_line_end(self, race):
         n = race.epochs.value
-        assert race.labels["ce", "accuracy"].xy == (n, race.runs["ce"].accuracy[-1])
+        label = mark(race, "ce-accuracy-label")
+        assert (label["x"], label["y"]) == (n, race.runs["ce"].accuracy[-1])
+
+    @pytest.mark.parametrize("kwargs, match", [
+        (dict(lr=0.0), "lr"), (dict(lr=3.0), "lr"), (dict(init_scale=-1.0), "init_scale"),
+        (dict(epochs=10), "epochs"), (dict(epochs=300.5), "epochs"),
+        (dict(X=np.zeros((3, 2))), "X and y"),
+    ])
+    def test_bad_arguments_are_explained(self, kwargs, match):
+        with pytest.raises(ValueError, match=match):
+            RaceExplorer(**kwargs)

@@ -1,17 +1,19 @@
 """The distribution explorer of notebook 06: two distributions p and q, H(p), H(p, q), KL."""
 from __future__ import annotations
 
+import math
+
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.patches import Rectangle
 
 from ..information import cross_entropy, entropy, kl_divergence
 from ..plotting import COLORS
 from ._base import Explorer, fmt
-from .stability import freeze_text_positions
 
 _FLOOR = 0.01  # every probability stays >= 1%, so H(p, q) and KL stay finite
-_XMAX = 5.0  # same axis for nats and bits (no full redraw on toggle); longer bars run off
+_XMAX = 5.0  # same axis for nats and bits; longer bars stop at its edge
+_STEPS = 100  # probabilities live on the 0.01 grid: whole hundredths
+_NAMES = {"p1": "p₁", "p2": "p₂", "p3": "p₃", "q1": "q₁", "q2": "q₂", "q3": "q₃"}
 
 
 def _slider(name, value):
@@ -20,6 +22,16 @@ def _slider(name, value):
         description=name, continuous_update=True,
         style={"description_width": "1.6em"}, layout=widgets.Layout(width="240px"),
     )
+
+
+def _hundredths(v):
+    """A probability in whole hundredths, rounding half up (as the browser's scene)."""
+    return int(math.floor(v * _STEPS + 0.5))
+
+
+def _third(a, b):
+    """The remainder 1 - a - b, rounded to 10 decimals like the sliders' values."""
+    return round(1 - a - b, 10)
 
 
 class DistributionExplorer(Explorer):
@@ -31,10 +43,21 @@ class DistributionExplorer(Explorer):
     remainder below 0.01, the *other* slider of the same distribution gives way.
     The toggle switches every readout between nats and bits.
 
+    The bars can be dragged too: drag the dot on top of a bar (or focus it and use
+    the arrow keys) to set that probability.  Dragging bar 1 or 2 moves its
+    slider, with the rule above; dragging bar 3 sets :math:`p_3` and takes the
+    difference from :math:`p_2`, and :math:`p_1` gives way once :math:`p_2` is at 0.01.
+
+    The figure shows the identity :math:`H(p, q) = H(p) + D_{KL}(p\|q)` as bars:
+
+    .. math:: H(p) = -\sum_i p_i \ln p_i, \qquad
+              H(p, q) = -\sum_i p_i \ln q_i, \qquad
+              D_{KL}(p\|q) = \sum_i p_i \ln \frac{p_i}{q_i}.
+
     Parameters
     ----------
     p, q : sequence of 3 floats
-        Starting distributions (on the 0.01 grid, each entry >= 0.01).
+        Starting distributions (each entry >= 0.01, summing to 1).
     unit : {"nats", "bits"}
 
     Examples
@@ -43,65 +66,65 @@ class DistributionExplorer(Explorer):
     >>> ex = DistributionExplorer(p=(0.5, 0.25, 0.25), q=(0.25, 0.25, 0.5), unit="bits")
     >>> ex.readout_text
     'p = (0.50, 0.25, 0.25), q = (0.25, 0.25, 0.50): H(p) = 1.500 bits, H(p, q) = 1.750 bits, KL(p‖q) = 0.250 bits = H(p, q) − H(p).'
+    >>> ex.drag_to("q3", 2.2, 0.25)   # drag the top of q's third bar down to 0.25
+    >>> ex.q
+    array([0.25, 0.5 , 0.25])
     """
 
     name = "distribution"
     trend = "any"  # KL(p||q) falls as p1 approaches q1, then rises again
 
-    def __init__(self, p=(0.6, 0.3, 0.1), q=(0.3, 0.4, 0.3), unit="nats"):
+    def __init__(self, p=(0.6, 0.3, 0.1), q=(0.3, 0.4, 0.3), *, unit="nats"):
         for name, d in (("p", p), ("q", q)):
-            if len(d) != 3 or min(d) < _FLOOR - 1e-9 or abs(sum(d) - 1) > 1e-9:
+            try:
+                values = [float(v) for v in d]
+            except (TypeError, ValueError):
+                raise ValueError(f"{name} must be a sequence of 3 probabilities, "
+                                 f"got {d!r}") from None
+            if (len(values) != 3 or not all(np.isfinite(values))
+                    or min(values) < _FLOOR - 1e-9 or max(values[:2]) > 1 - 2 * _FLOOR + 1e-9
+                    or abs(sum(values) - 1) > 1e-9):
                 raise ValueError(f"{name} must be 3 probabilities >= {_FLOOR} summing to 1, "
-                                 f"got {tuple(d)!r}")
+                                 f"got {tuple(d)!r}; e.g. {name}=(0.6, 0.3, 0.1)")
         if unit not in ("nats", "bits"):
             raise ValueError(f"unit must be 'nats' or 'bits', got {unit!r}")
-        self.p1, self.p2 = _slider("p₁", p[0]), _slider("p₂", p[1])
-        self.q1, self.q2 = _slider("q₁", q[0]), _slider("q₂", q[1])
+        self.p1, self.p2 = _slider("p₁", float(p[0])), _slider("p₂", float(p[1]))
+        self.q1, self.q2 = _slider("q₁", float(q[0])), _slider("q₂", float(q[1]))
         self.unit = widgets.ToggleButtons(
             options=["nats", "bits"], value=unit, description="unit",
             style={"description_width": "2.5em", "button_width": "4em"},
             tooltips=["natural log", "log base 2"])
-        self._pairs = {self.p1: self.p2, self.p2: self.p1, self.q1: self.q2, self.q2: self.q1}
-        self._adjusting = False
-        super().__init__([self.p1, self.p2, self.q1, self.q2, self.unit], figsize=(8.2, 3.2))
-        freeze_text_positions(self.fig)
+        super().__init__({"p1": self.p1, "p2": self.p2, "q1": self.q1, "q2": self.q2,
+                          "unit": self.unit}, figsize=(8.2, 3.2))
 
     # -- the rule that keeps both distributions on the simplex -----------------------
+    def react(self, name, state):
+        """The other slider of the same distribution gives way to keep the remainder >= 0.01."""
+        other = {"p1": "p2", "p2": "p1", "q1": "q2", "q2": "q1"}.get(name)
+        if other is None or 1 - state[name] - state[other] >= _FLOOR - 1e-9:
+            return None
+        return {other: round(1 - _FLOOR - state[name], 10)}
+
     def _on_change(self, change):
-        if self._adjusting:
-            return
-        other = self._pairs.get(change["owner"])
-        if other is not None and 1 - change["new"] - other.value < _FLOOR - 1e-9:
-            self._adjusting = True
-            try:
-                other.value = round(1 - _FLOOR - change["new"], 10)
-            finally:
-                self._adjusting = False
+        if change["owner"] is self.unit:      # the axis label and the max-H line move
+            self.render_static()
         super()._on_change(change)
 
     @property
     def p(self):
         """The current distribution p, shape (3,)."""
-        return np.array([self.p1.value, self.p2.value,
-                         round(1 - self.p1.value - self.p2.value, 10)])
+        return np.array([self.p1.value, self.p2.value, _third(self.p1.value, self.p2.value)])
 
     @property
     def q(self):
         """The current distribution q, shape (3,)."""
-        return np.array([self.q1.value, self.q2.value,
-                         round(1 - self.q1.value - self.q2.value, 10)])
+        return np.array([self.q1.value, self.q2.value, _third(self.q1.value, self.q2.value)])
 
     # -- figure ------------------------------------------------------------------------
     def build(self, fig):
         bars_ax, info_ax = self.bars_ax, self.info_ax = fig.subplots(
             1, 2, gridspec_kw={"width_ratios": [1, 1.25]})
         x = np.arange(3)
-        self.p_bars = bars_ax.bar(x - 0.2, [0, 0, 0], width=0.38, color=COLORS["p"])
-        self.q_bars = bars_ax.bar(x + 0.2, [0, 0, 0], width=0.38, color=COLORS["q"])
-        self.p_texts = [bars_ax.text(i - 0.2, 0, "", ha="center", va="bottom", fontsize=8)
-                        for i in x]
-        self.q_texts = [bars_ax.text(i + 0.2, 0, "", ha="center", va="bottom", fontsize=8)
-                        for i in x]
         bars_ax.text(0.98, 0.97, "p", color=COLORS["p"], transform=bars_ax.transAxes,
                      ha="right", va="top", fontweight="bold", fontsize=12)
         bars_ax.text(0.98, 0.85, "q", color=COLORS["q"], transform=bars_ax.transAxes,
@@ -109,69 +132,91 @@ class DistributionExplorer(Explorer):
         bars_ax.set_xticks(x, ["outcome 1", "outcome 2", "outcome 3"])
         bars_ax.set_ylim(0, 1.12)
         bars_ax.set_xlim(-0.6, 2.75)
-        bars_ax.set_xlabel("outcome")
+        bars_ax.set_xlabel("outcome (drag a bar's top)")
         bars_ax.set_ylabel("probability")
         bars_ax.set_title("p (true) and q (model)")
 
-        # H(p) as one bar; H(p, q) as H(p) plus the KL extra on top of it
-        self.h_bar = Rectangle((0, -0.3), 0, 0.6, color=COLORS["p"])
-        self.hpq_base = Rectangle((0, 0.7), 0, 0.6, color=COLORS["p"], alpha=0.45)
-        self.kl_bar = Rectangle((0, 0.7), 0, 0.6, color=COLORS["wrong"])
-        for patch in (self.h_bar, self.hpq_base, self.kl_bar):
-            info_ax.add_patch(patch)
-        self.h_text = info_ax.text(0, 0, "", va="center", fontsize=9)
-        self.hpq_text = info_ax.text(0, 1, "", va="center", fontsize=9)
-        self.kl_text = info_ax.text(0, 1.5, "", va="bottom", ha="center", fontsize=9,
-                                    color=COLORS["wrong"], fontweight="bold")
-        self.max_line = info_ax.axvline(0, ls="--", lw=1, color=COLORS["neutral"], zorder=0.9)
-        self.max_text = info_ax.text(0, -0.72, "", fontsize=8, color=COLORS["neutral"],
-                                     ha="left", va="center")
-        # everything update() moves is blitted over a cached background
-        self.dynamic_artists = (self.max_line, self.max_text,  # first: under the bars
-                                *self.p_bars, *self.q_bars, *self.p_texts, *self.q_texts,
-                                self.h_bar, self.hpq_base, self.kl_bar, self.h_text,
-                                self.hpq_text, self.kl_text, info_ax.xaxis.label,
-                                # the spines the bars touch: drawn last, as in a full render
-                                bars_ax.spines["bottom"], info_ax.spines["left"])
+        unit = self.unit.value
+        hmax = float(entropy(np.full(3, 1 / 3), base=2 if unit == "bits" else None))
+        info_ax.axvline(hmax, ls="--", lw=1, color=COLORS["neutral"], zorder=0.9)
+        info_ax.text(hmax + 0.02 * _XMAX, -0.72, f"max H = log 3 = {fmt(hmax)}", fontsize=8,
+                     color=COLORS["neutral"], ha="left", va="center")
         info_ax.set_yticks([0, 1], ["H(p)", "H(p, q)"])
         info_ax.set_ylim(-0.9, 1.9)
         info_ax.set_xlim(0, _XMAX)
-        info_ax.set_xlabel("nats")
+        info_ax.set_xlabel(unit)
         info_ax.set_title("H(p, q) = H(p) + KL(p‖q)")
 
-    def update(self):
-        p, q, unit = self.p, self.q, self.unit.value
+    def scene(self, state):
+        p = np.array([state["p1"], state["p2"], _third(state["p1"], state["p2"])])
+        q = np.array([state["q1"], state["q2"], _third(state["q1"], state["q2"])])
+        unit = state["unit"]
         base = 2 if unit == "bits" else None
         h = float(entropy(p, base=base))
         hpq = float(cross_entropy(p, q, base=base))
         kl = float(kl_divergence(p, q, base=base))
-        hmax = float(entropy(np.full(3, 1 / 3), base=base))
 
-        for bars, texts, d in ((self.p_bars, self.p_texts, p), (self.q_bars, self.q_texts, q)):
-            for bar, text, v in zip(bars, texts, d):
-                bar.set_height(v)
-                text.set_y(v + 0.01)
-                text.set_text(f"{v:.2f}")
-
-        self.h_bar.set_width(h)
-        self.hpq_base.set_width(h)
-        self.kl_bar.set_x(h)
-        self.kl_bar.set_width(kl)
-        xmax = _XMAX
-        self.h_text.set_position((min(h + 0.03 * xmax, xmax * 0.86), 0))
-        self.h_text.set_text(fmt(h))
-        self.hpq_text.set_position((min(hpq + 0.03 * xmax, xmax * 0.86), 1))
-        self.hpq_text.set_text(fmt(hpq))
-        self.kl_text.set_position((min(h + kl / 2, xmax * 0.9), 1.32))
-        self.kl_text.set_text(f"KL = {fmt(kl)}")
-        self.max_line.set_xdata([hmax, hmax])
-        self.max_text.set_position((hmax + 0.02 * xmax, -0.72))
-        self.max_text.set_text(f"max H = log 3 = {fmt(hmax)}")
-        self.info_ax.xaxis.label.set_text(unit)
-
+        marks = []
+        for name, d, shift in (("p", p, -0.2), ("q", q, 0.2)):
+            color = COLORS[name]
+            for i, v in enumerate(d):
+                v = float(v)
+                c = i + shift
+                marks.append({"kind": "rect", "key": f"{name}-bar{i}", "x0": c - 0.19,
+                              "x1": c + 0.19, "y0": 0.0, "y1": v, "color": color})
+                marks.append({"kind": "text", "key": f"{name}-text{i}", "x": c, "y": v,
+                              "text": f"{v:.2f}", "dx": 0, "dy": 6, "ha": "center",
+                              "va": "bottom", "size": 8, "color": "#000000"})
+        for name, d, shift in (("p", p, -0.2), ("q", q, 0.2)):
+            for i, v in enumerate(d):
+                mark = f"{name}{i + 1}"
+                marks.append({"kind": "dot", "key": f"{mark}-handle", "x": i + shift,
+                              "y": float(v), "r": 4.5, "color": COLORS[name], "edge": "#ffffff",
+                              "drag": mark,
+                              "label": f"{_NAMES[mark]}: drag the bar's top to set it",
+                              "valuetext": f"{_NAMES[mark]} = {float(v):.2f}"})
+        top = _XMAX
+        marks += [
+            {"kind": "rect", "ax": 1, "key": "h", "x0": 0.0, "x1": min(h, top), "y0": -0.3,
+             "y1": 0.3, "color": COLORS["p"]},
+            {"kind": "rect", "ax": 1, "key": "hpq-base", "x0": 0.0, "x1": min(h, top),
+             "y0": 0.7, "y1": 1.3, "color": COLORS["p"], "alpha": 0.45},
+            {"kind": "rect", "ax": 1, "key": "kl", "x0": min(h, top), "x1": min(h + kl, top),
+             "y0": 0.7, "y1": 1.3, "color": COLORS["wrong"]},
+            {"kind": "text", "ax": 1, "key": "h-text", "x": min(h + 0.03 * top, top * 0.86),
+             "y": 0.0, "text": fmt(h), "dx": 0, "dy": 0, "ha": "left", "va": "center",
+             "size": 9, "color": "#000000"},
+            {"kind": "text", "ax": 1, "key": "hpq-text", "x": min(hpq + 0.03 * top, top * 0.86),
+             "y": 1.0, "text": fmt(hpq), "dx": 0, "dy": 0, "ha": "left", "va": "center",
+             "size": 9, "color": "#000000"},
+            {"kind": "text", "ax": 1, "key": "kl-text", "x": min(h + kl / 2, top * 0.9),
+             "y": 1.32, "text": f"KL = {fmt(kl)}", "dx": 0, "dy": 0, "ha": "center",
+             "va": "bottom", "size": 9, "color": COLORS["wrong"], "weight": "bold"},
+        ]
         same = " (q = p: no extra cost)" if np.allclose(p, q) else ""
-        return (f"p = ({p[0]:.2f}, {p[1]:.2f}, {p[2]:.2f}), "
-                f"q = ({q[0]:.2f}, {q[1]:.2f}, {q[2]:.2f}): "
-                f"H(p) = {fmt(h)} {unit}, H(p, q) = {fmt(hpq)} {unit}, "
-                + self.key(kl, f"KL(p‖q) = {fmt(kl)} {unit}")
-                + f" = H(p, q) − H(p){same}.")
+        readout = (f"p = ({p[0]:.2f}, {p[1]:.2f}, {p[2]:.2f}), "
+                   f"q = ({q[0]:.2f}, {q[1]:.2f}, {q[2]:.2f}): "
+                   f"H(p) = {fmt(h)} {unit}, H(p, q) = {fmt(hpq)} {unit}, "
+                   + self.key(kl, f"KL(p‖q) = {fmt(kl)} {unit}")
+                   + f" = H(p, q) − H(p){same}.")
+        return {"marks": marks, "readout": readout, "value": kl}
+
+    def drag(self, mark, x, y, state):
+        """Dragging the top of bar ``mark`` ("p1" … "q3") to height y (x is ignored)."""
+        if mark not in _NAMES:
+            raise ValueError(f"DistributionExplorer has no draggable mark {mark!r}; "
+                             f"use one of {sorted(_NAMES)}")
+        d, i = mark[0], int(mark[1])
+        k = min(max(_hundredths(y), 1), _STEPS - 2)            # the new value, 0.01 … 0.98
+        a, b = _hundredths(state[f"{d}1"]), _hundredths(state[f"{d}2"])
+        if i == 1:
+            a = k
+            b = min(b, _STEPS - 1 - a)          # the other slider gives way
+        elif i == 2:
+            b = k
+            a = min(a, _STEPS - 1 - b)
+        else:                                   # p3 = k: p2 takes the difference first
+            b = _STEPS - k - a
+            if b < 1:
+                b, a = 1, _STEPS - 1 - k
+        return {f"{d}1": a / _STEPS, f"{d}2": b / _STEPS}

@@ -11,7 +11,7 @@ from ..information import surprisal
 from ..losses import mean_squared_error
 from ..plotting import COLORS, label_line, probability_grid
 from ..training import standardize, train_softmax_regression
-from ._base import Explorer, fmt
+from ._base import Explorer, check_value, fmt
 
 _SLIDER = dict(continuous_update=True, style={"description_width": "initial"})
 
@@ -21,12 +21,14 @@ class SlopesExplorer(Explorer):
 
     Cross-entropy :math:`-\ln p` has slope :math:`-1/p`; the squared error
     :math:`(1 - p)^2` has slope :math:`-2(1 - p)`.  The readout states both and
-    their ratio; the key number is the cross-entropy slope.
+    their ratio, :math:`\frac{1/p}{2(1 - p)}`; the key number is the cross-entropy
+    slope.  The markers on the curves can be dragged (or focused and moved with
+    the arrow keys): their x is p.
 
     Parameters
     ----------
     p : float
-        Starting probability, in [0.01, 0.99] on a 0.01 grid.
+        Starting probability, in [0.01, 0.99].
 
     Examples
     --------
@@ -34,16 +36,23 @@ class SlopesExplorer(Explorer):
     >>> ex = SlopesExplorer(p=0.1)
     >>> ex.key_value
     -10.0
+    >>> ex.drag_to("p", 0.5, 1.0)
+    >>> ex.readout_text
+    'At p = 0.50: slope of −ln p = −2.00, slope of (1 − p)² = −1.00; cross-entropy is 2.00 times as steep.'
     """
 
     name = "slopes"
     trend = "up"  # -1/p rises towards 0 as p grows
 
+    #: top of the loss axis: -ln 0.01 = 4.6 fits, so the markers never leave the axes
+    YMAX = 5.0
+
     def __init__(self, p=0.2):
+        p = check_value("p", p, 0.01, 0.99, what="the probability of the true class")
         self.p = widgets.FloatSlider(value=p, min=0.01, max=0.99, step=0.01,
                                      readout_format=".2f", description="p (true class)",
                                      layout=widgets.Layout(width="420px"), **_SLIDER)
-        super().__init__([self.p], figsize=(6.0, 3.4))
+        super().__init__({"p": self.p}, figsize=(6.0, 3.4))
 
     def build(self, fig):
         ax = self.ax = fig.add_subplot()
@@ -56,45 +65,52 @@ class SlopesExplorer(Explorer):
         label_line(ax, grid[i], ce[i], r"cross-entropy $-\ln p$", color=COLORS["ce"], dx=8)
         label_line(ax, 0.01, 0.42, r"squared error $(1-p)^2$", color=COLORS["mse"],
                    dx=0, va="top")
-        style = dict(lw=2.2, ls=(0, (5, 2)))
-        self.tangent_ce, = ax.plot([], [], color=COLORS["ce"], **style)
-        self.tangent_se, = ax.plot([], [], color=COLORS["mse"], **style)
-        self.points, = ax.plot([], [], "o", color=COLORS["marker"], ms=6, zorder=5)
-        self.guide, = ax.plot([], [], ls=":", lw=1, color=COLORS["neutral"])
-        # the numbers, in the empty upper right corner
-        box = dict(transform=ax.transAxes, ha="right", va="top", fontsize=10)
-        self.note_ce = ax.text(0.98, 0.96, "", color=COLORS["ce"], **box)
-        self.note_se = ax.text(0.98, 0.87, "", color=COLORS["mse"], **box)
-        self.note_ratio = ax.text(0.98, 0.78, "", color=COLORS["marker"], **box)
         ax.set_xlim(0, 1)
-        ax.set_ylim(0, 4.0)
+        ax.set_ylim(0, self.YMAX)
         ax.set_xlabel("probability given to the true class, $p$  (t = 1)")
         ax.set_ylabel("loss")
         ax.set_title("Tangent slopes: cross-entropy vs squared error")
-        # what update() moves: redraws blit just these over the cached background
-        self.dynamic_artists = (self.guide, self.tangent_ce, self.tangent_se, self.points,
-                                self.note_ce, self.note_se, self.note_ratio)
 
-    def _tangent(self, line, p, value, slope):
-        # a segment of fixed length on screen (axes are 1 wide and 4 tall)
-        half = 0.22 / np.hypot(1.0, slope / 4.0)
-        x = np.array([p - half, p + half])
-        line.set_data(x, value + slope * (x - p))
+    def tangent(self, p, value, slope):
+        """The tangent segment at (p, value): fixed length on screen, inside the axes."""
+        # the axes are 1 wide and YMAX tall: a segment of 0.44 axes widths, cut where
+        # it leaves the axes (both slopes are negative)
+        half = 0.22 / float(np.hypot(1.0, slope / self.YMAX))
+        x0 = max(p - half, p + (self.YMAX - value) / slope)
+        x1 = min(p + half, p - value / slope)
+        return [x0, x1], [value + slope * (x0 - p), value + slope * (x1 - p)]
 
-    def update(self):
-        p = self.p.value
+    def scene(self, state):
+        p = float(state["p"])
         ce, se = float(surprisal(p)), float(mean_squared_error(1.0, p, reduction="none"))
         s_ce, s_se = float(bce_grad_p(1.0, p)), float(mse_grad_p(1.0, p))
-        self._tangent(self.tangent_ce, p, ce, s_ce)
-        self._tangent(self.tangent_se, p, se, s_se)
-        self.points.set_data([p, p], [ce, se])
-        self.guide.set_data([p, p], [0, 4.0])
-        self.note_ce.set_text(f"slope of $-\\ln p$: {fmt(s_ce, 2)}")
-        self.note_se.set_text(f"slope of $(1-p)^2$: {fmt(s_se, 2)}")
-        self.note_ratio.set_text(f"ratio: {fmt(s_ce / s_se, 2)}")
-        return (f"At p = {p:.2f}: slope of −ln p = " + self.key(s_ce, fmt(s_ce, 2))
-                + f", slope of (1 − p)² = {fmt(s_se, 2)}; cross-entropy is "
-                f"{fmt(s_ce / s_se, 2)} times as steep.")
+        ratio = s_ce / s_se
+        dash = "5 2"
+        marks = [{"kind": "line", "key": "guide", "x": [p, p], "y": [0.0, self.YMAX],
+                  "color": COLORS["neutral"], "lw": 1, "dash": "1 2"}]
+        for key, value, slope in (("ce", ce, s_ce), ("mse", se, s_se)):
+            x, y = self.tangent(p, value, slope)
+            marks.append({"kind": "line", "key": f"tangent-{key}", "x": x, "y": y,
+                          "color": COLORS[key], "lw": 2.2, "dash": dash})
+        for key, value, what in (("ce", ce, "cross-entropy"), ("mse", se, "squared error")):
+            marks.append({"kind": "dot", "key": f"marker-{key}", "x": p, "y": value, "r": 4,
+                          "color": COLORS["marker"], "drag": "p",
+                          "label": f"p on the {what} curve", "valuetext": f"p = {p:.2f}"})
+        for key, y, text in (("ce", 0.96, f"slope of −ln p: {fmt(s_ce, 2)}"),
+                             ("mse", 0.87, f"slope of (1 − p)²: {fmt(s_se, 2)}"),
+                             ("marker", 0.78, f"ratio: {fmt(ratio, 2)}")):
+            marks.append({"kind": "text", "key": f"note-{key}", "x": 0.98, "y": y,
+                          "coords": "axes", "text": text, "dx": 0, "dy": 0, "ha": "right",
+                          "va": "top", "size": 10, "color": COLORS[key]})
+        readout = (f"At p = {p:.2f}: slope of −ln p = " + self.key(s_ce, fmt(s_ce, 2))
+                   + f", slope of (1 − p)² = {fmt(s_se, 2)}; cross-entropy is "
+                   f"{fmt(ratio, 2)} times as steep.")
+        return {"marks": marks, "readout": readout, "value": s_ce}
+
+    def drag(self, mark, x, y, state):
+        if mark != "p":
+            raise ValueError(f"SlopesExplorer has no draggable mark {mark!r}; use 'p'")
+        return {"p": x}           # the markers move along the curves: their x is p
 
 
 def iris_standardized():
@@ -112,29 +128,55 @@ class RaceExplorer(Explorer):
     gradient-descent steps; only the loss differs.  Loss and accuracy per epoch
     are drawn side by side.  The key number is the final cross-entropy loss.
 
+    The training runs in the kernel (a scene the browser cannot compute): the
+    kernel sends the curves as numbers when a slider is released, and keeps every
+    run it trained, so a revisited setting costs nothing.
+
     Parameters
     ----------
     lr : float
-        Learning rate, in [0.05, 2] on a 0.05 grid.
+        Learning rate, in [0.05, 2].
     init_scale : float
-        Scale of the initial weights, in [0, 8] on a 0.5 grid; large values make
-        the start confidently wrong (with the default seed).
+        Scale of the initial weights, in [0, 8]; large values make the start
+        confidently wrong (with the default seed).
     epochs : int
-        Number of epochs, 50 to 1000 in steps of 50.
+        Number of epochs, 50 to 1000.
     seed : int
         Seed of the shared initial weights.
+    X, y : array_like, optional
+        Features and labels to train on (default: Iris, standardised).
+
+    Examples
+    --------
+    >>> from celearn.widgets import RaceExplorer
+    >>> ex = RaceExplorer(init_scale=0.0, epochs=100)
+    >>> ex.runs["ce"].accuracy[-1] > 0.8
+    True
     """
 
     name = "race"
     trend = "down"  # a larger step size reaches a lower cross-entropy in the same epochs
+    draggable = False
+    kernel_scene = True
+    #: fixed limits of the loss axis (log): every setting of the sliders fits
+    LOSS_LIM = (1e-2, 1e2)
 
-    def __init__(self, lr=0.5, init_scale=4.0, epochs=300, seed=3, X=None, y=None):
+    def __init__(self, lr=0.5, init_scale=4.0, epochs=300, *, seed=3, X=None, y=None):
+        lr = check_value("lr", lr, 0.05, 2.0, what="the learning rate")
+        init_scale = check_value("init_scale", init_scale, 0.0, 8.0,
+                                 what="the scale of the initial weights")
+        if isinstance(epochs, (bool, np.bool_)) or not isinstance(epochs, (int, np.integer)) \
+                or not 50 <= epochs <= 1000:
+            raise ValueError(f"epochs must be a whole number in [50, 1000], got {epochs!r}; "
+                             "pass e.g. epochs=300")
+        if (X is None) != (y is None):
+            raise ValueError("pass both X and y (features and labels), or neither for Iris")
         if X is None:
             X, y = iris_standardized()
         self.X, self.y, self.seed = X, y, seed
         self._cache = {}
-        # each change retrains two models (~0.1 s): train when a drag ends, not at every
-        # step of it, so the kernel never lags behind the mouse (keys still act at once)
+        # each change retrains two models: train when a drag ends, not at every step
+        # of it, so the kernel never lags behind the mouse (keys still act at once)
         race_slider = dict(_SLIDER, continuous_update=False)
         self.lr = widgets.FloatSlider(value=lr, min=0.05, max=2.0, step=0.05,
                                       readout_format=".2f", description="learning rate",
@@ -143,7 +185,7 @@ class RaceExplorer(Explorer):
                                               readout_format=".1f",
                                               description="initial-weight scale",
                                               layout=widgets.Layout(width="360px"), **race_slider)
-        self.epochs = widgets.IntSlider(value=epochs, min=50, max=1000, step=50,
+        self.epochs = widgets.IntSlider(value=int(epochs), min=50, max=1000, step=50,
                                         description="epochs",
                                         layout=widgets.Layout(width="360px"), **race_slider)
         self.replay_button = widgets.Button(description="▶ replay the race",
@@ -151,25 +193,20 @@ class RaceExplorer(Explorer):
         self.replay_button.on_click(self.replay)
         self._task = None
         self.frames_drawn = 0
-        super().__init__([self.lr, self.init_scale, self.epochs, self.replay_button],
-                         figsize=(8.4, 3.3))
+        super().__init__({"lr": self.lr, "init_scale": self.init_scale, "epochs": self.epochs},
+                         figsize=(8.4, 3.3), footer=self.replay_button)
 
     def build(self, fig):
         self.ax_loss, self.ax_acc = fig.subplots(1, 2)
-        self.lines = {}
-        self.labels = {}
-        for loss, text in (("ce", "cross-entropy"), ("mse", "squared error")):
-            for ax, kind in ((self.ax_loss, "loss"), (self.ax_acc, "accuracy")):
-                self.lines[loss, kind], = ax.plot([], [], color=COLORS[loss])
-                self.labels[loss, kind] = label_line(ax, 0, 0, text, color=COLORS[loss],
-                                                     dx=-4, dy=7, ha="right", va="bottom")
+        n = self.epochs.value
         ax = self.ax_loss
         ax.set_yscale("log")
+        ax.set_ylim(*self.LOSS_LIM)
         ax.set_xlabel("epoch")
         ax.set_ylabel("training loss (log scale)")
         ax.set_title("Each model's own loss")
         ax = self.ax_acc
-        self.chance = ax.axhline(1 / 3, color=COLORS["neutral"], lw=1, ls="--")
+        ax.axhline(1 / 3, color=COLORS["neutral"], lw=1, ls="--")
         ax.annotate("chance", (0.45, 1 / 3), xycoords=("axes fraction", "data"),
                     xytext=(0, 3), textcoords="offset points", va="bottom", fontsize=9,
                     color=COLORS["neutral"])
@@ -177,13 +214,20 @@ class RaceExplorer(Explorer):
         ax.set_xlabel("epoch")
         ax.set_ylabel("training accuracy")
         ax.set_title("Accuracy on Iris")
+        for ax in (self.ax_loss, self.ax_acc):
+            ax.set_xlim(0, n * 1.02)
 
-    def race(self):
-        """Run (or re-run) both trainings with the current controls; returns {loss: history}."""
-        settings = dict(lr=self.lr.value, epochs=self.epochs.value,
-                        init_scale=self.init_scale.value, seed=self.seed)
+    # -- training ---------------------------------------------------------------------
+    def race(self, state=None):
+        """Both trainings for ``state`` (default: the controls); returns {loss: history}.
+
+        Training is deterministic, so every run is kept: a revisited setting is instant.
+        """
+        state = self.state if state is None else state
+        settings = dict(lr=float(state["lr"]), epochs=int(state["epochs"]),
+                        init_scale=float(state["init_scale"]), seed=self.seed)
         key = tuple(sorted(settings.items()))
-        if key not in self._cache:  # deterministic, so a revisited setting is instant
+        if key not in self._cache:
             if len(self._cache) > 64:
                 self._cache.clear()
             self._cache[key] = {loss: train_softmax_regression(self.X, self.y, loss=loss,
@@ -191,62 +235,81 @@ class RaceExplorer(Explorer):
                                 for loss in ("ce", "mse")}
         return self._cache[key]
 
-    def _show(self, upto):
-        """Draw epochs 0..upto of the current race."""
-        epochs = np.arange(upto + 1)
-        for kind in ("loss", "accuracy"):
-            ends = {loss: getattr(run, kind)[upto] for loss, run in self.runs.items()}
-            for loss, run in self.runs.items():
-                values = getattr(run, kind)
-                self.lines[loss, kind].set_data(epochs, values[: upto + 1])
+    # -- scene --------------------------------------------------------------------------
+    def scene(self, state, upto=None):
+        """The curves of epochs 0..upto (default: all) as line marks, and the readout."""
+        runs = self.race(state)
+        n = int(state["epochs"])
+        upto = n if upto is None else int(upto)
+        epochs = list(range(upto + 1))
+        marks = []
+        for ax, kind in ((0, "loss"), (1, "accuracy")):
+            ends = {loss: float(getattr(run, kind)[upto]) for loss, run in runs.items()}
+            for loss, text in (("ce", "cross-entropy"), ("mse", "squared error")):
+                values = getattr(runs[loss], kind)
+                marks.append({"kind": "line", "ax": ax, "key": f"{loss}-{kind}", "x": epochs,
+                              "y": values[: upto + 1].tolist(), "color": COLORS[loss], "lw": 2})
+            for loss, text in (("ce", "cross-entropy"), ("mse", "squared error")):
+                values = getattr(runs[loss], kind)
                 # the label of the lower line goes below the line's last stretch,
                 # the other one above it
                 below = ends[loss] < max(ends.values()) or (
                     ends["ce"] == ends["mse"] and loss == "mse")
                 tail = values[int(0.6 * upto): upto + 1]
-                label = self.labels[loss, kind]
-                label.xy = (upto, tail.min() if below else tail.max())
-                label.set_position((-4, -5 if below else 5))
-                label.set_va("top" if below else "bottom")
-        self.frames_drawn += 1
+                marks.append({"kind": "text", "ax": ax, "key": f"{loss}-{kind}-label",
+                              "x": upto, "y": float(tail.min() if below else tail.max()),
+                              "text": text, "dx": -4, "dy": -5 if below else 5, "ha": "right",
+                              "va": "top" if below else "bottom", "size": 10,
+                              "color": COLORS[loss], "weight": "bold"})
+        ce, se = runs["ce"], runs["mse"]
+        readout = ("After " + f"{n} epochs, the cross-entropy model has loss "
+                   + self.key(ce.loss[-1], fmt(ce.loss[-1]))
+                   + f" and accuracy {ce.accuracy[-1]:.1%}; the squared-error model has loss "
+                   f"{fmt(se.loss[-1])} and accuracy {se.accuracy[-1]:.1%} "
+                   f"(both started at accuracy {ce.accuracy[0]:.1%}).")
+        return {"marks": marks, "readout": readout, "value": float(ce.loss[-1])}
 
-    def _set_limits(self):
-        n = self.epochs.value
-        losses = np.concatenate([run.loss for run in self.runs.values()])
-        # room for the line labels above and below (log scale)
-        self.ax_loss.set_ylim(losses.min() / 3, losses.max() * 3)
-        for ax in (self.ax_loss, self.ax_acc):
-            ax.set_xlim(0, n * 1.02)
-
-    def update(self):
-        if self._task is not None:
+    def _on_change(self, change):
+        if self._task is not None:             # a moved control stops a replay
             self._task.cancel()
             self._task = None
-        self.runs = self.race()
-        self._set_limits()
-        self._show(self.epochs.value)
-        ce, se = self.runs["ce"], self.runs["mse"]
-        n = self.epochs.value
-        return ("After " + f"{n} epochs, the cross-entropy model has loss "
-                + self.key(ce.loss[-1], fmt(ce.loss[-1]))
-                + f" and accuracy {ce.accuracy[-1]:.1%}; the squared-error model has loss "
-                f"{fmt(se.loss[-1])} and accuracy {se.accuracy[-1]:.1%} "
-                f"(both started at accuracy {ce.accuracy[0]:.1%}).")
+        if change["owner"] is self.epochs:     # the epoch axes are rescaled
+            self.render_static()
+        super()._on_change(change)
 
-    # -- replay ---------------------------------------------------------------
-    def replay(self, *_, frames=25, pause=0.02):
+    def _refresh(self):
+        self.runs = self.race()
+        super()._refresh()
+        self.frames_drawn += 1
+
+    @property
+    def lines(self):
+        """The drawn curves by (loss, kind): ``(epochs, values)`` arrays."""
+        return {tuple(m["key"].split("-")): (np.array(m["x"]), np.array(m["y"]))
+                for m in self._marks if m["kind"] == "line"}
+
+    # -- replay ---------------------------------------------------------------------------
+    def _show(self, upto):
+        """Send epochs 0..upto of the current race to the browser."""
+        state = self.state
+        out = self.scene(state, upto)
+        self._marks = out["marks"]
+        self.board.live = {**out, "state": state}
+        self.frames_drawn += 1
+
+    def replay(self, *_, frames=25, pause=0.04):
         """Animate the race from epoch 0 (in a running kernel), else draw it at once."""
         if self._task is not None:
             self._task.cancel()
+            self._task = None
         steps = np.unique(np.linspace(0, self.epochs.value, frames).astype(int))
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
             loop = None
-        if loop is None or not self.live:
+        if loop is None:
             for upto in steps:
                 self._show(upto)
-            self._draw()
             return
         self._task = loop.create_task(self._animate(steps, pause))
 
@@ -254,12 +317,7 @@ class RaceExplorer(Explorer):
         try:
             for upto in steps:
                 self._show(upto)
-                self._draw()
                 await asyncio.sleep(pause)
         finally:
             if self._task is asyncio.current_task():
                 self._task = None
-
-    def _draw(self):
-        if self.live:
-            self.redraw()
