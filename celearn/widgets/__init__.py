@@ -23,3 +23,7 @@ __all__ += ["FocalExplorer", "SmoothingExplorer"]
 
 from .stability import StabilityExplorer  # noqa: E402  (notebook 07)
 __all__ += ["StabilityExplorer"]
+
+from .information import DistributionExplorer  # noqa: E402  (notebook 06)
+from .slopes import RaceExplorer, SlopesExplorer  # noqa: E402  (notebook 05)
+__all__ += ["DistributionExplorer", "SlopesExplorer", "RaceExplorer"]
