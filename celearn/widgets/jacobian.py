@@ -139,16 +139,16 @@ class JacobianExplorer(Explorer):
             layout=widgets.Layout(width="300px"))
         controls = {f"z{i + 1}": s for i, s in enumerate(self.logits)}
         controls["T"] = self.temperature
-        super().__init__(controls, figsize=(9.6, 3.5))
+        super().__init__(controls, figsize=(8.4, 3.4))
 
     # -- static figure --------------------------------------------------------------
     def build(self, fig):
         K = self.K
-        self.ax_z, self.ax_jac, self.ax_p = fig.subplots(1, 3, width_ratios=[0.8, 1.15, 0.8])
+        self.ax_z, self.ax_jac, self.ax_p = fig.subplots(1, 3, width_ratios=[0.75, 1.15, 0.75])
         ax = self.ax_z
         ax.axhline(0, color=COLORS["neutral"], lw=1)
         ax.set_xlim(-0.6, K - 0.4)
-        ax.set_ylim(Z_MIN - 0.6, Z_MAX + 0.6)
+        ax.set_ylim(Z_MIN - 1.3, Z_MAX + 1.3)          # room for the value labels
         ax.set_xticks(range(K), [f"$z_{j + 1}$" for j in range(K)])
         ax.set_xlabel("logit (drag a bar's top)")
         ax.set_ylabel("value")
@@ -244,7 +244,7 @@ class JacobianExplorer(Explorer):
         for y, text in ((1.0, "+" + _fixed(limit, 2)), (0.0, "0"),
                         (-1.0, "−" + _fixed(limit, 2))):
             marks.append({"kind": "text", "key": f"cbar-{y:g}", "ax": 3, "x": 1.0, "y": y,
-                          "text": text, "dx": 5, "ha": "left", "va": "center", "size": 9,
+                          "text": text, "dx": 7, "ha": "left", "va": "center", "size": 9,
                           "color": "#000000"})
         for m in marks:
             m.setdefault("ax", 0 if m["key"].startswith("z")

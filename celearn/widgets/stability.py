@@ -236,7 +236,8 @@ class StabilityExplorer(Explorer):
                 right = s > 10 ** (_EXP_MAX - 1.2)
                 marks.append({"kind": "text", "key": f"naive-text-{kind}", "ax": ax, "x": s,
                               "y": stable, "text": "naive: nan" if np.isnan(value)
-                              else "naive: inf", "dx": -8 if right else 8, "dy": 8,
+                              else "naive: inf", "dx": -8 if right else 8,
+                              "dy": 8 if right else -16,   # off the curve, which rises to the right
                               "ha": "right" if right else "left", "size": 9,
                               "color": COLORS["wrong"], "weight": "bold"})
         ce, bce = float(now["ce_stable"]), float(now["bce_stable"])

@@ -85,7 +85,7 @@ function scene(s, P) {
     );
   }
   for (const [y, text] of [[1, `+${limit.toFixed(2)}`], [0, "0"], [-1, `−${limit.toFixed(2)}`]]) {
-    marks.push({ kind: "text", key: `cbar-${y}`, ax: 3, x: 1, y, text, dx: 5, ha: "left",
+    marks.push({ kind: "text", key: `cbar-${y}`, ax: 3, x: 1, y, text, dx: 7, ha: "left",
       va: "center", size: 9, color: black });
   }
   const listing = p.map((v) => v.toFixed(3)).join(", ");
