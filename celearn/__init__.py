@@ -6,7 +6,7 @@ plus a shipped plotting style and interactive explorers::
     import celearn as cl
     cl.binary_cross_entropy([1, 0], [0.9, 0.2])
 
-``celearn.widgets`` (ipywidgets + ipympl) is imported lazily, on first use,
+``celearn.widgets`` (ipywidgets + anywidget) is imported lazily, on first use,
 so ``import celearn`` stays light and never touches matplotlib's backend.
 """
 from .activations import log_softmax, logsumexp, sigmoid, softmax, softmax_jacobian
@@ -55,7 +55,7 @@ __all__ = [
 
 
 def __getattr__(name):
-    # Lazy submodules: ``cl.widgets`` imports ipywidgets/ipympl only when used.
+    # Lazy submodules: ``cl.widgets`` imports ipywidgets/anywidget only when used.
     if name in ("widgets", "plotting", "exercises", "training", "naive", "practice"):
         import importlib
 
