@@ -219,3 +219,14 @@ def test_explorers_leave_matplotlibs_backend_alone():
 
 def test_node_is_available_for_the_scene_tests():
     assert NODE, "node runs the explorers' JavaScript in these tests: install Node.js"
+
+
+def test_frontend_check_says_what_to_install_where_widgets_do_not_draw():
+    from celearn.widgets import frontend_check
+
+    check = frontend_check()
+    bundle = check._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    for fallback in (bundle["text/plain"], bundle["text/html"]):
+        assert "pip install" in fallback and "anywidget" in fallback
+    assert check.seen is False                   # only a browser that drew it sets it

@@ -7,19 +7,22 @@ synchronously.  In the browser, the moving parts are drawn without waiting for
 the kernel (see ``celearn/widgets/_base.py``).
 """
 from ._base import Explorer
+from .frontend import frontend_check
 from .logs import LogExplorer
 from .likelihood import CoinLikelihoodExplorer, ProperScoreExplorer
 from .calibration import TemperatureExplorer
+from .bce import BCEExampleExplorer, BCEExplorer
+from .cce import TriangleExplorer
 
-__all__ = ["Explorer", "LogExplorer"]
+__all__ = ["Explorer", "frontend_check", "LogExplorer", "BCEExplorer", "BCEExampleExplorer", "TriangleExplorer"]
 
 __all__ += ["CoinLikelihoodExplorer", "ProperScoreExplorer", "TemperatureExplorer"]
 
-from .jacobian import JacobianExplorer  # noqa: E402  (notebook 04)
-__all__ += ["JacobianExplorer"]
-
 from .practice import FocalExplorer, SmoothingExplorer  # noqa: E402  (notebook 10)
 __all__ += ["FocalExplorer", "SmoothingExplorer"]
+
+from .jacobian import JacobianExplorer  # noqa: E402  (notebook 04)
+__all__ += ["JacobianExplorer"]
 
 from .stability import StabilityExplorer  # noqa: E402  (notebook 07)
 __all__ += ["StabilityExplorer"]
