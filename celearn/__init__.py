@@ -34,6 +34,7 @@ from .losses import (
     softmax_cross_entropy,
 )
 from .utils import one_hot
+from ._validation import ProbableMistakeWarning
 from .claims import check_claim
 from . import calibration, datasets, likelihood
 from .plotting import use_style
@@ -49,7 +50,7 @@ __all__ = [
     "mse_grad_logits", "numerical_gradient", "gradient_check",
     "sigmoid_focal_loss", "softmax_focal_loss", "sigmoid_focal_grad_logits",
     "softmax_focal_grad_logits",
-    "one_hot", "surprisal", "check_claim", "calibration", "datasets", "likelihood", "use_style", "plotting", "widgets", "exercises",
+    "one_hot", "surprisal", "ProbableMistakeWarning", "check_claim", "calibration", "datasets", "likelihood", "use_style", "plotting", "widgets", "exercises",
     "training", "naive", "practice",
 ]
 
