@@ -192,8 +192,9 @@ class StabilityExplorer(Explorer):
                 ax.axvspan(start, 10 ** _EXP_MAX, color=COLORS["wrong"], alpha=0.12, lw=0)
                 near_edge = start > 10 ** (_EXP_MAX - 1.4)  # no room right of it: label left
                 ax.text(start / 1.1 if near_edge else start * 1.1, 0.04,
-                        f"naive: inf/nan\nfrom s ≈ {start:.4g}", transform=ax.get_xaxis_transform(),
-                        color=COLORS["wrong"], fontsize=8, ha="right" if near_edge else "left")
+                        f"naive: inf/nan\nfrom s ≈ {start:.4g}",
+                        transform=ax.get_xaxis_transform(), color=COLORS["wrong"], fontsize=8,
+                        ha="right" if near_edge else "left")
             label_line(ax, 0.15, 12.0, "stable", color=COLORS["ce"], dx=0, ha="left",
                        va="bottom")
             label_line(ax, 0.15, 40.0, "naive (dashed)", color=COLORS["wrong"], dx=0, ha="left",
