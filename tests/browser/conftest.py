@@ -73,6 +73,27 @@ def voila(browser):
 
 
 @pytest.fixture(scope="session")
+def nb7(browser):
+    """Jupyter Notebook 7 on 127.0.0.1:<free port>, no token, rooted at the repo.
+
+    Skips (fails under CELEARN_REQUIRE_BROWSER=1) when the `notebook` package is missing."""
+    try:
+        import notebook
+    except ImportError:
+        _missing("the Notebook 7 tests need the `notebook` package: `pip install 'notebook>=7.2'`")
+    major = int(str(getattr(notebook, "__version__", "0")).split(".")[0] or 0)
+    if major < 7:
+        _missing(f"the Notebook 7 tests need notebook>=7.2, found {notebook.__version__}: "
+                 "`pip install 'notebook>=7.2'`")
+    with h.server_home("celearn-nb7-") as home:
+        server = h.start_notebook7(home)
+        try:
+            yield server
+        finally:
+            server.stop()
+
+
+@pytest.fixture(scope="session")
 def screenshot_dir() -> Path:
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     return SCREENSHOT_DIR

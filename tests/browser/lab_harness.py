@@ -229,7 +229,9 @@ def start_lab(home: Path, root_dir: Path = REPO_ROOT) -> Server:
 
 
 def start_voila(home: Path) -> Server:
-    """Voila in tree mode on the repo root: notebooks at /voila/render/notebooks/<name>."""
+    """Voila as the README runs it, ``voila notebooks/`` from the repo root (tree mode on the
+    notebooks folder, so the "Next" and course-map links work): notebooks at
+    /voila/render/<name>."""
     port = free_port()
     argv = [
         sys.executable, "-m", "voila",
@@ -237,9 +239,36 @@ def start_voila(home: Path) -> Server:
         f"--Voila.ip={HOST}",
         f"--port={port}",
         "--show_tracebacks=True",  # errors show in the page, where the test looks for them
-        str(REPO_ROOT),
+        NOTEBOOK_DIR.name + "/",  # the README's `voila notebooks/`, run from the repo root
     ]
-    return Server("voila", argv, port, home, "/")
+    return Server("voila", argv, port, home, "/", cwd=REPO_ROOT)
+
+
+def start_notebook7(home: Path, root_dir: Path = REPO_ROOT) -> Server:
+    """Jupyter Notebook 7 (``python -m notebook``), isolated like :func:`start_lab`.
+
+    Notebook 7 is built from JupyterLab's pieces: with ``expose_app_in_browser`` the page has
+    the same ``window.jupyterapp`` (shell, commands, notebook panels with their
+    ``sessionContext``), so the Lab scripts above (JS_NOTEBOOK_STATUS, JS_RUN_STATUS,
+    JS_KERNEL_EXECUTE) work unchanged. Notebooks open at /notebooks/<path>.
+    """
+    port = free_port()
+    argv = [
+        sys.executable, "-m", "notebook",
+        "--no-browser",
+        f"--ip={HOST}",
+        f"--port={port}",
+        "--ServerApp.port_retries=0",
+        "--IdentityProvider.token=",
+        "--PasswordIdentityProvider.hashed_password=",
+        "--ServerApp.disable_check_xsrf=True",
+        f"--ServerApp.root_dir={root_dir}",
+        "--JupyterNotebookApp.expose_app_in_browser=True",
+        # Same settings folder as Lab's (autosave off, no news: see _isolated_env).
+        f"--JupyterNotebookApp.user_settings_dir={home / 'config' / 'lab' / 'user-settings'}",
+        *_root_flag(),
+    ]
+    return Server("notebook7", argv, port, home, "/api/status", cwd=root_dir)
 
 
 @contextlib.contextmanager
