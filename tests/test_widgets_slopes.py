@@ -53,7 +53,7 @@ class TestSlopesExplorer:
             assert (y1 - y0) / (x1 - x0) == pytest.approx(slope)
             assert x0 <= p <= x1
             assert y0 + slope * (p - x0) == pytest.approx(f(p))        # through (p, f(p))
-            assert 0 <= min(y0, y1) and max(y0, y1) <= ymax + 1e-12    # inside the axes
+            assert -1e-12 <= min(y0, y1) and max(y0, y1) <= ymax + 1e-12  # inside the axes
             dot = mark(ex, f"marker-{key}")
             assert dot["x"] == p and dot["y"] == pytest.approx(f(p))
             assert dot["y"] <= ymax                                    # never off the axes
