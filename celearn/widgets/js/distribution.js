@@ -56,18 +56,18 @@ function scene(s, P) {
     { kind: "rect", ax: 1, key: "kl", x0: Math.min(h, top), x1: Math.min(h + kl, top),
       y0: 0.7, y1: 1.3, color: P.colors.wrong },
     { kind: "text", ax: 1, key: "h-text", x: Math.min(h + 0.03 * top, top * 0.86), y: 0,
-      text: fmt(h), dx: 0, dy: 0, ha: "left", va: "center", size: 9, color: "#000000" },
+      text: pyFmt(h), dx: 0, dy: 0, ha: "left", va: "center", size: 9, color: "#000000" },
     { kind: "text", ax: 1, key: "hpq-text", x: Math.min(hpq + 0.03 * top, top * 0.86), y: 1,
-      text: fmt(hpq), dx: 0, dy: 0, ha: "left", va: "center", size: 9, color: "#000000" },
+      text: pyFmt(hpq), dx: 0, dy: 0, ha: "left", va: "center", size: 9, color: "#000000" },
     { kind: "text", ax: 1, key: "kl-text", x: Math.min(h + kl / 2, top * 0.9), y: 1.32,
-      text: `KL = ${fmt(kl)}`, dx: 0, dy: 0, ha: "center", va: "bottom", size: 9,
+      text: `KL = ${pyFmt(kl)}`, dx: 0, dy: 0, ha: "center", va: "bottom", size: 9,
       color: P.colors.wrong, weight: "bold" },
   );
   const same = allclose(p, q) ? " (q = p: no extra cost)" : "";
   const f2 = (d) => d.map((v) => v.toFixed(2)).join(", ");
   const readout = `p = (${f2(p)}), q = (${f2(q)}): `
-    + `H(p) = ${fmt(h)} ${unit}, H(p, q) = ${fmt(hpq)} ${unit}, `
-    + key(kl, `KL(p‖q) = ${fmt(kl)} ${unit}`, "any")
+    + `H(p) = ${pyFmt(h)} ${unit}, H(p, q) = ${pyFmt(hpq)} ${unit}, `
+    + key(kl, `KL(p‖q) = ${pyFmt(kl)} ${unit}`, "any")
     + ` = H(p, q) − H(p)${same}.`;
   return { marks, readout, value: kl };
 }

@@ -82,3 +82,24 @@ function linspace(a, b, n) {
 function clamp(x, lo, hi) {
   return Math.min(hi, Math.max(lo, x));
 }
+
+// x.toFixed(digits) as Python formats it: an exact tie (the double is exactly
+// halfway, e.g. 3.125 to 2 digits) rounds half to even, where toFixed rounds up.
+function pyFixed(x, digits) {
+  const s = x.toFixed(digits);
+  if (!Number.isFinite(x) || Math.abs(x) >= 1e21) return s;
+  const exact = x.toFixed(100);              // the double's decimal expansion
+  const i = exact.indexOf(".") + 1 + digits;
+  if (exact[i] !== "5" || /[1-9]/.test(exact.slice(i + 1))) return s;
+  const down = digits === 0 ? exact.slice(0, i - 1) : exact.slice(0, i);
+  return Number(down[down.length - 1]) % 2 === 0 ? down : s;
+}
+
+// fmt() with Python's rounding of exact ties (fixed-point branch).
+function pyFmt(x, digits = 3) {
+  x = Number(x);
+  if (Number.isFinite(x) && x !== 0 && !(Math.abs(x) >= 1e5 || Math.abs(x) < 10 ** -digits)) {
+    return pyFixed(x, digits).replace(/-/g, "−");
+  }
+  return fmt(x, digits);
+}

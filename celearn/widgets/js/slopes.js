@@ -28,15 +28,15 @@ function scene(s, P) {
     marks.push({ kind: "dot", key: `marker-${k}`, x: p, y: value, r: 4, color: P.colors.marker,
       drag: "p", label: `p on the ${what} curve`, valuetext: `p = ${p.toFixed(2)}` });
   }
-  const notes = [["ce", 0.96, `slope of −ln p: ${fmt(sCe, 2)}`],
-    ["mse", 0.87, `slope of (1 − p)²: ${fmt(sSe, 2)}`],
-    ["marker", 0.78, `ratio: ${fmt(ratio, 2)}`]];
+  const notes = [["ce", 0.96, `slope of −ln p: ${pyFmt(sCe, 2)}`],
+    ["mse", 0.87, `slope of (1 − p)²: ${pyFmt(sSe, 2)}`],
+    ["marker", 0.78, `ratio: ${pyFmt(ratio, 2)}`]];
   for (const [k, y, text] of notes) {
     marks.push({ kind: "text", key: `note-${k}`, x: 0.98, y, coords: "axes", text, dx: 0, dy: 0,
       ha: "right", va: "top", size: 10, color: P.colors[k] });
   }
-  const readout = `At p = ${p.toFixed(2)}: slope of −ln p = ${key(sCe, fmt(sCe, 2), "up")}`
-    + `, slope of (1 − p)² = ${fmt(sSe, 2)}; cross-entropy is ${fmt(ratio, 2)} times as steep.`;
+  const readout = `At p = ${p.toFixed(2)}: slope of −ln p = ${key(sCe, pyFmt(sCe, 2), "up")}`
+    + `, slope of (1 − p)² = ${pyFmt(sSe, 2)}; cross-entropy is ${pyFmt(ratio, 2)} times as steep.`;
   return { marks, readout, value: sCe };
 }
 
