@@ -36,6 +36,9 @@ def random_states(ex, n, seed=0):
             if options:
                 values = [o[1] if isinstance(o, tuple) else o for o in options]
                 control.value = values[rng.integers(len(values))]
+            elif hasattr(control, "base"):          # a log slider: min, max are exponents
+                control.value = snap(control, control.base ** rng.uniform(control.min,
+                                                                          control.max))
             elif hasattr(control, "max"):
                 control.value = snap(control, rng.uniform(control.min, control.max))
         states.append(dict(ex.state))
@@ -144,7 +147,7 @@ def test_saved_picture_has_alt_text_and_matches_the_live_start(cls):
     assert ex.readout_text in metadata["image/png"]["alt"]
     saved = Image.open(io.BytesIO(base64.b64decode(data["image/png"]))).convert("RGB")
     # the picture is the figure plus a one-line "run the cells" strip under it
-    width, height = (int(v) for v in ex.board.size)
+    width, height = (round(v) for v in ex.board.size)
     assert saved.size[0] == width and saved.size[1] > height
     static = Image.open(io.BytesIO(base64.b64decode(ex.board.background.split(",", 1)[1])))
     assert static.size == (2 * width, 2 * height)       # sharp on HiDPI screens

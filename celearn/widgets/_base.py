@@ -38,6 +38,7 @@ readout, which holds one ``<span class="celearn-key" data-value=... data-trend=.
 from __future__ import annotations
 
 import base64
+from decimal import ROUND_HALF_UP, Decimal
 import hashlib
 import html
 import io
@@ -91,7 +92,10 @@ def fmt(x, digits=3):
         x = 0.0                                # never print "-0.000"
     if x != 0 and (abs(x) >= 1e5 or abs(x) < 10 ** (-digits)):
         return f"{x:.{digits}e}".replace("-", "−")
-    return f"{x:.{digits}f}".replace("-", "−")
+    # ties round away from zero, as JavaScript's toFixed does (the browser prints the
+    # same readouts): 0.125 -> "0.13", where Python's format would give "0.12"
+    text = str(Decimal(x).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
+    return text.replace("-", "−")
 
 
 def key(value, text, trend):
@@ -121,6 +125,14 @@ def check_value(name, value, lo, hi, *, what="a value"):
 def snap(control, value):
     """``value`` clamped to a slider's range and snapped to its step (as the browser does)."""
     lo, hi, step = control.min, control.max, getattr(control, "step", 0) or 0
+    if isinstance(control, widgets.FloatLogSlider):
+        # min, max and step are exponents of the base: snap the exponent
+        base = control.base
+        e = np.log(max(float(value), 1e-300)) / np.log(base)
+        e = min(hi, max(lo, e))
+        if step > 0:
+            e = lo + round((e - lo) / step) * step
+        return float(base ** min(hi, max(lo, e)))
     v = min(hi, max(lo, float(value)))
     if step > 0:
         v = lo + round((v - lo) / step) * step
@@ -529,5 +541,21 @@ class Explorer(widgets.VBox):
         for control in self.controls:
             control.unobserve(self._on_change, names="value")
         _close_tree(self)
+        # A closed explorer may stay referenced (IPython's Out[n] keeps what a cell
+        # showed): drop everything heavy it holds, the figure and anything pointing
+        # into it (axes, artists a subclass kept), and the pictures.
+        from matplotlib.artist import Artist
+        from matplotlib.figure import FigureBase
+
+        for name, value in list(vars(self).items()):
+            if isinstance(value, (Artist, FigureBase)) or (
+                    isinstance(value, (list, tuple, dict)) and any(
+                        isinstance(v, (Artist, FigureBase))
+                        for v in (value.values() if isinstance(value, dict) else value))):
+                setattr(self, name, None)
         self.fig = None
         self._static_png = b""
+        self._marks = []
+        self.controls, self.control_names = [], []
+        for trait in ("background", "axes", "params", "live"):
+            self.board.set_trait(trait, self.board.trait_defaults(trait))

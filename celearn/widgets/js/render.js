@@ -93,6 +93,12 @@ async function controlModels(model) {
 
 function snap(control, value) {
   const lo = control.get("min"), hi = control.get("max"), step = control.get("step") || 0;
+  const base = control.get("base");
+  if (base) {                                 // a log slider: min, max, step are exponents
+    let e = clamp(Math.log(Math.max(value, 1e-300)) / Math.log(base), lo, hi);
+    if (step > 0) e = lo + Math.round((e - lo) / step) * step;
+    return base ** clamp(e, lo, hi);
+  }
   let v = clamp(value, lo, hi);
   if (step > 0) v = lo + Math.round((v - lo) / step) * step;
   v = clamp(v, lo, hi);
