@@ -95,11 +95,8 @@ function pyFixed(x, digits) {
   return Number(down[down.length - 1]) % 2 === 0 ? down : s;
 }
 
-// fmt() with Python's rounding of exact ties (fixed-point branch).
+// Python's celearn.widgets._base.fmt: since it rounds exact ties away from zero, as
+// toFixed does, this is fmt itself (kept as a name the scenes use).
 function pyFmt(x, digits = 3) {
-  x = Number(x);
-  if (Number.isFinite(x) && x !== 0 && !(Math.abs(x) >= 1e5 || Math.abs(x) < 10 ** -digits)) {
-    return pyFixed(x, digits).replace(/-/g, "−");
-  }
   return fmt(x, digits);
 }
