@@ -64,7 +64,7 @@ def _has_explorer_by_design(nb) -> bool:
 
 
 def _norm(text: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", text)).split())
 
 
 def _check_browser_matches_kernel(rec, path: str, rows, when: str) -> None:
@@ -292,20 +292,22 @@ def _mark_key(page):
     return move
 
 
-def _exercise_explorers(rec, rows, prefix: str, path: str | None = None, positions: int = 0):
+def _exercise_explorers(rec, rows, prefix: str, path: str | None = None, positions: int = 0,
+                        *, keyboard: bool = True):
     page = rec.page
     for i, row in enumerate(rows):
         label = f"{prefix} explorer #{i} ({row['name']})"
         explorer = page.locator(h.EXPLORER).nth(i)
         explorer.scroll_into_view_if_needed()
         rec.shot(f"-{i}-{row['name']}", explorer)
-        _move_and_check(rec, explorer, label, "an ArrowRight/ArrowLeft key press",
-                        _press(page, "arrow"), figure_must_change=False)
-        _move_and_check(rec, explorer, label, "a PageUp/PageDown key press",
-                        _press(page, "page"), figure_must_change=False)
+        if keyboard:
+            _move_and_check(rec, explorer, label, "an ArrowRight/ArrowLeft key press",
+                            _press(page, "arrow"), figure_must_change=False)
+            _move_and_check(rec, explorer, label, "a PageUp/PageDown key press",
+                            _press(page, "page"), figure_must_change=False)
         _move_and_check(rec, explorer, label, "a mouse drag of the handle", _drag(page),
                         figure_must_change=True)
-        if row["handles"]:
+        if row["handles"] and keyboard:
             mark = explorer.locator(".celearn-handle").first
             before = h.key_value(explorer)
             mark.focus()
@@ -579,7 +581,7 @@ def test_notebook_in_voila(nb, voila, recorder_factory):
 
 
 @pytest.mark.parametrize("nb", NB7_NOTEBOOKS, ids=_ids(NB7_NOTEBOOKS))
-def test_notebook_in_nb7(nb, nb7, recorder_factory):
+def test_notebook_in_nb7(nb, nb7, recorder_factory, keyboard=False):
     nb7.delete_sessions()
     rec = recorder_factory(nb7, f"nb7-{nb.stem}")
     page = rec.page
@@ -622,10 +624,24 @@ def test_notebook_in_nb7(nb, nb7, recorder_factory):
         rec.shot("")
         if rows:
             _check_browser_matches_kernel(rec, path, rows, "after Run All (Notebook 7)")
-        _exercise_explorers(rec, rows, f"{path} (Notebook 7)", path, POSITIONS)
+        # Keyboard steps are left out here: Notebook 7 takes ArrowLeft/ArrowRight and
+        # PageUp/PageDown for its own shortcuts before a focused slider sees them (see
+        # test_notebook7_keyboard_reaches_the_sliders, an expected failure).
+        _exercise_explorers(rec, rows, f"{path} (Notebook 7)", path, POSITIONS,
+                            keyboard=keyboard)
         if rows:
             _check_browser_matches_kernel(rec, path, rows, "after the drags (Notebook 7)")
         _check_output_errors(rec, f"after moving the sliders of {path} in Notebook 7")
         _check_page_health(rec)
     finally:
         nb7.delete_sessions()
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "known problem, not fixed yet: Notebook 7 binds ArrowLeft/ArrowRight (move between "
+    "headings) and PageUp/PageDown to its own commands, which take the key before a "
+    "focused ipywidgets slider moves; mouse drags work (test_notebook_in_nb7). strict: "
+    "this test fails the suite as soon as the keys start working, so the xfail goes"))
+@pytest.mark.parametrize("nb", NB7_NOTEBOOKS[:1], ids=_ids(NB7_NOTEBOOKS[:1]))
+def test_notebook7_keyboard_reaches_the_sliders(nb, nb7, recorder_factory):
+    test_notebook_in_nb7(nb, nb7, recorder_factory, keyboard=True)
