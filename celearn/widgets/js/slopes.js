@@ -14,8 +14,9 @@ function scene(s, P) {
   const p = s.p;
   const ce = -Math.log(p);
   const se = (1 - p) ** 2;
-  const sCe = -1 / p;
-  const sSe = -2 * (1 - p);
+  // as celearn.bce_grad_p and mse_grad_p compute them (t = 1), to the last bit
+  const sCe = (p - 1) / (p * (1 - p));
+  const sSe = 2 * (p - 1);
   const ratio = sCe / sSe;
   const marks = [{ kind: "line", key: "guide", x: [p, p], y: [0, YMAX], color: P.colors.neutral,
     lw: 1, dash: "1 2" }];
