@@ -383,6 +383,7 @@ JS_BOARD = """
   const board = el.querySelector('.celearn-board');
   const key = el.querySelector('.celearn-readout .celearn-key');
   return {uid: board.dataset.uid, state: JSON.parse(board.dataset.state || '{}'),
+          live: board.dataset.live ? JSON.parse(board.dataset.live) : null,
           frames: Number(board.dataset.frames || 0),
           value: key ? parseFloat(key.getAttribute('data-value')) : NaN,
           text: el.querySelector('.celearn-readout').textContent};

@@ -118,8 +118,12 @@ def _check_positions(rec, path: str, explorer, row, label: str, n: int) -> None:
         if handle is not None:
             hb = handle.bounding_box()
             x0, y0 = hb["x"] + hb["width"] / 2, hb["y"] + hb["height"] / 2
-            x1 = box["x"] + box["width"] * rng.uniform(0.05, 0.95)
-            y1 = box["y"] + box["height"] * rng.uniform(0.05, 0.95)
+            # a random place near the mark (a mark lives in one panel of the figure:
+            # far targets would all clamp to the ends of its range)
+            x1 = min(max(x0 + box["width"] * rng.uniform(-0.3, 0.3), box["x"] + 2),
+                     box["x"] + box["width"] - 2)
+            y1 = min(max(y0 + box["height"] * rng.uniform(-0.3, 0.3), box["y"] + 2),
+                     box["y"] + box["height"] - 2)
             page.mouse.move(x0, y0)
             page.mouse.down()
             page.mouse.move((x0 + x1) / 2, (y0 + y1) / 2)
@@ -132,6 +136,13 @@ def _check_positions(rec, path: str, explorer, row, label: str, n: int) -> None:
                 page.keyboard.press(rng.choice(["ArrowRight", "ArrowLeft", "PageUp", "PageDown"]))
         page.evaluate("() => new Promise((r) => requestAnimationFrame(() => "
                       "requestAnimationFrame(r)))")
+        if row["name"] in KERNEL_DRAWN:
+            # the browser draws what the kernel sent: wait until it has sent this state
+            rec.wait_for(lambda: (lambda b: b["live"] is not None and json.dumps(
+                b["live"], sort_keys=True) == json.dumps(b["state"], sort_keys=True))(
+                    explorer.evaluate(h.JS_BOARD)),
+                f"{label}: the kernel's scene for the new position to arrive",
+                CHANGE_TIMEOUT, 100, focus=explorer)
         shown = explorer.evaluate(h.JS_BOARD)
         seen.append(shown)
         del before
@@ -463,8 +474,12 @@ def _random_drag_states(rec, explorer, row, n: int, seed: str) -> list[dict]:
         if handle is not None:
             hb = handle.bounding_box()
             x0, y0 = hb["x"] + hb["width"] / 2, hb["y"] + hb["height"] / 2
-            x1 = box["x"] + box["width"] * rng.uniform(0.05, 0.95)
-            y1 = box["y"] + box["height"] * rng.uniform(0.05, 0.95)
+            # a random place near the mark (a mark lives in one panel of the figure:
+            # far targets would all clamp to the ends of its range)
+            x1 = min(max(x0 + box["width"] * rng.uniform(-0.3, 0.3), box["x"] + 2),
+                     box["x"] + box["width"] - 2)
+            y1 = min(max(y0 + box["height"] * rng.uniform(-0.3, 0.3), box["y"] + 2),
+                     box["y"] + box["height"] - 2)
             page.mouse.move(x0, y0)
             page.mouse.down()
             page.mouse.move((x0 + x1) / 2, (y0 + y1) / 2)

@@ -169,6 +169,7 @@ async function render({ model, el }) {
     root.dataset.value = String(out.value);
     root.dataset.uid = String(params.uid);
     root.dataset.state = JSON.stringify(state());
+    root.dataset.live = live && live.state ? JSON.stringify(live.state) : "";
     root.dataset.frames = String(Number(root.dataset.frames || 0) + 1);
     const seen = new Set();
     out.marks.forEach((m, i) => {
