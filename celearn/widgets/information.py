@@ -11,7 +11,7 @@ from ..plotting import COLORS
 from ._base import Explorer, fmt
 
 _FLOOR = 0.01  # every probability stays >= 1%, so H(p, q) and KL stay finite
-_XMAX = 5.0  # same axis for nats and bits; longer bars stop at its edge
+_XMAX = 2.5  # nats or bits: fits H(p) <= log 3 and typical H(p, q); longer bars stop at the edge, their numbers still shown
 _STEPS = 100  # probabilities live on the 0.01 grid: whole hundredths
 _NAMES = {"p1": "p₁", "p2": "p₂", "p3": "p₃", "q1": "q₁", "q2": "q₂", "q3": "q₃"}
 

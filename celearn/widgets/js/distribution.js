@@ -2,7 +2,7 @@
 // H(p), H(p, q) = H(p) + KL(p||q), in nats or bits.
 
 const FLOOR = 0.01;
-const XMAX = 5.0;
+const XMAX = 2.5;   // as _XMAX in information.py
 const STEPS = 100;
 const NAMES = { p1: "p₁", p2: "p₂", p3: "p₃", q1: "q₁", q2: "q₂", q3: "q₃" };
 
