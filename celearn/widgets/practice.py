@@ -144,6 +144,7 @@ class SmoothingExplorer(Explorer):
     """
 
     name = "smoothing"
+    draggable = False   # ε is set with its slider; the figure has no mark to drag
     trend = "up"  # more smoothing, a higher floor
 
     def __init__(self, eps=0.1, num_classes=10):
