@@ -173,7 +173,15 @@ class TestRaceExplorer:
         a, b = RaceExplorer(), RaceExplorer()
         assert a.readout_text == b.readout_text
 
-    def test_replay_without_an_event_loop_ends_on_the_full_race(self, race):
+    def test_replay_without_an_event_loop_ends_on_the_full_race(self, race, monkeypatch):
+        import asyncio
+
+        def no_loop():
+            raise RuntimeError("no running event loop")
+
+        # earlier tests in the same process (Playwright's sync API) can leave a loop
+        # registered in this thread; this test is about the case without one
+        monkeypatch.setattr(asyncio, "get_running_loop", no_loop)
         before = race.frames_drawn
         race.replay()
         assert race.frames_drawn - before >= 20
