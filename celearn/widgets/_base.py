@@ -559,3 +559,10 @@ class Explorer(widgets.VBox):
         self.controls, self.control_names = [], []
         for trait in ("background", "axes", "params", "live"):
             self.board.set_trait(trait, self.board.trait_defaults(trait))
+        # ... and the closed widgets themselves (sliders, toggles, boxes, the board)
+        for name, value in list(vars(self).items()):
+            if isinstance(value, widgets.Widget) or (
+                    isinstance(value, (list, tuple)) and value
+                    and all(isinstance(v, widgets.Widget) for v in value)):
+                setattr(self, name, None)
+        self.set_trait("children", ())
