@@ -343,6 +343,38 @@ def _exercise_explorers(rec, rows, prefix: str, path: str | None = None, positio
 KERNEL_DRAWN = {"race", "stability"}
 
 
+def _run_all_and_exercise(rec, nb, path: str, where: str, *, keyboard: bool = True):
+    """Clear the outputs, Run All, wait for the explorers, then drag, press keys and compare
+    what the browser shows with what the kernel computes (JupyterLab and Notebook 7)."""
+    page = rec.page
+    # (`execute` returns a promise that settles when the run ends: not awaited here, so
+    # a hung cell fails by our timeout, not by hanging the test.)
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
+    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
+    run = {"last": None}
+
+    def ran():
+        run["last"] = s = page.evaluate(h.JS_RUN_STATUS, path)
+        if s["kernel"] != "idle":
+            return False
+        if s["errors"]:
+            _check_output_errors(rec, f"running {path}")
+            rec.fail(f"a cell of {path} raised an error: {s}")
+        return s["pending"] == 0
+
+    rec.wait_for(ran, lambda: f"all cells of {path} to run (last: {run['last']})", RUN_TIMEOUT, 250)
+    rows = _wait_explorers(rec, nb, where)
+    _check_output_errors(rec, f"after running {path} in {where}")
+    rec.shot("")
+    if rows:
+        _check_browser_matches_kernel(rec, path, rows, f"after Run All ({where})")
+    _exercise_explorers(rec, rows, f"{path} ({where})", path, POSITIONS, keyboard=keyboard)
+    if rows:
+        _check_browser_matches_kernel(rec, path, rows, f"after the drags ({where})")
+    _check_output_errors(rec, f"after moving the sliders of {path} in {where}")
+    _check_page_health(rec)
+
+
 # ------------------------------------------------------------------------------------------
 # JupyterLab
 # ------------------------------------------------------------------------------------------
@@ -369,32 +401,7 @@ def test_notebook_in_jupyterlab(nb, lab, recorder_factory):
                      "the status bar to show '(ipykernel) | Idle'", OPEN_TIMEOUT, 250)
 
         # Start from a clean slate (notebooks are committed executed), then run everything.
-        # (`execute` returns a promise that settles when the run ends: not awaited here, so
-        # a hung cell fails by our timeout, not by hanging the test.)
-        page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
-        page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
-        run = {"last": None}
-
-        def ran():
-            run["last"] = s = page.evaluate(h.JS_RUN_STATUS, path)
-            if s["kernel"] != "idle":
-                return False
-            if s["errors"]:
-                _check_output_errors(rec, f"running {path}")
-                rec.fail(f"a cell of {path} raised an error: {s}")
-            return s["pending"] == 0
-
-        rec.wait_for(ran, lambda: f"all cells of {path} to run (last: {run['last']})", RUN_TIMEOUT, 250)
-        rows = _wait_explorers(rec, nb, "JupyterLab")
-        _check_output_errors(rec, f"after running {path}")
-        rec.shot("")
-        if rows:
-            _check_browser_matches_kernel(rec, path, rows, "after Run All")
-        _exercise_explorers(rec, rows, f"{path} (JupyterLab)", path, POSITIONS)
-        if rows:
-            _check_browser_matches_kernel(rec, path, rows, "after the drags")
-        _check_output_errors(rec, f"after moving the sliders of {path}")
-        _check_page_health(rec)
+        _run_all_and_exercise(rec, nb, path, "JupyterLab")
     finally:
         lab.delete_sessions()
 
@@ -623,34 +630,10 @@ def test_notebook_in_nb7(nb, nb7, recorder_factory, keyboard=False):
         # before any celearn code runs; tolerated only here, only before Run All.
         rec.page_errors[:] = [e for e in rec.page_errors
                               if e != "Cannot read properties of undefined (reading 'schema')"]
-        page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
-        page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
-        run = {"last": None}
-
-        def ran():
-            run["last"] = s = page.evaluate(h.JS_RUN_STATUS, path)
-            if s["kernel"] != "idle":
-                return False
-            if s["errors"]:
-                _check_output_errors(rec, f"running {path}")
-                rec.fail(f"a cell of {path} raised an error: {s}")
-            return s["pending"] == 0
-
-        rec.wait_for(ran, lambda: f"all cells of {path} to run (last: {run['last']})", RUN_TIMEOUT, 250)
-        rows = _wait_explorers(rec, nb, "Notebook 7")
-        _check_output_errors(rec, f"after running {path} in Notebook 7")
-        rec.shot("")
-        if rows:
-            _check_browser_matches_kernel(rec, path, rows, "after Run All (Notebook 7)")
-        # Keyboard steps are left out here: Notebook 7 takes ArrowLeft/ArrowRight and
+        # Keyboard steps are left out by default: Notebook 7 takes ArrowLeft/ArrowRight and
         # PageUp/PageDown for its own shortcuts before a focused slider sees them (see
         # test_notebook7_keyboard_reaches_the_sliders, an expected failure).
-        _exercise_explorers(rec, rows, f"{path} (Notebook 7)", path, POSITIONS,
-                            keyboard=keyboard)
-        if rows:
-            _check_browser_matches_kernel(rec, path, rows, "after the drags (Notebook 7)")
-        _check_output_errors(rec, f"after moving the sliders of {path} in Notebook 7")
-        _check_page_health(rec)
+        _run_all_and_exercise(rec, nb, path, "Notebook 7", keyboard=keyboard)
     finally:
         nb7.delete_sessions()
 
