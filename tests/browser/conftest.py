@@ -80,11 +80,11 @@ def nb7(browser):
     try:
         import notebook
     except ImportError:
-        _missing("the Notebook 7 tests need the `notebook` package: `pip install 'notebook>=7.2'`")
+        _missing("the Notebook 7 tests need the `notebook` package: `pip install 'notebook>=7.6'`")
     major = int(str(getattr(notebook, "__version__", "0")).split(".")[0] or 0)
     if major < 7:
-        _missing(f"the Notebook 7 tests need notebook>=7.2, found {notebook.__version__}: "
-                 "`pip install 'notebook>=7.2'`")
+        _missing(f"the Notebook 7 tests need notebook>=7.6, found {notebook.__version__}: "
+                 "`pip install 'notebook>=7.6'`")
     with h.server_home("celearn-nb7-") as home:
         server = h.start_notebook7(home)
         try:
