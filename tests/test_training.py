@@ -125,3 +125,37 @@ def test_bad_data_raise():
         train_softmax_regression([[0.0], [1.0]], [0.0, 1.5])
     with pytest.raises(ValueError, match="outside"):
         train_softmax_regression([[0.0], [1.0]], [0, 3], num_classes=2)
+
+
+@pytest.mark.parametrize("loss", ["ce", "mse"])
+def test_the_loops_fast_gradient_is_the_checked_one(loss):
+    # the training loop skips validation and uses J^T d = p (d - p.d); it must agree
+    # with the public, validated gradient (softmax_jacobian, einsum) everywhere,
+    # logits of +-1000 included
+    from celearn.training import _grad_logits, _grad_logits_unchecked
+
+    rng = np.random.default_rng(7)
+    for scale in (0.1, 3.0, 30.0, 1000.0):
+        z = scale * rng.standard_normal((40, 4))
+        t = cl.one_hot(rng.integers(0, 4, 40), 4)
+        fast, checked = _grad_logits_unchecked(loss, t, z), _grad_logits(loss, t, z)
+        assert np.all(np.isfinite(fast))
+        np.testing.assert_allclose(fast, checked, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("loss", ["ce", "mse"])
+def test_training_is_gradient_descent_on_loss_and_grad(iris, loss):
+    # an independent loop over the public loss_and_grad gives the same weights and losses
+    X, y = iris
+    run = train_softmax_regression(X, y, loss=loss, lr=0.7, epochs=25, init_scale=2.0, seed=5)
+    W = 2.0 * np.random.default_rng(5).standard_normal((4, 3))
+    b = np.zeros(3)
+    values = []
+    for _ in range(25):
+        value, dW, db = loss_and_grad(W, b, X, y, loss=loss)
+        values.append(value)
+        W, b = W - 0.7 * dW, b - 0.7 * db
+    values.append(loss_and_grad(W, b, X, y, loss=loss)[0])
+    np.testing.assert_allclose(run.W, W, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(run.b, b, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(run.loss, values, rtol=1e-10)

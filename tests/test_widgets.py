@@ -237,3 +237,73 @@ def test_frontend_check_says_what_to_install_where_widgets_do_not_draw():
     for fallback in (bundle["text/plain"], bundle["text/html"]):
         assert "pip install" in fallback and "anywidget" in fallback
     assert check.seen is False                   # only a browser that drew it sets it
+
+
+def same(a, b):
+    """Equal, NaN included (marks use NaN for gaps in a line)."""
+    import json
+    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+
+
+BROWSER_DRAWN = [cls for cls in EXPLORERS if not cls.kernel_scene]
+KERNEL_DRAWN = [cls for cls in EXPLORERS if cls.kernel_scene]
+
+
+@pytest.mark.parametrize("cls", BROWSER_DRAWN, ids=lambda c: c.__name__)
+def test_a_drag_costs_the_kernel_no_scene_until_python_reads_it(cls, monkeypatch):
+    # the browser draws these scenes itself: slider steps synced from the page must not
+    # make the kernel compute one scene each; reading the readout computes it once
+    ex = cls()
+    states = random_states(cls(), 6, seed=11)
+    calls = []
+    real = ex.scene
+    monkeypatch.setattr(ex, "scene", lambda state, *a: calls.append(dict(state)) or real(state, *a))
+    for state in states:                       # as the page syncs them (front-end lock)
+        for name, control in zip(ex.control_names, ex.controls):
+            if control.value != state[name]:
+                control.set_state({"value": state[name]} if not hasattr(control, "index")
+                                  else {"index": [o[1] if isinstance(o, tuple) else o
+                                                  for o in control.options].index(state[name])})
+    assert calls == []
+    text = ex.readout_text
+    assert calls == [ex.state]
+    assert ex.key_value is not None and ex.marks and calls == [ex.state]   # computed once
+    fresh = real(ex.state)
+    assert same(ex.marks, fresh["marks"])
+    assert html.unescape(re.sub(r"<[^>]+>", "", fresh["readout"])).strip() == text
+    ex.close()
+
+
+@pytest.mark.parametrize("cls", KERNEL_DRAWN, ids=lambda c: c.__name__)
+def test_the_browsers_state_message_gets_the_scene_the_sync_would(cls):
+    # the page sends {"kind": "state"} as a control moves; the kernel answers with the
+    # scene of that state at once, the same one the slider's own sync then produces
+    ex, ref = cls(), cls()
+    for state in random_states(ref, 4, seed=5):
+        ex._on_board_msg(ex.board, {"kind": "state", "state": dict(state)}, [])
+        live = dict(ex.board.live)
+        assert live["state"] == state
+        expected = ref.scene(state)
+        assert live["readout"] == expected["readout"] and same(live["marks"], expected["marks"])
+        for name, control in zip(ex.control_names, ex.controls):   # the sync arrives
+            control.value = state[name]
+        assert ex.state == state and ex._readout_html == expected["readout"]
+        assert same(ex.board.live, live)
+    ex.close()
+    ref.close()
+
+
+@pytest.mark.parametrize("cls", KERNEL_DRAWN, ids=lambda c: c.__name__)
+def test_a_state_message_the_controls_cannot_hold_is_ignored(cls):
+    ex = cls()
+    good = dict(ex.state)
+    before = dict(ex.board.live)
+    name = ex.control_names[0]
+    bad_states = [None, [], {}, {**good, "extra": 1}, {**good, name: float("nan")},
+                  {**good, name: "0.5"}, {**good, name: True}, {**good, name: 1e300},
+                  {**good, name: -1e300}]
+    for bad in bad_states:
+        ex._on_board_msg(ex.board, {"kind": "state", "state": bad}, [])
+        ex._on_board_msg(ex.board, {"kind": "other", "state": good}, [])
+        assert ex.board.live == before and ex.state == good
+    ex.close()

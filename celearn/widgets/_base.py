@@ -184,7 +184,7 @@ class _Readout:
     @property
     def value(self):
         explorer = self._explorer()
-        return "" if explorer is None else explorer._readout_html
+        return "" if explorer is None else explorer._fresh()._readout_html
 
 
 def _close_tree(widget):
@@ -273,6 +273,8 @@ class Explorer(widgets.VBox):
     #: True when the kernel computes the scene (numpy's float32 arithmetic, training):
     #: the browser then draws ``board.live``, the marks and readout Python sends
     kernel_scene = False
+    #: for kernel-drawn scenes: the controls whose change redraws the static picture
+    static_controls = ()
 
     def __init__(self, controls, *, figsize=(6.0, 3.0), footer=None):
         if not isinstance(controls, dict):
@@ -281,6 +283,7 @@ class Explorer(widgets.VBox):
         self.controls = list(controls.values())
         self.figsize = figsize
         self._readout_html, self._marks, self._value = "", [], float("nan")
+        self._stale = True
         self._closed = False
         self._reacting = False
         self.uid = next(_UIDS)
@@ -303,6 +306,8 @@ class Explorer(widgets.VBox):
         self.add_class(f"celearn-explorer-{self.name}")
         for control in self.controls:
             control.observe(self._on_change, names="value")
+        if self.kernel_scene:
+            self.board.on_msg(self._on_board_msg)
         self._release_previous()
 
     # -- for subclasses -------------------------------------------------------------
@@ -370,15 +375,86 @@ class Explorer(widgets.VBox):
                         control.value = snap(control, value)
                 finally:
                     self._reacting = False
-        self._refresh()
+        self._scene_changed()
+
+    def _scene_changed(self):
+        """The controls moved: bring Python's copy of the scene up to date."""
+        if self.kernel_scene:
+            self._refresh()           # the browser needs the kernel's scene now
+        else:
+            # the browser draws this scene itself: Python's copy is computed when read
+            # (readout_text, key_value, marks, the saved picture), not at every step of
+            # a drag, so a dragging learner costs the kernel almost nothing
+            self._stale = True
 
     def _refresh(self):
-        out = self.scene(self.state)
+        state = self.state
+        self._stale = False
+        sent = getattr(self, "_sent", None)
+        if sent is not None and sent[0] == state:
+            out = sent[1]            # already computed for the browser's own message
+        else:
+            out = self.scene(state)
         self._readout_html = out["readout"]
         self._marks = out["marks"]
         self._value = float(out["value"])
         if self.kernel_scene:
-            self.board.live = {**out, "state": self.state}
+            self.board.live = {"marks": out["marks"], "readout": out["readout"],
+                               "value": out["value"], "state": state}
+
+    def _fresh(self):
+        """Self, with Python's copy of the scene computed for the controls' values."""
+        if self._stale:
+            self._refresh()
+        return self
+
+    # -- the browser's state, for kernel-drawn scenes -----------------------------------
+    def _on_board_msg(self, _board, content, _buffers):
+        """The browser sends the controls' values as they move (``{"kind": "state"}``),
+        without waiting for ipywidgets' one-message-at-a-time value sync: the scene goes
+        back at once, so the final scene arrives one round trip after mouse-up."""
+        if not isinstance(content, dict) or content.get("kind") != "state" or self._closed:
+            return
+        state = self._checked_state(content.get("state"))
+        if state is not None:
+            self._on_browser_state(state)
+
+    def _checked_state(self, state):
+        """``state`` as the controls would hold it, or None when it is not one they can
+        hold (a message from the page is input like any other)."""
+        if not isinstance(state, dict) or set(state) != set(self.control_names):
+            return None
+        checked = {}
+        for name, control in zip(self.control_names, self.controls):
+            value = state[name]
+            if hasattr(control, "options") and hasattr(control, "index"):
+                options = [o[1] if isinstance(o, tuple) else o for o in control.options]
+                if value not in options:
+                    return None
+                checked[name] = value
+                continue
+            if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                    or not np.isfinite(value):
+                return None
+            snapped = snap(control, value)
+            if not np.isclose(snapped, value, rtol=1e-9, atol=0):
+                return None                     # outside the range or off the step
+            checked[name] = snapped
+        return checked
+
+    def _on_browser_state(self, state):
+        """Send the scene of ``state`` (the controls' values in the browser) to the browser.
+
+        A control in ``static_controls`` changes the static picture too: its new value
+        is applied here, as its own sync would, so picture and scene arrive together."""
+        for name in self.static_controls:
+            control = self.controls[self.control_names.index(name)]
+            if control.value != state[name]:
+                control.value = state[name]
+        out = self.scene(state)
+        self._sent = (state, out)
+        self.board.live = {"marks": out["marks"], "readout": out["readout"],
+                           "value": out["value"], "state": state}
 
     @property
     def readout(self):
@@ -388,18 +464,18 @@ class Explorer(widgets.VBox):
     @property
     def readout_text(self):
         """The readout as plain text (what a screen reader says)."""
-        return html.unescape(_TAGS.sub("", self._readout_html)).strip()
+        return html.unescape(_TAGS.sub("", self._fresh()._readout_html)).strip()
 
     @property
     def key_value(self):
         """The key number currently shown in the readout."""
-        m = re.search(r'data-value="([^"]+)"', self._readout_html)
+        m = re.search(r'data-value="([^"]+)"', self._fresh()._readout_html)
         return float(m.group(1)) if m else None
 
     @property
     def marks(self):
         """The moving marks of the current scene (data coordinates)."""
-        return self._marks
+        return self._fresh()._marks
 
     # -- the static picture -----------------------------------------------------------
     def render_static(self):
@@ -424,7 +500,8 @@ class Explorer(widgets.VBox):
                 "ylim": [float(v) for v in ax.get_ylim()],
                 "xscale": ax.get_xscale(), "yscale": ax.get_yscale(),
             })
-        params = {"colors": dict(COLORS), "uid": self.uid, **self.params()}
+        params = {"colors": dict(COLORS), "uid": self.uid, "kernel_scene": self.kernel_scene,
+                  **self.params()}
         self.board.set_trait("size", [float(width), float(height)])
         self.board.axes = geometry
         self.board.params = params
@@ -439,7 +516,7 @@ class Explorer(widgets.VBox):
         """Draw the current marks with matplotlib (for the saved picture); return the artists."""
         axes = self.axes_for_marks()
         artists = []
-        for m in self._marks:
+        for m in self._fresh()._marks:
             ax = axes[m.get("ax", 0)]
             kind, color, alpha = m["kind"], m.get("color", "#000000"), m.get("alpha")
             if kind == "line":
@@ -555,7 +632,7 @@ class Explorer(widgets.VBox):
                 setattr(self, name, None)
         self.fig = None
         self._static_png = b""
-        self._marks = []
+        self._marks, self._stale, self._sent = [], False, None
         self.controls, self.control_names = [], []
         for trait in ("background", "axes", "params", "live"):
             self.board.set_trait(trait, self.board.trait_defaults(trait))

@@ -92,7 +92,7 @@ class BCEExplorer(Explorer):
     def _on_change(self, change):
         if change["owner"] is self.t:
             self.render_static()          # the active branch is drawn solid
-        self._refresh()
+        self._scene_changed()
 
     def scene(self, state):
         p, t = float(state["p"]), int(state["t"])
@@ -216,7 +216,7 @@ class BCEExampleExplorer(Explorer):
         else:
             self.preds[self.sample.value - 1] = self.p.value
             self.board.params = {**self.board.params, "preds": self.preds.tolist()}
-        self._refresh()
+        self._scene_changed()
 
     def scene(self, state):
         i = int(state["sample"]) - 1

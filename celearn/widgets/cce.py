@@ -271,7 +271,7 @@ class TriangleExplorer(Explorer):
                 slider.value = values[f"p{i}"]
         finally:
             self._reacting = False
-        self._refresh()
+        self._scene_changed()
 
 
 __all__ = ["TriangleExplorer", "set_one", "FLOOR"]

@@ -158,6 +158,7 @@ class RaceExplorer(Explorer):
     trend = "down"  # a larger step size reaches a lower cross-entropy in the same epochs
     draggable = False
     kernel_scene = True
+    static_controls = ("epochs",)  # the epoch axes are rescaled
     #: fixed limits of the loss axis (log): every setting of the sliders fits
     LOSS_LIM = (1e-2, 1e2)
 

@@ -131,6 +131,7 @@ class StabilityExplorer(Explorer):
     name = "stability"
     trend = "up"  # bigger logits, more confidently wrong, bigger (stable) loss
     kernel_scene = True   # the numbers are NumPy's float32/float64 arithmetic
+    static_controls = ("dtype",)  # each dtype has its own curves and zones
     draggable = False     # the slider (log scale) is the control; nothing to drag
 
     def __init__(self, scale=10.0, dtype="float64"):

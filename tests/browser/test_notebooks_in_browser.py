@@ -606,7 +606,7 @@ def test_notebook_in_voila(nb, voila, recorder_factory):
 
 
 @pytest.mark.parametrize("nb", NB7_NOTEBOOKS, ids=_ids(NB7_NOTEBOOKS))
-def test_notebook_in_nb7(nb, nb7, recorder_factory, keyboard=False):
+def test_notebook_in_nb7(nb, nb7, recorder_factory):
     nb7.delete_sessions()
     rec = recorder_factory(nb7, f"nb7-{nb.stem}")
     page = rec.page
@@ -630,19 +630,8 @@ def test_notebook_in_nb7(nb, nb7, recorder_factory, keyboard=False):
         # before any celearn code runs; tolerated only here, only before Run All.
         rec.page_errors[:] = [e for e in rec.page_errors
                               if e != "Cannot read properties of undefined (reading 'schema')"]
-        # Keyboard steps are left out by default: Notebook 7 takes ArrowLeft/ArrowRight and
-        # PageUp/PageDown for its own shortcuts before a focused slider sees them (see
-        # test_notebook7_keyboard_reaches_the_sliders, an expected failure).
-        _run_all_and_exercise(rec, nb, path, "Notebook 7", keyboard=keyboard)
+        # Keyboard steps included: Notebook 7 binds ArrowLeft/ArrowRight and PageUp/PageDown
+        # to its own commands; render.js keeps those keys for a focused slider or handle.
+        _run_all_and_exercise(rec, nb, path, "Notebook 7", keyboard=True)
     finally:
         nb7.delete_sessions()
-
-
-@pytest.mark.xfail(strict=True, reason=(
-    "known problem, not fixed yet: Notebook 7 binds ArrowLeft/ArrowRight (move between "
-    "headings) and PageUp/PageDown to its own commands, which take the key before a "
-    "focused ipywidgets slider moves; mouse drags work (test_notebook_in_nb7). strict: "
-    "this test fails the suite as soon as the keys start working, so the xfail goes"))
-@pytest.mark.parametrize("nb", NB7_NOTEBOOKS[:1], ids=_ids(NB7_NOTEBOOKS[:1]))
-def test_notebook7_keyboard_reaches_the_sliders(nb, nb7, recorder_factory):
-    test_notebook_in_nb7(nb, nb7, recorder_factory, keyboard=True)

@@ -3,7 +3,8 @@
 // this draws the moving marks in data coordinates on an SVG laid over it, and the readout.
 // It listens to the explorer's ipywidgets sliders in the browser, so a drag never waits
 // for the kernel; dragging a mark sets those sliders (the kernel hears the final values
-// through ipywidgets' own message throttling).
+// through ipywidgets' own message throttling). Kernel-drawn scenes (sendState) are the
+// exception: there the browser sends the values itself and draws what the kernel returns.
 
 const SVG = "http://www.w3.org/2000/svg";
 const PT = 100 / 72;                          // CSS px per point (figures are 100 dpi)
@@ -106,7 +107,28 @@ function snap(control, value) {
   return Number(v.toFixed(decimals));
 }
 
+// Notebook 7 binds ArrowLeft/ArrowRight and PageUp/PageDown to notebook commands,
+// taken on the document before a focused slider sees the key. Lumino skips its key
+// bindings for an element marked data-lm-suppress-shortcuts: a listener on the window
+// (which sees the key first) marks the focused control inside an explorer for just that
+// keystroke, so these keys move the slider or handle and every other shortcut still works.
+const STEP_KEYS = new Set(["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown",
+  "PageUp", "PageDown", "Home", "End"]);
+function keepStepKeys() {
+  if (window.__celearnStepKeys) return;
+  window.__celearnStepKeys = true;
+  window.addEventListener("keydown", (event) => {
+    const target = event.target;
+    if (!STEP_KEYS.has(event.key) || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (!(target instanceof Element) || !target.closest(".celearn-explorer")) return;
+    if (target.hasAttribute("data-lm-suppress-shortcuts")) return;
+    target.setAttribute("data-lm-suppress-shortcuts", "true");
+    setTimeout(() => target.removeAttribute("data-lm-suppress-shortcuts"), 0);
+  }, true);
+}
+
 async function render({ model, el }) {
+  keepStepKeys();
   const names = model.get("names");
   const controls = await controlModels(model);
   const byName = Object.fromEntries(names.map((n, i) => [n, controls[i]]));
@@ -223,13 +245,36 @@ async function render({ model, el }) {
     }
   }
 
+  // A kernel-drawn scene: the browser tells the kernel the controls' values as they
+  // move, in messages of its own (ipywidgets syncs a value only after the kernel has
+  // answered the previous one, a full round trip), at most one per SEND_MS and always
+  // the last one, so the final scene arrives one round trip after mouse-up.
+  const SEND_MS = 40;
+  let sentState = "", sentAt = -Infinity, sendTimer = null;
+  function sendState() {
+    if (!model.get("params").kernel_scene) return;
+    const s = state();
+    const text = JSON.stringify(s);
+    if (text === sentState) return;
+    const wait = SEND_MS - (performance.now() - sentAt);
+    if (wait > 0) {
+      if (!sendTimer) sendTimer = setTimeout(() => { sendTimer = null; sendState(); }, wait);
+      return;
+    }
+    sentState = text;
+    sentAt = performance.now();
+    model.send({ kind: "state", state: s });
+  }
+
   // A control moved by the learner (not by the kernel, not by us): coupled controls
   // follow at once, in the browser (e.g. the triangle's three sliders sum to 1).
   function onControl(name, c) {
-    if (!applying && !c._state_lock && typeof react === "function") {
+    const learner = !c._state_lock;
+    if (!applying && learner && typeof react === "function") {
       const values = react(name, state(), model.get("params"));
       if (values) setValues(values);
     }
+    if (learner) sendState();
     schedule();
   }
 
@@ -286,6 +331,7 @@ async function render({ model, el }) {
   model.on("change:background", () => { layout(); schedule(); });
   model.on("change:size", () => { layout(); schedule(); });
   return () => {
+    if (sendTimer) clearTimeout(sendTimer);
     controls.forEach((c, i) => c.off(names[i] in choices ? "change:index" : "change:value",
       handlers[i]));
   };
