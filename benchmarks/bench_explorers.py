@@ -16,6 +16,7 @@ through a local TCP proxy that delays each direction by half a round trip (0, 10
 Targets (issue 10), at 250 ms round trip: >= 30 figure and >= 25 readout updates painted
 during the drag, final readout <= 150 ms after mouse-up (for the kernel-drawn 05 race
 and 07 stability: <= round trip + 150 ms), <= 300 KB kernel -> browser, <= 0.05 core.
+The race's sliders act on release (ON_RELEASE): its row is judged on the last three.
 
     python benchmarks/bench_explorers.py [--rtt 0 100 250] [--explorer log triangle ...]
 
@@ -52,6 +53,10 @@ EXPLORERS = {
     "stability": "cl.widgets.StabilityExplorer()",
 }
 KERNEL_DRAWN = {"race", "stability"}
+#: 05's race trains two models for each setting, so its sliders act on release
+#: (continuous_update=False): nothing is painted during the drag by design, and its
+#: targets are the final readout, the traffic and the kernel's CPU
+ON_RELEASE = {"race"}
 DRAG_SECONDS = 1.2
 
 
@@ -282,9 +287,11 @@ def main(argv=None):
     print("|---|---|---|---|---|---|---|---|")
     for r in rows:
         limit = 150 + (r["rtt"] if r["explorer"] in KERNEL_DRAWN else 0)
-        ok = (r["rtt"] != 250 or (r["frames"] >= 30 and r["readouts"] >= 25)
+        release = r["explorer"] in ON_RELEASE
+        ok = (r["rtt"] != 250 or release or (r["frames"] >= 30 and r["readouts"] >= 25)
               ) and r["final_ms"] <= limit and r["kb"] <= 300 and r["cores"] <= 0.05
-        print(f"| {r['explorer']} | {r['control']} | {r['rtt']} ms | {r['frames']} | {r['readouts']} "
+        during = ("on release", "on release") if release else (r["frames"], r["readouts"])
+        print(f"| {r['explorer']} | {r['control']} | {r['rtt']} ms | {during[0]} | {during[1]} "
               f"| {r['final_ms']:.0f} ms | {r['kb']:.1f} KB | {r['cores']:.3f} | "
               + ("meets the targets |" if ok else "misses a target |"))
 

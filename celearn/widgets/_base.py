@@ -75,6 +75,7 @@ _CSS = """
 .celearn-board .celearn-figure img { position: absolute; left: 0; top: 0; }
 .celearn-board .celearn-figure svg { position: absolute; left: 0; top: 0; overflow: visible;
   font-family: "DejaVu Sans", "Bitstream Vera Sans", Arial, sans-serif; touch-action: none; }
+.celearn-board .celearn-marks > :not(.celearn-handle) { pointer-events: none; }
 .celearn-board .celearn-handle { cursor: grab; outline: none; }
 .celearn-board .celearn-handle:focus { stroke: #0173b2; stroke-width: 3px; }
 .celearn-board .celearn-handle:active { cursor: grabbing; }

@@ -76,7 +76,7 @@ class TemperatureExplorer(Explorer):
                                      readout_format=".2f", continuous_update=True,
                                      style={"description_width": "2em"},
                                      layout=widgets.Layout(width="420px"))
-        super().__init__({"T": self.T}, figsize=(12.0, 3.8))
+        super().__init__({"T": self.T}, figsize=(9.6, 3.5))
 
     def params(self):
         return {"t": self.t.tolist(), "z": self.z.tolist(), "n_bins": self.n_bins,

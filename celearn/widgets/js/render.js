@@ -169,14 +169,19 @@ async function render({ model, el }) {
 
   function layout() {
     const [w, h] = model.get("size");
+    // its own size where there is room; scaled down, picture and marks together, in a
+    // narrower output area (a laptop, a side panel): never cut off at the right
     figure.style.width = `${w}px`;
-    figure.style.height = `${h}px`;
+    figure.style.maxWidth = "100%";
+    figure.style.aspectRatio = `${w} / ${h}`;
     svg.setAttribute("viewBox", `0 0 ${w} ${h}`);
-    svg.setAttribute("width", w);
-    svg.setAttribute("height", h);
+    svg.setAttribute("width", "100%");
+    svg.setAttribute("height", "100%");
     img.src = model.get("background");
     img.width = w;
     img.height = h;
+    img.style.width = "100%";
+    img.style.height = "100%";
     img.alt = model.get("alt");
   }
 
@@ -194,6 +199,7 @@ async function render({ model, el }) {
     root.dataset.live = live && live.state ? JSON.stringify(live.state) : "";
     root.dataset.frames = String(Number(root.dataset.frames || 0) + 1);
     const seen = new Set();
+    let previous = null;                      // the SVG keeps the marks' order (z-order)
     out.marks.forEach((m, i) => {
       const id = m.key || `${m.kind}-${i}`;
       seen.add(id);
@@ -204,8 +210,10 @@ async function render({ model, el }) {
         node = document.createElementNS(SVG, tag);
         nodes.set(id, node);
         if (m.drag) makeDraggable(node, m);
-        svg.append(node);                     // z-order = order of first appearance
       }
+      const place = previous ? previous.nextSibling : svg.firstChild;
+      if (node !== place) svg.insertBefore(node, place);
+      previous = node;
       node.__mark = m;
       setAttrs(node, attrs);
       if (text !== undefined && node.textContent !== text) node.textContent = text;
