@@ -440,7 +440,9 @@ class Explorer(widgets.VBox):
             snapped = snap(control, value)
             if not np.isclose(snapped, value, rtol=1e-9, atol=0):
                 return None                     # outside the range or off the step
-            checked[name] = snapped
+            # the browser's own number (a log slider's 10**e may differ from Python's in
+            # the last bit): the slider's sync brings the kernel exactly this value
+            checked[name] = int(value) if isinstance(control, widgets.IntSlider) else value
         return checked
 
     def _on_browser_state(self, state):
