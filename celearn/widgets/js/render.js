@@ -185,6 +185,8 @@ async function render({ model, el }) {
     img.alt = model.get("alt");
   }
 
+  let drawn = null;                           // [live, axes, params] painted (kernel scenes)
+  let shownReadout = null;
   function draw() {
     pending = false;
     const params = model.get("params");
@@ -192,7 +194,16 @@ async function render({ model, el }) {
     const live = model.get("live");
     const out = scene(state(), params, live);
     if (!out) return;                         // a kernel-drawn scene not received yet
-    readout.innerHTML = out.readout;
+    if (params.kernel_scene) {
+      // a control moved, but the kernel's scene is the one already shown: nothing to paint
+      root.dataset.state = JSON.stringify(state());
+      if (drawn && drawn[0] === live && drawn[1] === axes && drawn[2] === params) return;
+      drawn = [live, axes, params];
+    }
+    if (out.readout !== shownReadout) {       // a readout update is a changed readout
+      readout.innerHTML = out.readout;
+      shownReadout = out.readout;
+    }
     root.dataset.value = String(out.value);
     root.dataset.uid = String(params.uid);
     root.dataset.state = JSON.stringify(state());
