@@ -207,10 +207,10 @@ def _root_flag() -> list[str]:
     return ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
 
 
-def start_lab(home: Path, root_dir: Path = REPO_ROOT) -> Server:
-    port = free_port()
-    argv = [
-        sys.executable, "-m", "jupyterlab",
+def _jupyter_server_argv(module: str, port: int, root_dir: Path) -> list[str]:
+    """``python -m <module>`` as a local, token-free Jupyter server on 127.0.0.1:port."""
+    return [
+        sys.executable, "-m", module,
         "--no-browser",
         f"--ip={HOST}",
         f"--port={port}",
@@ -219,11 +219,18 @@ def start_lab(home: Path, root_dir: Path = REPO_ROOT) -> Server:
         "--PasswordIdentityProvider.hashed_password=",
         "--ServerApp.disable_check_xsrf=True",
         f"--ServerApp.root_dir={root_dir}",
+        *_root_flag(),
+    ]
+
+
+def start_lab(home: Path, root_dir: Path = REPO_ROOT) -> Server:
+    port = free_port()
+    argv = [
+        *_jupyter_server_argv("jupyterlab", port, root_dir),
         "--LabApp.expose_app_in_browser=True",
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
         "--LabApp.extension_manager=readonly",
-        *_root_flag(),
     ]
     return Server("jupyterlab", argv, port, home, "/api/status", cwd=root_dir)
 
@@ -254,19 +261,10 @@ def start_notebook7(home: Path, root_dir: Path = REPO_ROOT) -> Server:
     """
     port = free_port()
     argv = [
-        sys.executable, "-m", "notebook",
-        "--no-browser",
-        f"--ip={HOST}",
-        f"--port={port}",
-        "--ServerApp.port_retries=0",
-        "--IdentityProvider.token=",
-        "--PasswordIdentityProvider.hashed_password=",
-        "--ServerApp.disable_check_xsrf=True",
-        f"--ServerApp.root_dir={root_dir}",
+        *_jupyter_server_argv("notebook", port, root_dir),
         "--JupyterNotebookApp.expose_app_in_browser=True",
         # Same settings folder as Lab's (autosave off, no news: see _isolated_env).
         f"--JupyterNotebookApp.user_settings_dir={home / 'config' / 'lab' / 'user-settings'}",
-        *_root_flag(),
     ]
     return Server("notebook7", argv, port, home, "/api/status", cwd=root_dir)
 
