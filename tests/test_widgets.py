@@ -307,3 +307,24 @@ def test_a_state_message_the_controls_cannot_hold_is_ignored(cls):
         ex._on_board_msg(ex.board, {"kind": "other", "state": good}, [])
         assert ex.board.live == before and ex.state == good
     ex.close()
+
+
+@pytest.mark.parametrize("cls", KERNEL_DRAWN, ids=lambda c: c.__name__)
+def test_a_late_value_sync_does_not_send_an_older_scene(cls):
+    # during a drag over a slow link the page's own messages run ahead of ipywidgets'
+    # value sync: the sync of an older state must not send that older scene back
+    ex = cls()
+    old, new = random_states(cls(), 2, seed=9)
+    for state in (old, new):
+        ex._on_board_msg(ex.board, {"kind": "state", "state": dict(state)}, [])
+    assert ex.board.live["state"] == new
+    for name, control in zip(ex.control_names, ex.controls):      # the late sync of `old`
+        if control.value != old[name]:
+            if name in ex.static_controls:
+                continue                       # applied by the message already
+            control.set_state({"value": old[name]} if not hasattr(control, "index") else
+                              {"index": [o[1] if isinstance(o, tuple) else o
+                                         for o in control.options].index(old[name])})
+    assert ex.board.live["state"] == new
+    assert ex.readout_text                      # Python's own copy still follows its controls
+    ex.close()

@@ -376,12 +376,23 @@ class Explorer(widgets.VBox):
                         control.value = snap(control, value)
                 finally:
                     self._reacting = False
-        self._scene_changed()
+        self._scene_changed(self._from_browser(change))
 
-    def _scene_changed(self):
+    @staticmethod
+    def _from_browser(change):
+        """Whether ``change`` is a value the page synced (ipywidgets' front-end lock)."""
+        return bool(getattr(change["owner"], "_property_lock", None))
+
+    def _scene_changed(self, from_browser=False):
         """The controls moved: bring Python's copy of the scene up to date."""
-        if self.kernel_scene:
-            self._refresh()           # the browser needs the kernel's scene now
+        if self.kernel_scene and not (from_browser and getattr(self, "_sent", None)):
+            # the browser needs the kernel's scene now (a change made from Python, or a
+            # page that does not send its state itself)
+            self._refresh()
+        elif self.kernel_scene:
+            # the page sent this state (or a newer one) in its own message and already
+            # has that scene: answering the slower value sync would send an older scene
+            self._stale = True
         else:
             # the browser draws this scene itself: Python's copy is computed when read
             # (readout_text, key_value, marks, the saved picture), not at every step of

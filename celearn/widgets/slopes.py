@@ -279,15 +279,19 @@ class RaceExplorer(Explorer):
         super()._on_change(change)
 
     def _refresh(self):
-        self.runs = self.race()
         super()._refresh()
         self.frames_drawn += 1
+
+    @property
+    def runs(self):
+        """The two trainings of the current setting: ``{"ce": history, "mse": history}``."""
+        return self.race()
 
     @property
     def lines(self):
         """The drawn curves by (loss, kind): ``(epochs, values)`` arrays."""
         return {tuple(m["key"].split("-")): (np.array(m["x"]), np.array(m["y"]))
-                for m in self._marks if m["kind"] == "line"}
+                for m in self._fresh()._marks if m["kind"] == "line"}
 
     # -- replay ---------------------------------------------------------------------------
     def _show(self, upto):

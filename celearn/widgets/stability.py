@@ -213,7 +213,7 @@ class StabilityExplorer(Explorer):
     def _on_change(self, change):
         if change.get("owner") is self.dtype:
             self.render_static()          # other curves and zones: a new static picture
-        self._refresh()
+        self._scene_changed(self._from_browser(change))
 
     # -- the moving part, computed by the kernel in the chosen dtype -------------------------
     def scene(self, state):
