@@ -328,3 +328,48 @@ def test_a_late_value_sync_does_not_send_an_older_scene(cls):
     assert ex.board.live["state"] == new
     assert ex.readout_text                      # Python's own copy still follows its controls
     ex.close()
+
+
+def test_a_half_synced_coupled_move_keeps_the_last_scene_until_the_rest_arrives():
+    # the page moves q1 up and q2 down together (react); the kernel gets the two values
+    # one sync at a time, and in between holds q1 + q2 > 1: reading then must neither
+    # raise nor show that non-state, and the next read shows the completed move
+    ex = widgets.DistributionExplorer(q=(0.3, 0.4, 0.3))
+    before = ex.readout_text
+    ex.q1.set_state({"value": 0.8})                 # q1 arrives; q2 still 0.4
+    assert ex.readout_text == before
+    ex.q2.set_state({"value": 0.19})                # the rest of the move arrives
+    assert ex.readout_text != before and "q = (0.80, 0.19, 0.01)" in ex.readout_text
+    ex.close()
+
+
+def test_an_invalid_start_still_raises():
+    with pytest.raises(ValueError, match="q must be 3 probabilities"):
+        widgets.DistributionExplorer(q=(0.8, 0.4, -0.2))
+
+
+def test_a_late_slider_echo_does_not_undo_a_newer_value_set_from_python():
+    # ipywidgets' slider view syncs back a value Python set, snapped by noUiSlider with
+    # float noise (0.25 -> 0.25000000000000006); arriving after Python set a newer value,
+    # it must not undo it (it left 06's q1 + q2 > 1 in the browser tests)
+    ex = widgets.DistributionExplorer()
+    ex.q1.value, ex.q2.value = 0.5, 0.25
+    ex.q2.value, ex.q1.value = 0.05, 0.8
+    ex.q2.set_state({"value": 0.25000000000000006})      # the late echo of 0.25
+    assert (ex.q1.value, ex.q2.value) == (0.8, 0.05)
+    assert "q = (0.80, 0.05, 0.15)" in ex.readout_text
+    ex.q2.set_state({"value": 0.1})                      # a real move is taken
+    assert ex.q2.value == 0.1
+    ex.q2.set_state({"value": 0.05000000000000001})      # after a learner move: taken
+    assert ex.q2.value == 0.05000000000000001
+    ex.close()
+
+
+def test_an_old_echo_is_forgotten(monkeypatch):
+    ex = widgets.LogExplorer()
+    ex.p.value = 0.25
+    ex.p.value = 0.5
+    monkeypatch.setattr(type(ex), "ECHO_SECONDS", 0.0)   # long after: a learner's move
+    ex.p.set_state({"value": 0.25000000000000006})
+    assert ex.p.value == 0.25000000000000006
+    ex.close()

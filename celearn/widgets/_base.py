@@ -44,6 +44,7 @@ import html
 import io
 import itertools
 import re
+import time
 import weakref
 from functools import cache
 from pathlib import Path
@@ -305,7 +306,9 @@ class Explorer(widgets.VBox):
         super().__init__(children=children)
         self.add_class("celearn-explorer")
         self.add_class(f"celearn-explorer-{self.name}")
+        self._kernel_values = {}
         for control in self.controls:
+            control.observe(self._guard_stale_echo, names="value")
             control.observe(self._on_change, names="value")
         if self.kernel_scene:
             self.board.on_msg(self._on_board_msg)
@@ -378,6 +381,38 @@ class Explorer(widgets.VBox):
                     self._reacting = False
         self._scene_changed(self._from_browser(change))
 
+    #: how long a value set from Python is remembered by :meth:`_guard_stale_echo` (s)
+    ECHO_SECONDS = 5.0
+
+    def _guard_stale_echo(self, change):
+        """Undo a stale write-back of a value Python set earlier.
+
+        When Python sets a float slider, ipywidgets' slider view moves its noUiSlider,
+        which reports the value snapped to its own grid with float noise (0.25 comes back
+        as 0.25000000000000006) and syncs that back as if the learner had moved it. If
+        Python has set a newer value meanwhile (a cell that sets a slider twice, or moves
+        coupled sliders one after the other), that late sync would undo the newer value
+        and can leave coupled sliders in no valid state (q1 + q2 > 1). A synced value
+        within float noise of, but not equal to, an earlier Python value, arriving while
+        the control holds the latest Python value, is that echo: the control keeps the
+        latest value (and the page is sent it again).
+        """
+        control, new, old = change["owner"], change["new"], change["old"]
+        now = time.monotonic()
+        recent = [(t, v) for t, v in self._kernel_values.get(id(control), ())
+                  if now - t < self.ECHO_SECONDS]
+        self._kernel_values[id(control)] = recent
+        if not self._from_browser(change):
+            recent.append((now, new))
+            return
+        if not recent or recent[-1][1] != old or not isinstance(new, float):
+            return
+        for _, v in recent[:-1]:
+            if isinstance(v, (int, float)) and v != new and v != old \
+                    and abs(new - v) <= 1e-9 * max(1.0, abs(v)):
+                control.value = old
+                return
+
     @staticmethod
     def _from_browser(change):
         """Whether ``change`` is a value the page synced (ipywidgets' front-end lock)."""
@@ -406,7 +441,17 @@ class Explorer(widgets.VBox):
         if sent is not None and sent[0] == state:
             out = sent[1]            # already computed for the browser's own message
         else:
-            out = self.scene(state)
+            try:
+                out = self.scene(state)
+            except ValueError:
+                if not self._readout_html:
+                    raise
+                # Coupled sliders (a distribution's bars) reach the kernel one value sync
+                # at a time: between two syncs of one move the kernel can hold a mix that
+                # is no state at all (q1 + q2 > 1). Keep the last scene and compute again
+                # at the next read, when the other value has arrived.
+                self._stale = True
+                return
         self._readout_html = out["readout"]
         self._marks = out["marks"]
         self._value = float(out["value"])
