@@ -466,7 +466,17 @@ async ([path, code]) => {
     if (msg.header.msg_type === 'stream') out += c.text;
     if (msg.header.msg_type === 'error') out += c.ename + ': ' + c.evalue;
   };
-  await future.done;
+  // never wait forever: a kernel that drops the request fails the test, not CI's clock
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(
+      `celearn test: the kernel did not answer an execute request within 90 s`)), 90000);
+  });
+  try {
+    await Promise.race([future.done, late]);
+  } finally {
+    clearTimeout(timer);
+  }
   return out;
 }
 """
