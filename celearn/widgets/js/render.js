@@ -289,6 +289,7 @@ async function render({ model, el }) {
   // follow at once, in the browser (e.g. the triangle's three sliders sum to 1).
   function onControl(name, c) {
     const learner = !c._state_lock;
+    if (!learner) sentState = "";             // the kernel moved it: the next state is news
     if (!applying && learner && typeof react === "function") {
       const values = react(name, state(), model.get("params"));
       if (values) setValues(values);
