@@ -373,3 +373,33 @@ def test_an_old_echo_is_forgotten(monkeypatch):
     ex.p.set_state({"value": 0.25000000000000006})
     assert ex.p.value == 0.25000000000000006
     ex.close()
+
+
+def test_ipython9_history_does_not_keep_every_explorer_picture(monkeypatch):
+    # IPython 9 stores each output's mime bundle in history_manager.outputs for the whole
+    # session; after the cell has run, an explorer's picture is dropped from that copy
+    import types
+    from collections import defaultdict
+
+    import IPython
+    from celearn.widgets import _base
+
+    registered = []
+    shell = types.SimpleNamespace(
+        history_manager=types.SimpleNamespace(outputs=defaultdict(list)),
+        events=types.SimpleNamespace(register=lambda name, f: registered.append((name, f))))
+    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
+    ex = LogExplorer()
+    data, _ = ex._repr_mimebundle_()
+    assert "image/png" in data                       # the notebook gets its picture
+    other = {"image/png": "kept", "text/plain": "a matplotlib figure"}
+    shell.history_manager.outputs[7] += [types.SimpleNamespace(bundle=dict(data)),
+                                         types.SimpleNamespace(bundle=other)]
+    assert [name for name, _ in registered] == ["post_run_cell"]
+    registered[0][1](None)                           # the cell has run
+    kept = shell.history_manager.outputs[7][0].bundle
+    assert "image/png" not in kept and kept["text/plain"] == data["text/plain"]
+    assert other["image/png"] == "kept"              # other outputs are left alone
+    ex._repr_mimebundle_()
+    assert len(registered) == 1                      # one hook per shell
+    ex.close()

@@ -189,6 +189,47 @@ class _Readout:
         return "" if explorer is None else explorer._fresh()._readout_html
 
 
+_PICTURE_MODELS: set = set()
+
+
+def _forget_pictures_in_history(data):
+    """IPython 9 keeps the mime bundle of every output in ``history_manager.outputs``, for
+    the whole session: an explorer's saved picture (100-250 kB) each time its cell is
+    re-run. Once the cell has run (the picture is in the notebook by then), that copy of
+    the picture is dropped; the rest of the record stays."""
+    view = data.get("application/vnd.jupyter.widget-view+json") or {}
+    if "model_id" not in view:
+        return
+    _PICTURE_MODELS.add(view["model_id"])
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    except Exception:                                  # pragma: no cover - no IPython
+        return
+    if shell is None or not hasattr(getattr(shell, "history_manager", None), "outputs"):
+        return                                         # IPython < 9 keeps no bundles
+    if not getattr(shell, "_celearn_history_hook", False):
+        shell.events.register("post_run_cell", _drop_history_pictures)
+        shell._celearn_history_hook = True
+
+
+def _drop_history_pictures(*_):
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    outputs = getattr(getattr(shell, "history_manager", None), "outputs", None) or {}
+    for number in list(outputs)[-3:]:                  # the cell that just ran, and before
+        for output in outputs[number]:
+            bundle = getattr(output, "bundle", None)
+            if not isinstance(bundle, dict) or "image/png" not in bundle:
+                continue
+            view = bundle.get("application/vnd.jupyter.widget-view+json") or {}
+            if view.get("model_id") in _PICTURE_MODELS:
+                bundle.pop("image/png")
+                _PICTURE_MODELS.discard(view["model_id"])
+
+
 def _close_tree(widget):
     """Close a widget, its children and the Layout/Style widgets it owns."""
     owned = [widget]
@@ -648,6 +689,7 @@ class Explorer(widgets.VBox):
             return None
         data["image/png"] = base64.b64encode(self.snapshot_png(note=True)).decode("ascii")
         data["text/plain"] = f"{type(self).__name__}: {self.readout_text}"
+        _forget_pictures_in_history(data)
         alt = f"{type(self).__name__} at its starting state: {self.readout_text}"
         return data, {"image/png": {"alt": alt}}
 
