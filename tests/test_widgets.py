@@ -328,6 +328,7 @@ def test_a_late_value_sync_does_not_send_an_older_scene(cls):
                                          for o in control.options].index(old[name])})
     assert ex.board.live["state"] == new
     assert ex.readout_text                      # Python's own copy still follows its controls
+    assert ex.board.live["state"] == new        # and reading it sends the page nothing
     ex.close()
 
 

@@ -475,7 +475,7 @@ class Explorer(widgets.VBox):
             # a drag, so a dragging learner costs the kernel almost nothing
             self._stale = True
 
-    def _refresh(self):
+    def _refresh(self, send=True):
         state = self.state
         self._stale = False
         sent = getattr(self, "_sent", None)
@@ -496,14 +496,17 @@ class Explorer(widgets.VBox):
         self._readout_html = out["readout"]
         self._marks = out["marks"]
         self._value = float(out["value"])
-        if self.kernel_scene:
+        if self.kernel_scene and send:
             self.board.live = {"marks": out["marks"], "readout": out["readout"],
                                "value": out["value"], "state": state}
 
     def _fresh(self):
-        """Self, with Python's copy of the scene computed for the controls' values."""
+        """Self, with Python's copy of the scene computed for the controls' values.
+
+        Reading never sends a scene to the page: a kernel-drawn explorer is stale only
+        when the page has asked for (and got) a newer scene than the controls here hold."""
         if self._stale:
-            self._refresh()
+            self._refresh(send=False)
         return self
 
     # -- the browser's state, for kernel-drawn scenes -----------------------------------

@@ -278,8 +278,8 @@ class RaceExplorer(Explorer):
             self.render_static()
         super()._on_change(change)
 
-    def _refresh(self):
-        super()._refresh()
+    def _refresh(self, send=True):
+        super()._refresh(send)
         self.frames_drawn += 1
 
     @property
