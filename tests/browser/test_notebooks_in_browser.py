@@ -375,6 +375,20 @@ def _run_all_and_exercise(rec, nb, path: str, where: str, *, keyboard: bool = Tr
     _check_page_health(rec)
 
 
+def _open_notebook(rec, url: str, path: str, where: str) -> None:
+    """Open ``url`` and wait until notebook ``path`` is open with its kernel idle."""
+    page = rec.page
+    page.goto(url, timeout=OPEN_TIMEOUT * 1000)
+    status = {"last": None}
+
+    def notebook_ready():
+        status["last"] = page.evaluate(h.JS_NOTEBOOK_STATUS, path)
+        return status["last"] == "ready"
+
+    rec.wait_for(notebook_ready, lambda: f"{path} to open{where} with its kernel idle "
+                 f"(last status: {status['last']!r})", OPEN_TIMEOUT, 250)
+
+
 # ------------------------------------------------------------------------------------------
 # JupyterLab
 # ------------------------------------------------------------------------------------------
@@ -387,15 +401,7 @@ def test_notebook_in_jupyterlab(nb, lab, recorder_factory):
     page = rec.page
     path = f"notebooks/{nb.name}"
     try:
-        page.goto(f"{lab.url}/lab/tree/{path}?reset", timeout=OPEN_TIMEOUT * 1000)
-        status = {"last": None}
-
-        def notebook_ready():
-            status["last"] = page.evaluate(h.JS_NOTEBOOK_STATUS, path)
-            return status["last"] == "ready"
-
-        rec.wait_for(notebook_ready, lambda: f"{path} to open with its kernel idle "
-                     f"(last status: {status['last']!r})", OPEN_TIMEOUT, 250)
+        _open_notebook(rec, f"{lab.url}/lab/tree/{path}?reset", path, "")
         # Same signal a person sees: the status bar's "Python 3 (ipykernel) | Idle".
         rec.wait_for(lambda: "(ipykernel) | Idle" in page.locator(".jp-StatusBar-Left").inner_text(),
                      "the status bar to show '(ipykernel) | Idle'", OPEN_TIMEOUT, 250)
@@ -610,17 +616,9 @@ def test_notebook_in_nb7(nb, nb7, recorder_factory):
     page = rec.page
     path = f"notebooks/{nb.name}"
     try:
-        page.goto(f"{nb7.url}/notebooks/{path}", timeout=OPEN_TIMEOUT * 1000)
-        status = {"last": None}
-
-        def notebook_ready():
-            status["last"] = page.evaluate(h.JS_NOTEBOOK_STATUS, path)
-            return status["last"] == "ready"
-
         # Notebook 7 is a JupyterLab application (window.jupyterapp, same notebook panel and
         # sessionContext), so Lab's scripts find the notebook and its kernel unchanged.
-        rec.wait_for(notebook_ready, lambda: f"{path} to open in Notebook 7 with its kernel idle "
-                     f"(last status: {status['last']!r})", OPEN_TIMEOUT, 250)
+        _open_notebook(rec, f"{nb7.url}/notebooks/{path}", path, " in Notebook 7")
         if "/notebooks/" not in page.url or page.locator(".jp-LabShell").count():
             rec.fail(f"expected Notebook 7's single-document page, got {page.url}")
         # Notebook 7.6 itself (its bundled shortcuts plugin, on a settings change of a plugin
