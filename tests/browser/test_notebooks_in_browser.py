@@ -106,46 +106,7 @@ def _check_positions(rec, path: str, explorer, row, label: str, n: int) -> None:
     """Drag the explorer's first mark (or its first slider) to ``n`` random places; at each,
     the number the browser shows must be what celearn computes for the browser's state."""
     page = rec.page
-    rng = random.Random(hash(label) & 0xFFFF)
-    board = explorer.locator(".celearn-board").first
-    handle = explorer.locator(".celearn-handle").first if row["handles"] else None
-    figure = explorer.locator(h.FIGURE).first
-    explorer.scroll_into_view_if_needed()
-    box = figure.bounding_box()
-    seen = []
-    for _ in range(n):
-        before = explorer.evaluate(h.JS_BOARD)["frames"]
-        if handle is not None:
-            hb = handle.bounding_box()
-            x0, y0 = hb["x"] + hb["width"] / 2, hb["y"] + hb["height"] / 2
-            # a random place near the mark (a mark lives in one panel of the figure:
-            # far targets would all clamp to the ends of its range)
-            x1 = min(max(x0 + box["width"] * rng.uniform(-0.3, 0.3), box["x"] + 2),
-                     box["x"] + box["width"] - 2)
-            y1 = min(max(y0 + box["height"] * rng.uniform(-0.3, 0.3), box["y"] + 2),
-                     box["y"] + box["height"] - 2)
-            page.mouse.move(x0, y0)
-            page.mouse.down()
-            page.mouse.move((x0 + x1) / 2, (y0 + y1) / 2)
-            page.mouse.move(x1, y1)
-            page.mouse.up()
-        else:
-            slider = explorer.locator(h.HANDLE).first
-            slider.focus()
-            for _ in range(rng.randint(1, 3)):
-                page.keyboard.press(rng.choice(["ArrowRight", "ArrowLeft", "PageUp", "PageDown"]))
-        page.evaluate("() => new Promise((r) => requestAnimationFrame(() => "
-                      "requestAnimationFrame(r)))")
-        if row["name"] in KERNEL_DRAWN:
-            # the browser draws what the kernel sent: wait until it has sent this state
-            rec.wait_for(lambda: (lambda b: b["live"] is not None and json.dumps(
-                b["live"], sort_keys=True) == json.dumps(b["state"], sort_keys=True))(
-                    explorer.evaluate(h.JS_BOARD)),
-                f"{label}: the kernel's scene for the new position to arrive",
-                CHANGE_TIMEOUT, 100, focus=explorer)
-        shown = explorer.evaluate(h.JS_BOARD)
-        seen.append(shown)
-        del before
+    seen = _random_drag_states(rec, explorer, row, n, label)
     states = [s["state"] for s in seen]
     code = h.PY_SCENES.format(uid=seen[0]["uid"], states=json.dumps(states))
     out = page.evaluate(h.JS_KERNEL_EXECUTE, [path, code])
@@ -163,7 +124,6 @@ def _check_positions(rec, path: str, explorer, row, label: str, n: int) -> None:
             rec.fail(f"{label}: at {shown['state']} the browser shows {shown['value']!r} "
                      f"({_norm(shown['text'])!r}); celearn computes {value!r} "
                      f"({_norm(readout)!r})", focus=explorer)
-    del board
 
 
 def _check_output_errors(rec, when: str):
@@ -504,7 +464,21 @@ def _random_drag_states(rec, explorer, row, n: int, seed: str) -> list[dict]:
                 page.keyboard.press(rng.choice(["ArrowRight", "ArrowLeft", "PageUp", "PageDown"]))
         page.evaluate("() => new Promise((r) => requestAnimationFrame(() => "
                       "requestAnimationFrame(r)))")
-        seen.append(explorer.evaluate(h.JS_BOARD))
+        if row["name"] in KERNEL_DRAWN:
+            # The browser draws what the kernel sent: wait until it shows the scene of its
+            # own state, and keep that very reading (state, scene and readout are read in
+            # one call: a key press still being applied can move the state right after).
+            def kernel_scene_shown():
+                board = explorer.evaluate(h.JS_BOARD)
+                return board if board["live"] is not None and json.dumps(
+                    board["live"], sort_keys=True) == json.dumps(board["state"],
+                                                                 sort_keys=True) else None
+
+            seen.append(rec.wait_for(kernel_scene_shown, f"{seed}: the kernel's scene for the "
+                                     "new position to arrive", CHANGE_TIMEOUT, 100,
+                                     focus=explorer))
+        else:
+            seen.append(explorer.evaluate(h.JS_BOARD))
     return seen
 
 
