@@ -127,10 +127,44 @@ function keepStepKeys() {
   }, true);
 }
 
+// ipywidgets sends a control's new value to the kernel only when the kernel has answered
+// the previous one, and keeps the newest value meanwhile (WidgetModel._msg_buffer, which
+// also makes it ignore the echo of an older value). Over a remote kernel that is one
+// sync per round trip; on a local kernel (no latency) it is every step of a drag, each
+// one kernel message, echo and status pair: 0.05-0.12 of a core and up to 440 KB per
+// dragging learner. Holding each sync "in flight" for at least SYNC_MS more gives the
+// same syncs at most one per SYNC_MS locally, through ipywidgets' own buffer, so the
+// newest value is always the one sent last. The browser draws from its own model
+// values, so nothing on the page waits for this; the kernel hears the final value at
+// most SYNC_MS late. Skipped where the widget manager lacks these internals.
+const SYNC_MS = 100;
+function holdSyncs(c) {
+  if (c.__celearnHold || typeof c.send_sync_message !== "function"
+      || typeof c._pending_msgs !== "number" || !("_msg_buffer" in c)) return;
+  c.__celearnHold = true;
+  const send = c.send_sync_message;
+  c.send_sync_message = function (...args) {
+    const id = send.apply(this, args);
+    if (!id) return id;                       // not sent (no comm): nothing to hold
+    this._pending_msgs += 1;
+    setTimeout(() => {
+      this._pending_msgs = Math.max(0, this._pending_msgs - 1);
+      if (this._msg_buffer !== null && this._pending_msgs < 1 && this.comm_live) {
+        const next = this.send_sync_message(this._msg_buffer, this._msg_buffer_callbacks);
+        if (typeof this.rememberLastUpdateFor === "function") this.rememberLastUpdateFor(next);
+        this._msg_buffer = null;
+        this._msg_buffer_callbacks = null;
+      }
+    }, SYNC_MS);
+    return id;
+  };
+}
+
 async function render({ model, el }) {
   keepStepKeys();
   const names = model.get("names");
   const controls = await controlModels(model);
+  controls.forEach(holdSyncs);
   const byName = Object.fromEntries(names.map((n, i) => [n, controls[i]]));
 
   const root = document.createElement("div");
