@@ -11,7 +11,8 @@ through a local TCP proxy that delays each direction by half a round trip (0, 10
   value (0 when it was already showing it);
 - kernel -> browser traffic during the drag (bytes the proxy forwarded that way, from
   mouse-down to one round trip + 0.3 s after mouse-up, so late answers count);
-- kernel CPU over the same window (utime + stime of the kernel process, in cores).
+- kernel CPU over the same window (utime + stime of the kernel process, in cores);
+- messages on the kernel websocket each way over the same window (Playwright frames).
 
 Targets (issue 10), at 250 ms round trip: >= 30 figure and >= 25 readout updates painted
 during the drag, final readout <= 150 ms after mouse-up (for the kernel-drawn 05 race
@@ -176,7 +177,21 @@ def drag(page, start, end, seconds=DRAG_SECONDS, steps=72):
     return t_up
 
 
-def measure(page, explorer, control, server, kernel, proxy, rtt):
+def count_kernel_messages(page):
+    """Count the kernel websocket's messages each way (browser -> kernel: "up")."""
+    counts = {"up": 0, "down": 0}
+
+    def on_socket(ws):
+        if "/api/kernels/" not in ws.url:
+            return
+        ws.on("framesent", lambda _frame: counts.__setitem__("up", counts["up"] + 1))
+        ws.on("framereceived", lambda _frame: counts.__setitem__("down", counts["down"] + 1))
+
+    page.on("websocket", on_socket)
+    return counts
+
+
+def measure(page, explorer, control, server, kernel, proxy, rtt, counts):
     el = explorer
     el.scroll_into_view_if_needed()
     if control == "slider":
@@ -198,12 +213,14 @@ def measure(page, explorer, control, server, kernel, proxy, rtt):
     el.evaluate(ARM)
     time.sleep(0.3)
     bytes0, cpu0, t0 = proxy.down_bytes, kernel_cpu_seconds(kernel), time.monotonic()
+    up0, down0 = counts["up"], counts["down"]
     p_down = page.evaluate("() => performance.now()")
     t_up = drag(page, start, end)
     # the kernel hears the drag up to half a round trip late, and answers another half
     # later: count its CPU and traffic until a full round trip after mouse-up
     time.sleep(rtt / 1000 + 0.3)
     bytes1, cpu1, t1 = proxy.down_bytes, kernel_cpu_seconds(kernel), time.monotonic()
+    up1, down1 = counts["up"], counts["down"]
     time.sleep(max(1.0, 2 * rtt / 1000 + 0.5))
     log = page.evaluate("() => window.__celearnLog")
     during_r = [t for t, _ in log["readout"] if p_down <= t <= t_up]
@@ -214,6 +231,7 @@ def measure(page, explorer, control, server, kernel, proxy, rtt):
         "final_ms": max(0.0, last - t_up),
         "kb": (bytes1 - bytes0) / 1024,
         "cores": (cpu1 - cpu0) / (t1 - t0),
+        "msgs_up": up1 - up0, "msgs_down": down1 - down0,
     }
 
 
@@ -241,6 +259,7 @@ def run(names, rtts):
                     proxy = DelayProxy(server.port, rtt / 2000)
                     for name in names:
                         page = browser.new_page(viewport={"width": 1200, "height": 900})
+                        counts = count_kernel_messages(page)
                         path = f"{name}.ipynb"
                         page.goto(f"http://{h.HOST}:{proxy.port}/lab/tree/{path}?reset")
                         deadline = time.monotonic() + 120
@@ -259,12 +278,13 @@ def run(names, rtts):
                             pid = kernel_pid(server, k["id"]) or pid
                         explorer = page.locator(h.EXPLORER).first
                         for control in ("slider", "mark"):
-                            m = measure(page, explorer, control, server, pid, proxy, rtt)
+                            m = measure(page, explorer, control, server, pid, proxy, rtt, counts)
                             if m:
                                 rows.append({"explorer": name, "control": control, "rtt": rtt, **m})
                                 print(f"{name:13s} {control:6s} {rtt:4d} ms  frames {m['frames']:3d}"
                                       f"  readouts {m['readouts']:3d}  final {m['final_ms']:6.0f} ms"
-                                      f"  {m['kb']:7.1f} KB  {m['cores']:.3f} cores", flush=True)
+                                      f"  {m['kb']:7.1f} KB  {m['cores']:.3f} cores  kernel messages "
+                                      f"{m['msgs_up']} up / {m['msgs_down']} down", flush=True)
                         page.close()
                         server.delete_sessions()
                     proxy.stop()
@@ -283,8 +303,8 @@ def main(argv=None):
     args = ap.parse_args(argv)
     rows = run(args.explorer, args.rtt)
     print("\n| explorer | drag | round trip | figure updates | readout updates | final readout after "
-          "mouse-up | kernel → browser | kernel CPU |")
-    print("|---|---|---|---|---|---|---|---|")
+          "mouse-up | kernel → browser | kernel CPU | kernel messages up / down | |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         limit = 150 + (r["rtt"] if r["explorer"] in KERNEL_DRAWN else 0)
         release = r["explorer"] in ON_RELEASE
@@ -293,6 +313,7 @@ def main(argv=None):
         during = ("on release", "on release") if release else (r["frames"], r["readouts"])
         print(f"| {r['explorer']} | {r['control']} | {r['rtt']} ms | {during[0]} | {during[1]} "
               f"| {r['final_ms']:.0f} ms | {r['kb']:.1f} KB | {r['cores']:.3f} | "
+              f"{r['msgs_up']} / {r['msgs_down']} | "
               + ("meets the targets |" if ok else "misses a target |"))
 
 
