@@ -467,10 +467,15 @@ async ([path, code]) => {
     if (msg.header.msg_type === 'error') out += c.ename + ': ' + c.evalue;
   };
   // never wait forever: a kernel that drops the request fails the test, not CI's clock
+  // (the message says what had arrived, for whoever meets it: output but no reply means
+  // the kernel ran the code and only its reply or idle status was lost)
   let timer;
+  const kernel = panel.sessionContext.session.kernel;
   const late = new Promise((_, reject) => {
     timer = setTimeout(() => reject(new Error(
-      `celearn test: the kernel did not answer an execute request within 90 s`)), 90000);
+      `celearn test: the kernel did not answer an execute request within 90 s ` +
+      `(kernel status ${kernel.status}, connection ${kernel.connectionStatus}; ` +
+      `output so far: ${JSON.stringify(out.slice(0, 300))})`)), 90000);
   });
   try {
     await Promise.race([future.done, late]);
