@@ -200,7 +200,6 @@ def _forget_pictures_in_history(data):
     view = data.get("application/vnd.jupyter.widget-view+json") or {}
     if "model_id" not in view:
         return
-    _PICTURE_MODELS.add(view["model_id"])
     try:
         from IPython import get_ipython
 
@@ -209,6 +208,7 @@ def _forget_pictures_in_history(data):
         return
     if shell is None or not hasattr(getattr(shell, "history_manager", None), "outputs"):
         return                                         # IPython < 9 keeps no bundles
+    _PICTURE_MODELS.add(view["model_id"])
     if not getattr(shell, "_celearn_history_hook", False):
         shell.events.register("post_run_cell", _drop_history_pictures)
         shell._celearn_history_hook = True

@@ -138,24 +138,19 @@ function keepStepKeys() {
 // values, so nothing on the page waits for this; the kernel hears the final value at
 // most SYNC_MS late. Skipped where the widget manager lacks these internals.
 const SYNC_MS = 100;
+// The hold is one more pending message, released as the kernel's "idle" for a sync is:
+// through ipywidgets' own _handle_status, which sends the buffered value if it is the last.
+const IDLE = { content: { execution_state: "idle" } };
 function holdSyncs(c) {
   if (c.__celearnHold || typeof c.send_sync_message !== "function"
-      || typeof c._pending_msgs !== "number" || !("_msg_buffer" in c)) return;
+      || typeof c._handle_status !== "function" || typeof c._pending_msgs !== "number") return;
   c.__celearnHold = true;
   const send = c.send_sync_message;
   c.send_sync_message = function (...args) {
     const id = send.apply(this, args);
     if (!id) return id;                       // not sent (no comm): nothing to hold
     this._pending_msgs += 1;
-    setTimeout(() => {
-      this._pending_msgs = Math.max(0, this._pending_msgs - 1);
-      if (this._msg_buffer !== null && this._pending_msgs < 1 && this.comm_live) {
-        const next = this.send_sync_message(this._msg_buffer, this._msg_buffer_callbacks);
-        if (typeof this.rememberLastUpdateFor === "function") this.rememberLastUpdateFor(next);
-        this._msg_buffer = null;
-        this._msg_buffer_callbacks = null;
-      }
-    }, SYNC_MS);
+    setTimeout(() => this._handle_status(IDLE), SYNC_MS);
     return id;
   };
 }
