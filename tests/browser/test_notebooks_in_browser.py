@@ -114,16 +114,23 @@ def _check_positions(rec, path: str, explorer, row, label: str, n: int) -> None:
         expected = json.loads(out)
     except json.JSONDecodeError:
         rec.fail(f"{label}: the kernel could not compute the scenes: {out[:2000]}")
-    distinct = {json.dumps(s, sort_keys=True) for s in states}
+    _compare_drags(rec, explorer, label, n, seen,
+                   [{"value": value, "readout": readout} for value, readout in expected])
+
+
+def _compare_drags(rec, explorer, label: str, n: int, seen: list, scenes: list) -> None:
+    """The drags reached enough distinct states, and at each the browser showed celearn's
+    key number (to 1e-9) and readout (``scenes``: celearn's, state by state)."""
+    distinct = {json.dumps(s["state"], sort_keys=True) for s in seen}
     if len(distinct) < min(n, 10) // 2:
         rec.fail(f"{label}: {n} random drags reached only {len(distinct)} distinct states",
                  focus=explorer)
-    for shown, (value, readout) in zip(seen, expected):
-        if not math.isclose(shown["value"], value, rel_tol=1e-9, abs_tol=1e-12) or \
-                _norm(shown["text"]) != _norm(readout):
+    for shown, scene in zip(seen, scenes):
+        if not math.isclose(shown["value"], scene["value"], rel_tol=1e-9, abs_tol=1e-12) or \
+                _norm(shown["text"]) != _norm(scene["readout"]):
             rec.fail(f"{label}: at {shown['state']} the browser shows {shown['value']!r} "
-                     f"({_norm(shown['text'])!r}); celearn computes {value!r} "
-                     f"({_norm(readout)!r})", focus=explorer)
+                     f"({_norm(shown['text'])!r}); celearn computes {scene['value']!r} "
+                     f"({_norm(scene['readout'])!r})", focus=explorer)
 
 
 def _check_output_errors(rec, when: str):
@@ -496,17 +503,8 @@ def _check_positions_here(rec, nb, explorer, row, label: str, n: int, start: dic
         return f"{label}: numbers not compared ({why})"
     try:
         seen = _random_drag_states(rec, explorer, row, n, label)
-        distinct = {json.dumps(s["state"], sort_keys=True) for s in seen}
-        if len(distinct) < min(n, 10) // 2:
-            rec.fail(f"{label}: {n} random drags reached only {len(distinct)} distinct states",
-                     focus=explorer)
-        for shown in seen:
-            scene = reference.scene(shown["state"])
-            if not math.isclose(shown["value"], scene["value"], rel_tol=1e-9, abs_tol=1e-12) or \
-                    _norm(shown["text"]) != _norm(scene["readout"]):
-                rec.fail(f"{label}: at {shown['state']} the browser shows {shown['value']!r} "
-                         f"({_norm(shown['text'])!r}); celearn computes {scene['value']!r} "
-                         f"({_norm(scene['readout'])!r})", focus=explorer)
+        _compare_drags(rec, explorer, label, n, seen,
+                       [reference.scene(shown["state"]) for shown in seen])
     finally:
         reference.close()
     return ""
