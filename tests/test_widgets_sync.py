@@ -71,27 +71,36 @@ class FakeModel {
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const { latency, hold, steps, every } = JSON.parse(process.argv[2]);
-const model = new FakeModel(latency);
-if (hold) holdSyncs(model);
+const { latency, hold, steps, every, coupled } = JSON.parse(process.argv[2]);
+// `coupled` controls of one explorer that move together (the triangle's sliders)
+const models = Array.from({ length: coupled }, () => new FakeModel(latency));
+const peers = new Map();
+if (hold) models.forEach((m) => holdSyncs(m, peers));
+const model = models[0];
 const t0 = performance.now();
-for (let i = 1; i <= steps; i++) { model.move(i / 100); await sleep(every); }
+for (let i = 1; i <= steps; i++) {
+  models.forEach((m, j) => m.move((i + j) / 100));
+  await sleep(every);
+}
 const dragMs = performance.now() - t0;
-await sleep(latency + 400);
+await sleep(latency + 400 * coupled);
 process.stdout.write(JSON.stringify({ sent: model.sent.map((m) => m.value), dragMs,
   reverts: model.reverts, last: model.value, pending: model._pending_msgs,
-  buffer: model._msg_buffer }));
+  buffer: model._msg_buffer,
+  all: models.map((m) => ({ sent: m.sent.map((x) => x.value), last: m.value,
+    pending: m._pending_msgs, buffer: m._msg_buffer, reverts: m.reverts })) }));
 """
 
 
-def drive(latency, hold, steps=60, every=10):
+def drive(latency, hold, steps=60, every=10, coupled=1):
     if NODE is None:
         pytest.fail("node runs the explorers' JavaScript in these tests: install Node.js")
     with tempfile.TemporaryDirectory() as d:
         src = (_JS / "render.js").read_text() + "\nexport { holdSyncs };\n"
         Path(d, "render.mjs").write_text(src)
         Path(d, "driver.mjs").write_text(DRIVER)
-        args = json.dumps({"latency": latency, "hold": hold, "steps": steps, "every": every})
+        args = json.dumps({"latency": latency, "hold": hold, "steps": steps, "every": every,
+                           "coupled": coupled})
         out = subprocess.run([NODE, "driver.mjs", args], cwd=d, capture_output=True,
                              text=True, timeout=60)
     assert out.returncode == 0, out.stderr
@@ -121,3 +130,17 @@ def test_a_remote_kernel_keeps_ipywidgets_own_pace():
     without = drive(latency=125, hold=False)
     held = drive(latency=125, hold=True)
     assert abs(len(held["sent"]) - len(without["sent"])) <= 1, (without, held)
+
+
+@pytest.mark.parametrize("latency", [1, 50])
+def test_coupled_controls_share_the_pace(latency):
+    """Three sliders moved together (the triangle) send about one sync per 100 ms in all,
+    not three, and each still ends on its last value with no echo moving it back."""
+    held = drive(latency=latency, hold=True, coupled=3)
+    alone = drive(latency=latency, hold=True, coupled=1)
+    total = sum(len(m["sent"]) for m in held["all"])
+    assert total <= held["dragMs"] / 100 + 3 * 3, held
+    assert total < 2 * len(alone["sent"]) + 3, (total, alone)
+    for j, m in enumerate(held["all"]):
+        assert m["sent"][-1] == (60 + j) / 100 and m["last"] == (60 + j) / 100, m
+        assert m["reverts"] == [] and m["pending"] == 0 and m["buffer"] is None, m

@@ -318,6 +318,12 @@ class Explorer(widgets.VBox):
     kernel_scene = False
     #: for kernel-drawn scenes: the controls whose change redraws the static picture
     static_controls = ()
+    #: for kernel-drawn scenes that depend on the controls' values only: the control
+    #: (a slider) whose every position the page asks the kernel for at once
+    #: (``{"kind": "prefetch"}``) and keeps, so dragging it never waits for the kernel
+    prefetch = None
+    #: the most scenes one prefetch request may ask for
+    MAX_PREFETCH = 512
 
     def __init__(self, controls, *, figsize=(6.0, 3.0), footer=None):
         if not isinstance(controls, dict):
@@ -326,6 +332,7 @@ class Explorer(widgets.VBox):
         self.controls = list(controls.values())
         self.figsize = figsize
         self._readout_html, self._marks, self._value = "", [], float("nan")
+        self._prefetched = {}                  # state key -> scene the page holds too
         self._stale = True
         self._closed = False
         self._reacting = False
@@ -461,13 +468,16 @@ class Explorer(widgets.VBox):
 
     def _scene_changed(self, from_browser=False):
         """The controls moved: bring Python's copy of the scene up to date."""
-        if self.kernel_scene and not (from_browser and getattr(self, "_sent", None)):
+        page_has_it = from_browser and (getattr(self, "_sent", None)
+                                        or self._state_key(self.state) in self._prefetched)
+        if self.kernel_scene and not page_has_it:
             # the browser needs the kernel's scene now (a change made from Python, or a
             # page that does not send its state itself)
             self._refresh()
         elif self.kernel_scene:
             # the page sent this state (or a newer one) in its own message and already
-            # has that scene: answering the slower value sync would send an older scene
+            # has that scene, or holds it from a prefetch: answering the slower value
+            # sync would send an older scene
             self._stale = True
         else:
             # the browser draws this scene itself: Python's copy is computed when read
@@ -481,6 +491,8 @@ class Explorer(widgets.VBox):
         sent = getattr(self, "_sent", None)
         if sent is not None and sent[0] == state:
             out = sent[1]            # already computed for the browser's own message
+        elif self._state_key(state) in self._prefetched:
+            out = self._prefetched[self._state_key(state)]   # the page shows these numbers
         else:
             try:
                 out = self.scene(state)
@@ -514,11 +526,46 @@ class Explorer(widgets.VBox):
         """The browser sends the controls' values as they move (``{"kind": "state"}``),
         without waiting for ipywidgets' one-message-at-a-time value sync: the scene goes
         back at once, so the final scene arrives one round trip after mouse-up."""
-        if not isinstance(content, dict) or content.get("kind") != "state" or self._closed:
+        if not isinstance(content, dict) or self._closed:
             return
-        state = self._checked_state(content.get("state"))
-        if state is not None:
-            self._on_browser_state(state)
+        if content.get("kind") == "state":
+            state = self._checked_state(content.get("state"))
+            if state is not None:
+                self._on_browser_state(state)
+        elif content.get("kind") == "prefetch" and self.prefetch:
+            self._on_prefetch(content.get("states"))
+
+    def _state_key(self, state):
+        return tuple(state.get(name) for name in self.control_names)
+
+    def _on_prefetch(self, states):
+        """Send the scenes of the states the page asks for (every position of the
+        ``prefetch`` slider at the other controls' values) in one message back,
+        ``{"kind": "scenes", "entries": [...]}``; the page keeps them and draws them
+        without asking again.  The states are the page's own numbers (a log slider's
+        10**e may differ from Python's in the last bit), checked like a state message;
+        the ones the controls cannot hold are left out."""
+        if not isinstance(states, list) or not 0 < len(states) <= self.MAX_PREFETCH:
+            return
+        if len(self._prefetched) > 8 * self.MAX_PREFETCH:
+            self._prefetched.clear()           # a page that asked for many dtypes, often
+        entries = []
+        for raw in states:
+            state = self._checked_state(raw)
+            if state is None:
+                continue
+            key = self._state_key(state)
+            out = self._prefetched.get(key)
+            if out is None:
+                try:
+                    out = self.scene(state)
+                except ValueError:
+                    continue
+                self._prefetched[key] = out
+            entries.append({"marks": out["marks"], "readout": out["readout"],
+                            "value": out["value"], "state": state})
+        if entries:
+            self.board.send({"kind": "scenes", "entries": entries})
 
     def _checked_state(self, state):
         """``state`` as the controls would hold it, or None when it is not one they can
@@ -554,7 +601,7 @@ class Explorer(widgets.VBox):
             control = self.controls[self.control_names.index(name)]
             if control.value != state[name]:
                 control.value = state[name]
-        out = self.scene(state)
+        out = self._prefetched.get(self._state_key(state)) or self.scene(state)
         self._sent = (state, out)
         self.board.live = {"marks": out["marks"], "readout": out["readout"],
                            "value": out["value"], "state": state}
@@ -604,7 +651,7 @@ class Explorer(widgets.VBox):
                 "xscale": ax.get_xscale(), "yscale": ax.get_yscale(),
             })
         params = {"colors": dict(COLORS), "uid": self.uid, "kernel_scene": self.kernel_scene,
-                  **self.params()}
+                  "prefetch": self.prefetch if self.kernel_scene else None, **self.params()}
         self.board.set_trait("size", [float(width), float(height)])
         self.board.axes = geometry
         self.board.params = params
@@ -736,7 +783,7 @@ class Explorer(widgets.VBox):
                 setattr(self, name, None)
         self.fig = None
         self._static_png = b""
-        self._marks, self._stale, self._sent = [], False, None
+        self._marks, self._stale, self._sent, self._prefetched = [], False, None, {}
         self.controls, self.control_names = [], []
         for trait in ("background", "axes", "params", "live"):
             self.board.set_trait(trait, self.board.trait_defaults(trait))

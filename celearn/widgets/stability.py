@@ -133,6 +133,7 @@ class StabilityExplorer(Explorer):
     kernel_scene = True   # the numbers are NumPy's float32/float64 arithmetic
     static_controls = ("dtype",)  # each dtype has its own curves and zones
     draggable = False     # the slider (log scale) is the control; nothing to drag
+    prefetch = "scale"    # the page asks for every slider position's scene at once
 
     def __init__(self, scale=10.0, dtype="float64"):
         if not isinstance(dtype, str) or dtype not in _DTYPES:

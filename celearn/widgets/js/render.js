@@ -127,6 +127,25 @@ function keepStepKeys() {
   }, true);
 }
 
+// The values a slider can take, as the browser computes them: ipywidgets' log slider
+// sets base ** exponent (Math.pow) for an exponent on its step grid; both roundings
+// of the exponent are asked for, and duplicates dropped.
+function positions(c) {
+  const lo = c.get("min"), hi = c.get("max"), step = c.get("step") || 0;
+  if (!(step > 0) || !(hi > lo) || (hi - lo) / step > 250) return [];   // at most 4 x 251 states: one request
+  const base = c.get("base");
+  const digits = Math.max(0, Math.ceil(-Math.log10(step))) + 2;
+  const values = new Set();
+  for (let k = 0; lo + k * step <= hi + step * 1e-9; k++) {
+    const raw = Math.min(hi, lo + k * step);
+    for (const e of [raw, Number(raw.toFixed(digits))]) {
+      values.add(base ? Math.pow(base, e) : e);
+      if (base) values.add(base ** e);
+    }
+  }
+  return [...values];
+}
+
 // ipywidgets sends a control's new value to the kernel only when the kernel has answered
 // the previous one, and keeps the newest value meanwhile (WidgetModel._msg_buffer, which
 // also makes it ignore the echo of an older value). Over a remote kernel that is one
@@ -137,11 +156,14 @@ function keepStepKeys() {
 // newest value is always the one sent last. The browser draws from its own model
 // values, so nothing on the page waits for this; the kernel hears the final value at
 // most SYNC_MS late. Skipped where the widget manager lacks these internals.
+// Coupled controls (the triangle's three sliders) move together, one sync each: a sync
+// is then held SYNC_MS for each control of the explorer that synced within the last
+// hold, so the explorer as a whole still sends about one sync per SYNC_MS.
 const SYNC_MS = 100;
 // The hold is one more pending message, released as the kernel's "idle" for a sync is:
 // through ipywidgets' own _handle_status, which sends the buffered value if it is the last.
 const IDLE = { content: { execution_state: "idle" } };
-function holdSyncs(c) {
+function holdSyncs(c, peers) {
   if (c.__celearnHold || typeof c.send_sync_message !== "function"
       || typeof c._handle_status !== "function" || typeof c._pending_msgs !== "number") return;
   c.__celearnHold = true;
@@ -149,8 +171,12 @@ function holdSyncs(c) {
   c.send_sync_message = function (...args) {
     const id = send.apply(this, args);
     if (!id) return id;                       // not sent (no comm): nothing to hold
+    const now = performance.now();
+    peers.set(this, now);
+    let moving = 0;
+    for (const t of peers.values()) if (now - t <= SYNC_MS * peers.size + SYNC_MS) moving += 1;
     this._pending_msgs += 1;
-    setTimeout(() => this._handle_status(IDLE), SYNC_MS);
+    setTimeout(() => this._handle_status(IDLE), SYNC_MS * Math.max(1, moving));
     return id;
   };
 }
@@ -159,7 +185,8 @@ async function render({ model, el }) {
   keepStepKeys();
   const names = model.get("names");
   const controls = await controlModels(model);
-  controls.forEach(holdSyncs);
+  const peers = new Map();                    // control model -> when it last synced
+  controls.forEach((c) => holdSyncs(c, peers));
   const byName = Object.fromEntries(names.map((n, i) => [n, controls[i]]));
 
   const root = document.createElement("div");
@@ -214,13 +241,42 @@ async function render({ model, el }) {
     img.alt = model.get("alt");
   }
 
+  // Kernel-drawn scenes that depend on the controls' values only (params.prefetch):
+  // state (JSON) -> scene, from the kernel's answers and from one prefetch of every
+  // position of the prefetch slider, so a drag over those positions draws at once.
+  const known = new Map();
+  const KNOWN_MAX = 4096;
+  function remember(entry) {
+    if (!entry || !entry.state || !Array.isArray(entry.marks)) return;
+    if (known.size >= KNOWN_MAX) known.clear();
+    known.set(JSON.stringify(entry.state), entry);
+  }
+
+  let asked = "";
+  function prefetch() {
+    const params = model.get("params");
+    const c = params.kernel_scene && params.prefetch ? byName[params.prefetch] : null;
+    if (!c) return;
+    const now = state();
+    const ask = JSON.stringify({ ...now, [params.prefetch]: null });
+    if (ask === asked) return;                // asked for these other values already
+    asked = ask;
+    const states = positions(c).map((v) => ({ ...now, [params.prefetch]: v }))
+      .filter((s) => !known.has(JSON.stringify(s)));
+    if (states.length) model.send({ kind: "prefetch", states });
+  }
+
   let drawn = null;                           // [live, axes, params] painted (kernel scenes)
   let shownReadout = null;
   function draw() {
     pending = false;
     const params = model.get("params");
     const axes = model.get("axes");
-    const live = model.get("live");
+    let live = model.get("live");
+    if (params.kernel_scene && params.prefetch) {
+      remember(live);
+      live = known.get(JSON.stringify(state())) || live;
+    }
     const out = scene(state(), params, live);
     if (!out) return;                         // a kernel-drawn scene not received yet
     if (params.kernel_scene) {
@@ -298,17 +354,23 @@ async function render({ model, el }) {
   // answered the previous one, a full round trip), at most one per SEND_MS and always
   // the last one, so the final scene arrives one round trip after mouse-up.
   const SEND_MS = 40;
-  let sentState = "", sentAt = -Infinity, sendTimer = null;
-  function sendState() {
+  // A move of the prefetch slider to a position whose scene the page holds is not sent
+  // (its value sync tells the kernel); any other control's move is, since it may change
+  // the static picture too.
+  let sentState = "", sentAt = -Infinity, sendTimer = null, mustSend = false;
+  function sendState(prefetched) {
     if (!model.get("params").kernel_scene) return;
     const s = state();
     const text = JSON.stringify(s);
     if (text === sentState) return;
+    if (!prefetched) mustSend = true;
+    if (!mustSend && known.has(text)) return;
     const wait = SEND_MS - (performance.now() - sentAt);
     if (wait > 0) {
-      if (!sendTimer) sendTimer = setTimeout(() => { sendTimer = null; sendState(); }, wait);
+      if (!sendTimer) sendTimer = setTimeout(() => { sendTimer = null; sendState(true); }, wait);
       return;
     }
+    mustSend = false;
     sentState = text;
     sentAt = performance.now();
     model.send({ kind: "state", state: s });
@@ -323,7 +385,8 @@ async function render({ model, el }) {
       const values = react(name, state(), model.get("params"));
       if (values) setValues(values);
     }
-    if (learner) sendState();
+    if (learner) sendState(name === model.get("params").prefetch);
+    if (name !== model.get("params").prefetch) prefetch();   // other values: other scenes
     schedule();
   }
 
@@ -377,6 +440,12 @@ async function render({ model, el }) {
   model.on("change:params", schedule);
   model.on("change:axes", schedule);
   model.on("change:live", schedule);
+  model.on("msg:custom", (msg) => {
+    if (!msg || msg.kind !== "scenes" || !Array.isArray(msg.entries)) return;
+    msg.entries.forEach(remember);
+    schedule();
+  });
+  prefetch();
   model.on("change:background", () => { layout(); schedule(); });
   model.on("change:size", () => { layout(); schedule(); });
   return () => {
