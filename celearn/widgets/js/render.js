@@ -127,20 +127,23 @@ function keepStepKeys() {
   }, true);
 }
 
-// The values a slider can take, as the browser computes them: ipywidgets' log slider
-// sets base ** exponent (Math.pow) for an exponent on its step grid; both roundings
-// of the exponent are asked for, and duplicates dropped.
+// The values a slider can take, as this browser computes them (each JavaScript engine
+// has its own Math.pow, so only the page knows its numbers): ipywidgets' sliders take
+// noUiSlider's value, which snaps in percent of the range (k steps of 100 * step /
+// (max - min) percent, then back to a value), and a log slider sets base ** that
+// exponent; snap() above (keys on a handle) computes min + k * step. Both are asked for.
 function positions(c) {
   const lo = c.get("min"), hi = c.get("max"), step = c.get("step") || 0;
-  if (!(step > 0) || !(hi > lo) || (hi - lo) / step > 250) return [];   // at most 4 x 251 states: one request
+  if (!(step > 0) || !(hi > lo) || (hi - lo) / step > 250) return [];   // one request
   const base = c.get("base");
-  const digits = Math.max(0, Math.ceil(-Math.log10(step))) + 2;
+  const stepPct = (step * 100) / (hi - lo);
   const values = new Set();
-  for (let k = 0; lo + k * step <= hi + step * 1e-9; k++) {
-    const raw = Math.min(hi, lo + k * step);
-    for (const e of [raw, Number(raw.toFixed(digits))]) {
+  for (let k = 0; k * stepPct <= 100 + 1e-9; k++) {
+    const pct = k * stepPct;
+    const noUi = pct >= 100 ? hi : ((pct - 0) * (100 / (100 - 0)) * (hi - lo)) / 100 + lo;
+    for (const e of [noUi, Math.min(hi, lo + k * step)]) {
       values.add(base ? Math.pow(base, e) : e);
-      if (base) values.add(base ** e);
+      if (!base) values.add(Number(e.toFixed(Math.max(0, Math.ceil(-Math.log10(step))) + 2)));
     }
   }
   return [...values];
