@@ -26,7 +26,17 @@ computed from the controls' values.  The scene exists twice, with the same numbe
 
 The browser listens to the sliders' own models, so dragging a slider or a mark
 repaints at once and the kernel receives the values through ipywidgets' message
-throttling; no picture crosses the wire after the first.
+throttling, held to about one sync per 100 ms per explorer on a local kernel
+(``holdSyncs`` in ``js/render.js``); no picture crosses the wire after the first.
+
+A kernel-drawn scene reaches the page in one of two ways.  As the controls move, the
+page sends their values in a message of its own (``{"kind": "state"}``, at most one per
+40 ms) and the kernel answers with the scene in ``board.live``.  When the scene depends
+on the controls only and one slider is what a learner drags (``prefetch``, 07's logit
+scale), the page asks once for every position of that slider, in the numbers its own
+JavaScript engine gives (``{"kind": "prefetch"}``), and keeps the scenes the kernel sends
+back (``{"kind": "scenes"}``): a drag then draws without waiting, and the kernel, which
+keeps the same scenes, answers later value syncs with nothing.
 
 Stable CSS classes: ``celearn-explorer`` and ``celearn-explorer-<name>`` on the
 explorer, ``celearn-controls`` on the row of controls, ``celearn-readout`` on the
@@ -651,7 +661,10 @@ class Explorer(widgets.VBox):
                 "xscale": ax.get_xscale(), "yscale": ax.get_yscale(),
             })
         params = {"colors": dict(COLORS), "uid": self.uid, "kernel_scene": self.kernel_scene,
-                  "prefetch": self.prefetch if self.kernel_scene else None, **self.params()}
+                  "prefetch": self.prefetch if self.kernel_scene else None,
+                  # the values of the controls this static picture was drawn for
+                  "static_state": {name: self.state[name] for name in self.static_controls},
+                  **self.params()}
         self.board.set_trait("size", [float(width), float(height)])
         self.board.axes = geometry
         self.board.params = params

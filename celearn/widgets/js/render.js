@@ -278,7 +278,11 @@ async function render({ model, el }) {
     let live = model.get("live");
     if (params.kernel_scene && params.prefetch) {
       remember(live);
-      live = known.get(JSON.stringify(state())) || live;
+      // a scene the page holds, if it belongs to the static picture shown (after a
+      // dtype click the old picture stays until the kernel sends the new one)
+      const hit = known.get(JSON.stringify(state()));
+      const fixed = Object.entries(params.static_state || {});
+      if (hit && fixed.every(([k, v]) => hit.state[k] === v)) live = hit;
     }
     const out = scene(state(), params, live);
     if (!out) return;                         // a kernel-drawn scene not received yet
