@@ -303,11 +303,33 @@ def _exercise_explorers(rec, rows, prefix: str, path: str | None = None, positio
             _check_positions(rec, path, explorer, row, label,
                              positions if (row["handles"] or row["name"] not in KERNEL_DRAWN)
                              else 10)
+            if row["name"] == "stability":
+                _switch_dtype_and_check(rec, path, explorer, row, label)
         rec.shot(f"-{i}-{row['name']}-after", explorer)
 
 
 #: explorers whose scene the kernel computes (numpy's own arithmetic, training)
 KERNEL_DRAWN = {"race", "stability"}
+
+
+def _switch_dtype_and_check(rec, path: str, explorer, row, label: str) -> None:
+    """07: click the other dtype; the static picture is redrawn, the board shows the
+    kernel's scene of the new state, and random positions in that dtype match celearn."""
+    page = rec.page
+    picture = explorer.locator("img.celearn-static").first
+    before = picture.get_attribute("src")
+    now = explorer.evaluate(h.JS_BOARD)["state"].get("dtype")
+    other = "float32" if now == "float64" else "float64"
+    explorer.locator(".widget-toggle-button", has_text=other).first.click()
+
+    def switched():
+        board = explorer.evaluate(h.JS_BOARD)
+        return (board["state"].get("dtype") == other and board["live"] == board["state"]
+                and f"({other})" in board["text"] and picture.get_attribute("src") != before)
+
+    rec.wait_for(switched, f"{label}: the {other} picture and scene after clicking {other}",
+                 CHANGE_TIMEOUT, 100, focus=explorer)
+    _check_positions(rec, path, explorer, row, f"{label} in {other}", 10)
 
 
 def _run_all_and_exercise(rec, nb, path: str, where: str, *, keyboard: bool = True):
