@@ -48,7 +48,14 @@ def execute(path, timeout=600):
 
 
 def main(argv):
+    if any(a in ("-h", "--help") for a in argv):
+        print(__doc__)
+        return
     paths = [Path(a).resolve() for a in argv] or sorted((ROOT / "notebooks").glob("*.ipynb"))
+    missing = [str(p) for p in paths if not p.is_file() or p.suffix != ".ipynb"]
+    if missing:
+        sys.exit(f"not a notebook file: {', '.join(missing)}; pass paths of .ipynb files, "
+                 "or nothing to run every notebook in notebooks/")
     total = 0.0
     for path in paths:
         seconds = execute(path)
