@@ -217,8 +217,10 @@ def measure(page, explorer, control, server, kernel, proxy, rtt, counts):
     p_down = page.evaluate("() => performance.now()")
     t_up = drag(page, start, end)
     # the kernel hears the drag up to half a round trip late, and answers another half
-    # later: count its CPU and traffic until a full round trip after mouse-up
-    time.sleep(rtt / 1000 + 0.3)
+    # later: count its CPU and traffic until a full round trip after mouse-up. (Waiting
+    # through Playwright, not time.sleep: its websocket events reach Python only while a
+    # Playwright call runs, so a sleep would leave the last messages uncounted.)
+    page.wait_for_timeout(rtt + 300)
     bytes1, cpu1, t1 = proxy.down_bytes, kernel_cpu_seconds(kernel), time.monotonic()
     up1, down1 = counts["up"], counts["down"]
     time.sleep(max(1.0, 2 * rtt / 1000 + 0.5))
