@@ -49,12 +49,27 @@ def _in_base(nats, base, dtype=None):
     return out[()]
 
 
+def _split_base(base, dtype):
+    r"""``(scale, base)``: divide each term's logarithm by ``scale``, the result by ln ``base``.
+
+    For a base between 1 and e (:math:`\ln b < 1`) the logarithms are divided by
+    :math:`\ln b` before they multiply a probability: a term :math:`p \log q` with a
+    subnormal ``p`` keeps few digits, and dividing the sum by a small :math:`\ln b`
+    afterwards would magnify their rounding (the entropy of (1, 5e-324) in base
+    1 + 1e-6 lost three digits). Other bases divide the result once, at the end.
+    """
+    base = v.check_base(base, np.dtype(dtype))
+    if base is not None and math.log(base) < 1:
+        return math.log(base), None
+    return 1.0, base
+
+
 def _work(*arrays):
     """float32 inputs are computed in float64 and rounded once at the end."""
     return [a.astype(np.float64) for a in arrays]
 
 
-def _kl_terms(p, q):
+def _kl_terms(p, q, scale=1.0):
     r"""Elementwise :math:`p \log(p/q)`, as ``a + d`` (``a >= 0`` where ``p`` is near ``q``).
 
     .. math::
@@ -68,7 +83,9 @@ def _kl_terms(p, q):
     :math:`\sum p - \sum q` without loss. For :math:`|u| < 0.1`, :math:`g` is
     summed from its series; far from :math:`q` (``d = 0`` there) the plain
     :math:`p \log(p/q)` is used, with :math:`\log p - \log q` where
-    :math:`p/q` would overflow or underflow (a subnormal ``q``).
+    :math:`p/q` would overflow or underflow (a subnormal ``q``). The terms of ``a`` are
+    divided by ``scale`` (see :func:`_split_base`) before the multiplication by ``p`` or
+    ``q``; ``d``, whose terms cancel, is left for its sum to be divided.
     """
     with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
         d = p - q
@@ -87,7 +104,7 @@ def _kl_terms(p, q):
             np.log(ratio),
             np.log(p) - np.log(q),
         )
-        a = np.where(near, q * g, p * log_ratio)
+        a = np.where(near, q * (g / scale), p * (log_ratio / scale))
     d = np.where(near, d, 0)  # far terms are whole in a: splitting them could cancel
     a = np.where(p == 0, 0, a)  # 0 log 0 = 0
     a = np.where((q == 0) & (p > 0), np.inf, a)
@@ -132,7 +149,8 @@ def entropy(p, *, base=None):
     """
     p = _distribution(p, "p")
     (p64,) = _work(p)
-    return _in_base(-np.sum(_xlogy(p64, p64), axis=-1), base, p.dtype)
+    scale, base = _split_base(base, p.dtype)
+    return _in_base(-np.sum(_xlogy(p64, p64, scale), axis=-1), base, p.dtype)
 
 
 def cross_entropy(p, q, *, base=None):
@@ -175,7 +193,8 @@ def cross_entropy(p, q, *, base=None):
     """
     p, q = _distributions(p, q)
     p64, q64 = _work(p, q)
-    return _in_base(-np.sum(_xlogy(p64, q64), axis=-1), base, p.dtype)
+    scale, base = _split_base(base, p.dtype)
+    return _in_base(-np.sum(_xlogy(p64, q64, scale), axis=-1), base, p.dtype)
 
 
 def kl_divergence(p, q, *, base=None):
@@ -238,11 +257,12 @@ def kl_divergence(p, q, *, base=None):
     float32 inputs are computed in float64 and rounded once.
     """
     p, q = _distributions(p, q)
-    a, d = _kl_terms(*_work(p, q))
+    scale, base = _split_base(base, p.dtype)
+    a, d = _kl_terms(*_work(p, q), scale)
     # sum(a) >= 0 has no cancellation; sum(d) = sum(p) - sum(q) is 0 for exactly
     # normalised inputs (and about 1e-16 for float ones: the exact value of the
     # formula may then be that much below 0)
-    return _in_base(np.sum(a, axis=-1) + np.sum(d, axis=-1), base, p.dtype)
+    return _in_base(np.sum(a, axis=-1) + np.sum(d, axis=-1) / scale, base, p.dtype)
 
 
 def surprisal(p, *, base=None):

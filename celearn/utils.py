@@ -55,13 +55,14 @@ def one_hot(labels, num_classes, *, dtype=np.float64):
     return out
 
 
-def _xlogy(x, y):
+def _xlogy(x, y, scale=1.0):
     r""":math:`x \log y` elementwise, with 0 wherever :math:`x = 0` (so 0 log 0 = 0).
 
-    :math:`x > 0, y = 0` gives :math:`-\infty`, without a RuntimeWarning.
+    :math:`x > 0, y = 0` gives :math:`-\infty`, without a RuntimeWarning. With
+    ``scale``: :math:`x (\log y / \text{scale})`, the logarithm divided first.
     """
     with np.errstate(divide="ignore", invalid="ignore"):
-        out = x * np.log(y)
+        out = x * (np.log(y) / scale) if scale != 1.0 else x * np.log(y)
     return np.where(x == 0, 0, out)
 
 

@@ -337,3 +337,31 @@ def test_the_overflow_threshold_is_half_an_ulp_above_the_largest_float():
         with pytest.raises(AssertionError):
             assert_exact(np.float32(np.inf), [M(2) ** 127], np.float32)
         assert_exact(np.float32(np.inf), [M(2) ** 128 - M(2) ** 103], np.float32)
+
+
+@pytest.mark.parametrize("base", [1 + 1e-6, 2, 1.5, None, 10, 1e300])
+def test_subnormal_terms_are_not_magnified_by_a_base_near_1(base):
+    """Found by CI: the entropy of (1, 5e-324) in base 1 + 1e-6 came out with three digits
+    (3.6758e-315 for 3.6780e-315): the subnormal term 5e-324 * log(5e-324) keeps few
+    digits, and dividing by ln(1 + 1e-6) magnified its rounding. For bases below e the
+    logarithm is now divided first. Cross-entropy and KL have the same terms."""
+    p = np.array([1.0, 5e-324])
+    q = np.array([0.5, 0.5])
+    with mp.workprec(PREC):
+        scale = 1 if base is None else mp.log(M(base))
+        h = -mp.fsum(r_xlogy(a, a) for a in p) / scale
+        assert_exact(cl.entropy(p, base=base), [h], np.float64)
+        xent = -mp.fsum(r_xlogy(a, b) for a, b in zip(q, p)) / scale
+        assert_exact(cl.cross_entropy(q, p, base=base), [xent], np.float64)
+        kl = mp.fsum(r_xlogy(a, a) - r_xlogy(a, b) for a, b in zip(p, q)) / scale
+        assert_exact(cl.kl_divergence(p, q, base=base), [kl], np.float64)
+
+
+def test_kl_of_near_distributions_in_bits_keeps_its_digits():
+    """Found while fixing the case above: dividing each of KL's cancelling differences
+    p - q by ln 2 before their sum lost digits (9.9e-14 relative); their sum is divided."""
+    p = np.array([0.5, 0.5])
+    q = np.array([0.5 - 0.5e-3, 0.5 + 0.5e-3])
+    with mp.workprec(PREC):
+        kl = mp.fsum(r_xlogy(a, a) - r_xlogy(a, b) for a, b in zip(p, q)) / mp.log(2)
+        assert_exact(cl.kl_divergence(p, q, base=2), [kl], np.float64)
