@@ -499,11 +499,11 @@ class Explorer(widgets.VBox):
         state = self.state
         self._stale = False
         sent = getattr(self, "_sent", None)
-        if sent is not None and sent[0] == state:
-            out = sent[1]            # already computed for the browser's own message
-        elif self._state_key(state) in self._prefetched:
-            out = self._prefetched[self._state_key(state)]   # the page shows these numbers
-        else:
+        # already computed: for the browser's own message, or prefetched (the page shows
+        # these numbers)
+        out = sent[1] if sent is not None and sent[0] == state else \
+            self._prefetched.get(self._state_key(state))
+        if out is None:
             try:
                 out = self.scene(state)
             except ValueError:

@@ -92,6 +92,12 @@ async function controlModels(model) {
   return Promise.all(refs.map((ref) => manager.get_model(String(ref).replace(/^IPY_MODEL_/, ""))));
 }
 
+// A linear slider's value rounded to two more decimals than its step has (float noise off)
+function roundToStep(v, step) {
+  const decimals = step > 0 ? Math.max(0, Math.ceil(-Math.log10(step)) + 2) : 12;
+  return Number(v.toFixed(decimals));
+}
+
 function snap(control, value) {
   const lo = control.get("min"), hi = control.get("max"), step = control.get("step") || 0;
   const base = control.get("base");
@@ -103,8 +109,7 @@ function snap(control, value) {
   let v = clamp(value, lo, hi);
   if (step > 0) v = lo + Math.round((v - lo) / step) * step;
   v = clamp(v, lo, hi);
-  const decimals = step > 0 ? Math.max(0, Math.ceil(-Math.log10(step)) + 2) : 12;
-  return Number(v.toFixed(decimals));
+  return roundToStep(v, step);
 }
 
 // Notebook 7 binds ArrowLeft/ArrowRight and PageUp/PageDown to notebook commands,
@@ -140,10 +145,12 @@ function positions(c) {
   const values = new Set();
   for (let k = 0; k * stepPct <= 100 + 1e-9; k++) {
     const pct = k * stepPct;
-    const noUi = pct >= 100 ? hi : ((pct - 0) * (100 / (100 - 0)) * (hi - lo)) / 100 + lo;
+    // noUiSlider's fromStepping: (pct - 0) * (100 / (100 - 0)) * (max - min) / 100 + min,
+    // whose factor 100 / 100 is exactly 1
+    const noUi = pct >= 100 ? hi : (pct * (hi - lo)) / 100 + lo;
     for (const e of [noUi, Math.min(hi, lo + k * step)]) {
       values.add(base ? Math.pow(base, e) : e);
-      if (!base) values.add(Number(e.toFixed(Math.max(0, Math.ceil(-Math.log10(step))) + 2)));
+      if (!base) values.add(roundToStep(e, step));
     }
   }
   return [...values];
