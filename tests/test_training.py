@@ -129,18 +129,22 @@ def test_bad_data_raise():
 
 @pytest.mark.parametrize("loss", ["ce", "mse"])
 def test_the_loops_fast_gradient_is_the_checked_one(loss):
-    # the training loop skips validation and uses J^T d = p (d - p.d); it must agree
-    # with the public, validated gradient (softmax_jacobian, einsum) everywhere,
-    # logits of +-1000 included
-    from celearn.training import _grad_logits, _grad_logits_unchecked
+    # the training loop skips validation, stacks its runs and uses J^T d = p (d - p.d);
+    # it must agree with the public, validated gradient (softmax_jacobian, einsum)
+    # everywhere, logits of +-1000 included, in either slot of the stack
+    from celearn.training import _grad_logits, _grad_logits_stacked
 
     rng = np.random.default_rng(7)
     for scale in (0.1, 3.0, 30.0, 1000.0):
         z = scale * rng.standard_normal((40, 4))
         t = cl.one_hot(rng.integers(0, 4, 40), 4)
-        fast, checked = _grad_logits_unchecked(loss, t, z), _grad_logits(loss, t, z)
-        assert np.all(np.isfinite(fast))
-        np.testing.assert_allclose(fast, checked, rtol=1e-12, atol=1e-15)
+        other = "ce" if loss == "mse" else "mse"
+        for losses, i in (((loss,), 0), ((other, loss), 1), ((loss, other), 0)):
+            stacked = np.stack([z] * len(losses))
+            fast = _grad_logits_stacked(losses, t, stacked)[i]
+            checked = _grad_logits(loss, t, z)
+            assert np.all(np.isfinite(fast))
+            np.testing.assert_allclose(fast, checked, rtol=1e-12, atol=1e-15)
 
 
 @pytest.mark.parametrize("loss", ["ce", "mse"])
@@ -159,3 +163,23 @@ def test_training_is_gradient_descent_on_loss_and_grad(iris, loss):
     np.testing.assert_allclose(run.W, W, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(run.b, b, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(run.loss, values, rtol=1e-10)
+
+
+def test_runs_trained_together_are_the_runs_trained_alone(iris):
+    # notebook 05's race trains both losses in one stacked loop; each run must be the one
+    # train_softmax_regression gives for its loss alone (same start, same steps)
+    from celearn.training import _train
+
+    X, y = iris
+    both = _train(("ce", "mse"), X, y, lr=0.5, epochs=60, init_scale=4.0, seed=3,
+                  num_classes=None)
+    assert set(both) == {"ce", "mse"}
+    for loss, run in both.items():
+        alone = train_softmax_regression(X, y, loss=loss, lr=0.5, epochs=60, init_scale=4.0,
+                                         seed=3)
+        assert run.loss_name == loss
+        np.testing.assert_allclose(run.loss, alone.loss, rtol=1e-12)
+        np.testing.assert_array_equal(run.accuracy, alone.accuracy)
+        np.testing.assert_allclose(run.W, alone.W, rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(run.b, alone.b, rtol=1e-12, atol=1e-14)
+    assert not np.allclose(both["ce"].W, both["mse"].W)   # two different runs, not one twice

@@ -10,7 +10,7 @@ from ..gradients import bce_grad_p, mse_grad_p
 from ..information import surprisal
 from ..losses import mean_squared_error
 from ..plotting import COLORS, label_line, probability_grid
-from ..training import standardize, train_softmax_regression
+from ..training import _train, standardize
 from ._base import Explorer, check_value, fmt
 
 _SLIDER = dict(continuous_update=True, style={"description_width": "initial"})
@@ -231,9 +231,8 @@ class RaceExplorer(Explorer):
         if key not in self._cache:
             if len(self._cache) > 64:
                 self._cache.clear()
-            self._cache[key] = {loss: train_softmax_regression(self.X, self.y, loss=loss,
-                                                               **settings)
-                                for loss in ("ce", "mse")}
+            self._cache[key] = _train(("ce", "mse"), self.X, self.y, num_classes=None,
+                                      **settings)
         return self._cache[key]
 
     # -- scene --------------------------------------------------------------------------
