@@ -12,7 +12,8 @@ full-batch gradient descent on one of two losses, both averaged over the N sampl
 
 Everything is vectorised over samples (the squared-error gradient uses the Jacobian's
 closed form, checked against ``einsum`` over the (N, K, K) Jacobians in the tests);
-the only Python loop is over epochs, which gradient descent needs.
+the only Python loop that matters is over epochs, which gradient descent needs. Notebook
+05's race trains both losses in that one loop, stacked (a private ``_train``).
 
 Examples
 --------
