@@ -71,7 +71,7 @@ def main(argv=None):
     X, y = standardize(iris.X), iris.y
     methods = {
         "celearn": lambda: {k: r.loss for k, r in _train(
-            ("ce", "mse"), X, y, epochs=args.epochs, num_classes=None, **SETTINGS).items()},
+            ("ce", "mse"), X, y, epochs=args.epochs, **SETTINGS).items()},
         "reference": lambda: {k: reference(X, y, k, epochs=args.epochs, **SETTINGS)
                               for k in ("ce", "mse")},
     }

@@ -263,7 +263,7 @@ def train_softmax_regression(X, y, *, loss="ce", lr=0.5, epochs=300, init_scale=
                   num_classes=num_classes)[loss]
 
 
-def _train(losses, X, y, *, lr, epochs, init_scale, seed, num_classes):
+def _train(losses, X, y, *, lr, epochs, init_scale, seed, num_classes=None):
     """:func:`train_softmax_regression` for each loss in ``losses``, from the same start;
     returns {loss: TrainingHistory}. The runs go through one loop, stacked on a leading
     axis (notebook 05's race trains both losses on every release of a slider)."""

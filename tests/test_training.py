@@ -171,8 +171,7 @@ def test_runs_trained_together_are_the_runs_trained_alone(iris):
     from celearn.training import _train
 
     X, y = iris
-    both = _train(("ce", "mse"), X, y, lr=0.5, epochs=60, init_scale=4.0, seed=3,
-                  num_classes=None)
+    both = _train(("ce", "mse"), X, y, lr=0.5, epochs=60, init_scale=4.0, seed=3)
     assert set(both) == {"ce", "mse"}
     for loss, run in both.items():
         alone = train_softmax_regression(X, y, loss=loss, lr=0.5, epochs=60, init_scale=4.0,

@@ -231,8 +231,7 @@ class RaceExplorer(Explorer):
         if key not in self._cache:
             if len(self._cache) > 64:
                 self._cache.clear()
-            self._cache[key] = _train(("ce", "mse"), self.X, self.y, num_classes=None,
-                                      **settings)
+            self._cache[key] = _train(("ce", "mse"), self.X, self.y, **settings)
         return self._cache[key]
 
     # -- scene --------------------------------------------------------------------------
