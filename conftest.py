@@ -1,0 +1,36 @@
+"""Markers by where a test lives, so a part of the suite runs alone (README: "Fast loop").
+
+unit: the maths, exercises and doctests; widget: explorers driven from Python;
+notebook: nbval on notebooks/; scenarios: learners' runs of every notebook;
+browser: headless Chromium; frameworks: torch, Keras, JAX and optax as oracles.
+"""
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent
+
+
+def _marker(path: Path) -> str:
+    rel = path.resolve().relative_to(ROOT).as_posix()
+    name = path.name
+    if rel.startswith("notebooks/"):
+        return "notebook"
+    if rel.startswith("tests/browser/"):
+        return "browser"
+    if name == "test_notebook_scenarios.py":
+        return "scenarios"
+    if name == "test_frameworks.py":
+        return "frameworks"
+    if name.startswith("test_widgets") or name == "scenes.py" or rel.startswith(
+            "celearn/widgets/"):
+        return "widget"
+    return "unit"
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        try:
+            item.add_marker(getattr(pytest.mark, _marker(Path(str(item.fspath)))))
+        except ValueError:                       # a path outside the repository
+            continue
