@@ -1,7 +1,8 @@
 """Figures for the course: one shipped style, fixed colour meanings.
 
-``use_style()`` applies seaborn's theme with its colour-blind-safe palette and
-then the shipped ``celearn.mplstyle``; nothing is changed on import.  Every
+``use_style()`` applies the shipped ``celearn.mplstyle`` (seaborn's "ticks" look and
+colour-blind-safe palette, written out, so neither seaborn nor pandas is imported);
+nothing is changed on import.  Every
 ``plot_*`` function takes ``ax=None`` (a new figure when omitted) and returns
 the Axes, with labelled axes and lines labelled directly in their own colour.
 """
@@ -29,9 +30,11 @@ COLORS = {
 
 
 def use_style():
-    """Apply the course look: seaborn's theme and palette, then ``celearn.mplstyle``.
+    """Apply the course look, ``celearn.mplstyle``, to every figure that follows.
 
     Call it once in a notebook's setup cell; importing celearn changes nothing.
+    It imports neither seaborn nor pandas nor scipy (seaborn is imported only by the
+    functions that draw with it).
 
     Examples
     --------
@@ -39,9 +42,7 @@ def use_style():
     >>> cl.use_style()
     """
     import matplotlib.pyplot as plt
-    import seaborn as sns
 
-    sns.set_theme(context="notebook", style="ticks", palette="colorblind")
     plt.style.use(STYLE)
 
 

@@ -1,5 +1,7 @@
 """Every plot_* function: takes ax=None, returns the Axes, labels what it shows; no global changes."""
 import inspect
+import subprocess
+import sys
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -189,3 +191,31 @@ def test_reliability_diagram_shows_the_bins_and_the_ece():
         assert ax.get_ylabel()
     finally:
         plt.close(fig)
+
+
+def test_use_style_loads_neither_seaborn_nor_pandas_nor_scipy():
+    """A light kernel: the setup cell (import + style) does not pull in seaborn's stack."""
+    code = ("import sys, celearn as cl; cl.use_style(); "
+            "print(sorted(m for m in ('seaborn', 'pandas', 'scipy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "[]", f"use_style() imported {out}"
+
+
+def test_use_style_is_seaborn_ticks_theme_written_out():
+    """The shipped style gives the same rcParams as seaborn's theme followed by the style
+    did before (so the figures look as they did), without importing seaborn."""
+    code = """
+import json, matplotlib as mpl, matplotlib.pyplot as plt, celearn as cl
+def params():
+    return {k: repr(v) for k, v in mpl.rcParams.items()}
+cl.use_style(); ours = params()
+mpl.rcdefaults()
+import seaborn as sns
+sns.set_theme(context="notebook", style="ticks", palette="colorblind")
+plt.style.use(cl.plotting.STYLE); theirs = params()
+print(json.dumps(sorted(k for k in ours if ours[k] != theirs[k])))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "[]", f"rcParams that differ from seaborn's theme + the style: {out}"
