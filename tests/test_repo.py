@@ -76,3 +76,20 @@ def test_notebook_shape(path):
     assert any("cl.widgets." in c for c in code), "no explorer"
     assert any("assert " in c or "check_claim(" in c for c in code), "no check cell"
     assert sum("import " in c for c in code) == 1, "imports belong in the one setup cell"
+
+
+def test_binder_server_config_culls_idle_kernels_after_ten_minutes():
+    """binder/'s server configuration names real jupyter_server traits (a misspelt name
+    would be ignored without a word) and culls kernels idle for 10 minutes, also those
+    whose tab is still open; postBuild installs it."""
+    from jupyter_server.services.kernels.kernelmanager import MappingKernelManager
+    from traitlets.config.loader import JSONFileConfigLoader
+
+    config = JSONFileConfigLoader("jupyter_server_config.json", str(ROOT / "binder")).load_config()
+    section = config["MappingKernelManager"]
+    unknown = set(section) - set(MappingKernelManager.class_trait_names(config=True))
+    assert not unknown, f"not MappingKernelManager options: {sorted(unknown)}"
+    manager = MappingKernelManager(config=config)
+    assert (manager.cull_idle_timeout, manager.cull_connected) == (600, True)
+    assert 0 < manager.cull_interval <= 60
+    assert "binder/jupyter_server_config.json" in (ROOT / "binder" / "postBuild").read_text()
