@@ -105,8 +105,8 @@ def test_categorical_cross_entropy_matches_torch(torch, use_w, ii, ls, targets, 
     close(ours, ref)
 
 
-@pytest.mark.parametrize("use_w, ii, ls", itertools.product([False, True], [None, -100, 1],
-                                                            [0.0, 0.2]))
+@pytest.mark.parametrize("use_w, ii, ls", list(itertools.product([False, True], [None, -100, 1],
+                                                            [0.0, 0.2])))
 def test_cce_grad_logits_matches_torch_autograd(torch, use_w, ii, ls):
     F = torch.nn.functional
     z, t, w = _class_case(3, use_w, ii, "labels")
@@ -151,8 +151,8 @@ def _weights(seed, shape, pw_kind):
 
 
 @pytest.mark.parametrize("wshape, pw_kind, ls, soft, red",
-                         itertools.product(WEIGHT_SHAPES, POS_WEIGHTS, [0.0, 0.2], [False, True],
-                                           REDUCTIONS))
+                         list(itertools.product(WEIGHT_SHAPES, POS_WEIGHTS, [0.0, 0.2], [False, True],
+                                           REDUCTIONS)))
 def test_bce_with_logits_matches_torch(torch, wshape, pw_kind, ls, soft, red):
     F = torch.nn.functional
     z, t = binary_data(5, soft)
@@ -167,8 +167,8 @@ def test_bce_with_logits_matches_torch(torch, wshape, pw_kind, ls, soft, red):
     close(ours, ref, rtol=1e-12)
 
 
-@pytest.mark.parametrize("wshape, pw_kind, ls", itertools.product(WEIGHT_SHAPES, POS_WEIGHTS,
-                                                                  [0.0, 0.2]))
+@pytest.mark.parametrize("wshape, pw_kind, ls", list(itertools.product(WEIGHT_SHAPES, POS_WEIGHTS,
+                                                                  [0.0, 0.2])))
 def test_bce_grad_logits_matches_torch_autograd(torch, wshape, pw_kind, ls):
     F = torch.nn.functional
     z, t = binary_data(6, soft=True)
@@ -184,7 +184,7 @@ def test_bce_grad_logits_matches_torch_autograd(torch, wshape, pw_kind, ls):
 
 
 @pytest.mark.parametrize("wshape, ls, soft, red",
-                         itertools.product(WEIGHT_SHAPES, [0.0, 0.2], [False, True], REDUCTIONS))
+                         list(itertools.product(WEIGHT_SHAPES, [0.0, 0.2], [False, True], REDUCTIONS)))
 def test_bce_matches_torch(torch, wshape, ls, soft, red):
     F = torch.nn.functional
     z, t = binary_data(7, soft)
@@ -219,8 +219,8 @@ GAMMAS = [0.0, 0.5, 2.0, 3.7]
 
 
 @pytest.mark.parametrize("gamma, alpha, soft, red",
-                         itertools.product(GAMMAS, [None, 0.0, 0.25, 1.0], [False, True],
-                                           REDUCTIONS))
+                         list(itertools.product(GAMMAS, [None, 0.0, 0.25, 1.0], [False, True],
+                                           REDUCTIONS)))
 def test_sigmoid_focal_loss_matches_torchvision(torch, gamma, alpha, soft, red):
     z, t = binary_data(8, soft)
     ours = cl.sigmoid_focal_loss(t, z, gamma=gamma, alpha=alpha, reduction=red)
@@ -229,7 +229,7 @@ def test_sigmoid_focal_loss_matches_torchvision(torch, gamma, alpha, soft, red):
     close(ours, ref, rtol=1e-11 if gamma else RTOL)  # torch's 1 - p_t cancels a little
 
 
-@pytest.mark.parametrize("gamma, alpha", itertools.product(GAMMAS, [None, 0.25]))
+@pytest.mark.parametrize("gamma, alpha", list(itertools.product(GAMMAS, [None, 0.25])))
 def test_sigmoid_focal_grad_matches_torch_autograd(torch, gamma, alpha):
     z, t = binary_data(9, soft=True)
     zt = torch.tensor(z, requires_grad=True)
@@ -247,7 +247,7 @@ def torch_softmax_focal(torch, z, t_rows, gamma, alpha):
 
 
 @pytest.mark.parametrize("gamma, use_alpha, targets, red",
-                         itertools.product(GAMMAS, [False, True], ["labels", "probs"], REDUCTIONS))
+                         list(itertools.product(GAMMAS, [False, True], ["labels", "probs"], REDUCTIONS)))
 def test_softmax_focal_loss_matches_torch(torch, gamma, use_alpha, targets, red):
     z, y, soft, w = class_data(10)
     alpha = w / w.max() if use_alpha else None
@@ -259,7 +259,7 @@ def test_softmax_focal_loss_matches_torch(torch, gamma, use_alpha, targets, red)
     close(ours, ref, rtol=1e-11)
 
 
-@pytest.mark.parametrize("gamma, use_alpha", itertools.product(GAMMAS, [False, True]))
+@pytest.mark.parametrize("gamma, use_alpha", list(itertools.product(GAMMAS, [False, True])))
 def test_softmax_focal_grad_matches_torch_autograd(torch, gamma, use_alpha):
     z, y, _, w = class_data(11)
     alpha = w / w.max() if use_alpha else None
@@ -290,8 +290,8 @@ def ce_reference(y, z, w=None, ignore=None, eps=0.0):
     return np.array(per), total, total / denominator
 
 
-@pytest.mark.parametrize("use_w, ii, ls", itertools.product([False, True], [None, -100, 3],
-                                                            [0.0, 0.25]))
+@pytest.mark.parametrize("use_w, ii, ls", list(itertools.product([False, True], [None, -100, 3],
+                                                            [0.0, 0.25])))
 def test_softmax_cross_entropy_matches_hand_loop(use_w, ii, ls):
     z, y, _, w = class_data(12)
     y = y.copy()
@@ -383,8 +383,8 @@ def _mean_denominator(y, w, ii):
     return (w[y[keep]] if w is not None else np.ones(keep.sum())).sum()
 
 
-@pytest.mark.parametrize("use_w, ii, ls", itertools.product([False, True], [None, -100],
-                                                            [0.0, 0.3]))
+@pytest.mark.parametrize("use_w, ii, ls", list(itertools.product([False, True], [None, -100],
+                                                            [0.0, 0.3])))
 def test_gradient_check_cce_options(use_w, ii, ls):
     z, y, _, w = class_data(20, n=6, scale=1.5)
     y = y.copy()
@@ -410,7 +410,7 @@ def test_gradient_check_bce_options(wshape, pw_kind, ls):
     assert err < 1e-8
 
 
-@pytest.mark.parametrize("gamma, alpha", itertools.product([0.0, 0.5, 2.0, 3.7], [None, 0.25]))
+@pytest.mark.parametrize("gamma, alpha", list(itertools.product([0.0, 0.5, 2.0, 3.7], [None, 0.25])))
 def test_gradient_check_sigmoid_focal(gamma, alpha):
     z, t = binary_data(22, soft=True)
     err = cl.gradient_check(
@@ -420,7 +420,7 @@ def test_gradient_check_sigmoid_focal(gamma, alpha):
 
 
 @pytest.mark.parametrize("gamma, use_alpha, soft",
-                         itertools.product([0.0, 0.5, 2.0, 3.7], [False, True], [False, True]))
+                         list(itertools.product([0.0, 0.5, 2.0, 3.7], [False, True], [False, True])))
 def test_gradient_check_softmax_focal(gamma, use_alpha, soft):
     z, y, rows, w = class_data(23, n=6, scale=1.5)
     alpha = w / w.max() if use_alpha else None
