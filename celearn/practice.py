@@ -1,6 +1,6 @@
-r"""Cross-entropy in practice: the frameworks' conventions and their classic bugs.
+r"""Cross-entropy in practice: the frameworks' conventions, their classic bugs, imbalance and targets.
 
-The computations behind notebook 10. Each bug is reproduced with celearn's
+The computations behind notebooks 10 (conventions and bugs) and 11 (imbalance and targets). Each bug is reproduced with celearn's
 functions (the buggy number and the right one), and each has a ``plot_*``
 helper (``ax=None``, returns the Axes). Nothing here is new maths: the losses
 are :mod:`celearn.losses` and :mod:`celearn.framework_options`; this module
@@ -39,12 +39,13 @@ from .utils import one_hot
 
 __all__ = [
     "conventions", "example_batch", "ConventionTable", "double_softmax_floor", "double_softmax_loss_and_grad",
-    "train_double_softmax", "iris_race", "keras_bce_on_logits", "keras_broadcast_labels",
+    "train_double_softmax", "iris_race", "confidence_race", "keras_bce_on_logits",
+    "handwritten_broadcast_labels",
     "padded_batch", "padding_losses", "imbalanced_data", "train_logistic", "recall",
-    "imbalance_study", "multilabel_vs_multiclass", "smoothed_target", "optimal_logit_gap",
+    "positive_class_ece", "imbalance_study", "multi_hot_cross_entropy", "multilabel_vs_multiclass", "smoothed_target", "optimal_logit_gap",
     "smoothing_loss_curve", "focal_factor", "focal_curve",
     "plot_double_softmax_race", "plot_bce_on_logits", "plot_label_shapes", "plot_padding",
-    "plot_recall", "plot_multilabel", "plot_label_smoothing", "plot_focal",
+    "plot_recall", "plot_threshold", "plot_multilabel", "plot_label_smoothing", "plot_focal",
 ]
 
 KERAS_EPS = 1e-7  # keras.backend.epsilon()
@@ -117,14 +118,14 @@ def conventions():
                    "naive.binary_cross_entropy_log_clamp(t, p)",
                    lambda e: binary_cross_entropy_log_clamp(e.tb, e.pb)),
         Convention("Keras 3", "SparseCategoricalCrossentropy()", "probabilities (default!)",
-                   "integer", "mean", "p clipped at 1e-7: 16.12 nats",
+                   "integer", "mean", "p clipped at 1e-7: 16.12 nats*",
                    "categorical_cross_entropy(y, p, eps=1e-7)",
                    lambda e: categorical_cross_entropy(e.y, e.p, eps=KERAS_EPS)),
         Convention("Keras 3", "CategoricalCrossentropy(from_logits=True)", "logits", "one-hot",
                    "mean", "never forms p: finite", "softmax_cross_entropy(t, z)",
                    lambda e: softmax_cross_entropy(e.t, e.z)),
         Convention("Keras 3", "BinaryCrossentropy()", "probabilities (default!)", "0/1 or soft",
-                   "mean", "p clipped at 1e-7: 16.12 nats",
+                   "mean", "p clipped at 1e-7: 16.12 nats*",
                    "binary_cross_entropy(t, p, eps=1e-7)",
                    lambda e: binary_cross_entropy(e.tb, e.pb, eps=KERAS_EPS)),
         Convention("scikit-learn", "log_loss(y, p)", "probabilities", "any labels (sorted)",
@@ -162,10 +163,14 @@ class ConventionTable:
             yield (r.framework, f"`{r.call}`", r.inputs, r.labels, r.reduction, r.at_p0,
                    f"`{r.celearn}`", self._number(v))
 
+    footnote = ("\\* on the JAX and PyTorch backends; on the TensorFlow backend (and in tf.keras 2.x) "
+                "probabilities that come straight from a sigmoid or softmax layer are replaced by "
+                "the logits cached on them, so nothing is clipped (notebook 07, section 1).")
+
     def _repr_markdown_(self):
         lines = ["| " + " | ".join(self.columns) + " |", "|" + "---|" * len(self.columns)]
         lines += ["| " + " | ".join(c) + " |" for c in self._cells()]
-        return "\n".join(lines)
+        return "\n".join(lines) + "\n\n" + self.footnote
 
     def __repr__(self):
         return "\n".join(f"{r.framework:12s} {r.call:50s} {self._number(v)}"
@@ -257,6 +262,64 @@ def iris_race(*, lr=0.5, epochs=300, seed=0):
     }
 
 
+def _softmax_rows(z):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def confidence_race(*, checkpoints=(300, 1000, 3000, 10000), lr=0.5, seed=0):
+    """Slow, not timid: the right and the double-softmax Iris models over a long run.
+
+    Both start from the same weights as :func:`iris_race` and take the same steps.
+    At each checkpoint: the true (plain) cross-entropy of each model, its mean
+    confidence (the largest probability of softmax(z), averaged over the samples)
+    and accuracy; and how many steps the right model needed to reach the
+    double-softmax model's cross-entropy.
+
+    Returns
+    -------
+    dict of ndarray, one entry per checkpoint
+        ``"steps"``, ``"ce_right"``, ``"ce_double"``, ``"confidence_right"``,
+        ``"confidence_double"``, ``"accuracy_right"``, ``"accuracy_double"``,
+        ``"right_steps_to_match"``.
+    """
+    from .datasets import load_iris
+
+    X, y, _, _ = load_iris()
+    X = standardize(X)
+    n, d = X.shape
+    t = one_hot(y, 3)
+    W0 = 0.01 * np.random.default_rng(seed).standard_normal((d, 3))
+    (Wr, br), (Wd, bd) = (W0.copy(), np.zeros(3)), (W0.copy(), np.zeros(3))
+    stops, right_ce, rows = sorted(checkpoints), [], []
+    for step in range(stops[-1] + 1):
+        zr, zd = X @ Wr + br, X @ Wd + bd
+        m = zr.max(axis=1)  # the right model's cross-entropy, log-sum-exp by hand (fast)
+        right_ce.append(float(np.mean(m + np.log(np.exp(zr - m[:, None]).sum(axis=1))
+                                      - zr[np.arange(n), y])))
+        if step in stops:
+            rows.append((step, right_ce[-1], float(softmax_cross_entropy(y, zd)),
+                         softmax(zr).max(axis=1).mean(), softmax(zd).max(axis=1).mean(),
+                         np.mean(zr.argmax(axis=1) == y), np.mean(zd.argmax(axis=1) == y)))
+        # the two gradients in plain numpy (celearn's checked calls cost 0.3 ms a step; the
+        # test compares step 300 with iris_race, which uses them)
+        gr = _softmax_rows(zr) - t
+        pd = _softmax_rows(zd)
+        outer = _softmax_rows(pd) - t
+        gd = pd * (outer - (pd * outer).sum(axis=1, keepdims=True))  # J(z)ᵀ outer, J = diag(p) - ppᵀ
+        Wr, br = Wr - lr * (X.T @ gr) / n, br - lr * gr.mean(axis=0)
+        Wd, bd = Wd - lr * (X.T @ gd) / n, bd - lr * gd.mean(axis=0)
+    right_ce = np.array(right_ce)
+    cols = np.array(rows).T
+    match = [int(np.argmax(right_ce <= ce)) for ce in cols[2]]
+    names = ("steps", "ce_right", "ce_double", "confidence_right", "confidence_double",
+             "accuracy_right", "accuracy_double")
+    out = dict(zip(names, cols))
+    out["steps"] = out["steps"].astype(int)
+    out["right_steps_to_match"] = np.array(match)
+    return out
+
+
 def plot_double_softmax_race(race, ax=None):
     """Training loss of the right model and of the double-softmax one, with the floor."""
     ax = _axes(ax)
@@ -310,11 +373,15 @@ def plot_bce_on_logits(ax=None, *, z_range=(-6.0, 6.0)):
 
 
 # --------------------------------------------------------------------------- label shapes
-def keras_broadcast_labels(y, p):
-    r"""Integer labels of shape (N, 1) given to a one-hot loss: what broadcasting computes.
+def handwritten_broadcast_labels(y, p):
+    r"""A hand-written one-hot loss, ``-(y * log(p)).sum(1)``, fed labels of shape (N, 1).
 
-    :math:`-\sum_k y_n \log p_{nk}`: every class's log-probability times the
-    label *number* — class 0 costs nothing, class 2 costs twice all the terms.
+    NumPy (and torch, JAX) broadcast the (N, 1) labels against the (N, K)
+    probabilities: :math:`-\sum_k y_n \log p_{nk}`, every class's
+    log-probability times the label *number* — class 0 costs nothing, class 2
+    costs twice all the terms. The frameworks' own losses refuse this shape
+    (Keras 3: "target and output must have the same shape"; PyTorch:
+    "multi-target not supported"); only hand-written losses fall into it.
     """
     y = np.asarray(y, dtype=np.float64)[:, None]
     return -(y * np.log(np.asarray(p))).sum(axis=1)
@@ -324,10 +391,10 @@ def plot_label_shapes(y, p, ax=None):
     """Per-sample loss: right, and with (N, 1) labels broadcast against (N, K) probabilities."""
     ax = _axes(ax)
     right = categorical_cross_entropy(y, p, reduction="none")
-    wrong = keras_broadcast_labels(y, p)
+    wrong = handwritten_broadcast_labels(y, p)
     idx = np.arange(len(y))
     ax.bar(idx - 0.2, right, 0.4, color=COLORS["ce"], label="labels as labels")
-    ax.bar(idx + 0.2, wrong, 0.4, color=COLORS["wrong"], label="(N, 1) labels broadcast")
+    ax.bar(idx + 0.2, wrong, 0.4, color=COLORS["wrong"], label="hand-written, (N, 1) labels")
     ax.set_xticks(idx, [f"y = {v}" for v in y])
     ax.set_ylabel("loss of the sample (nats)")
     ax.legend(frameon=False)
@@ -446,15 +513,38 @@ def recall(t, predicted):
     return np.array([np.mean(predicted[t == c] == c) for c in (0, 1)])
 
 
+def positive_class_ece(t, p, *, n_bins=10):
+    r"""Calibration error of P(positive): :math:`\sum_m \frac{|B_m|}{N}\,|\bar t_{B_m} - \bar p_{B_m}|`.
+
+    The bins are those of :func:`celearn.calibration.calibration_curve` (uniform on
+    [0, 1]): the gap between the fraction of positives and the mean predicted P(pos)
+    in each bin, weighted by the bin's share of the samples. Unlike the top-label ECE
+    it does not fold P(pos) = 0.3 and P(pos) = 0.7 into one confidence of 0.7, so
+    it sees a model that over-predicts the rare class.
+    """
+    t = np.asarray(t, dtype=np.float64)
+    p = np.asarray(p, dtype=np.float64)
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    bins = np.clip(np.searchsorted(edges[1:-1], p, side="right"), 0, n_bins - 1)
+    count = np.bincount(bins, minlength=n_bins)
+    gap = np.abs(np.bincount(bins, t, n_bins) - np.bincount(bins, p, n_bins))
+    return float(gap.sum() / count.sum())
+
+
 def imbalance_study(*, seed=0, epochs=1000):
-    """Train the same logistic model on 95/5 data with each remedy; test recall per class.
+    r"""The same logistic model on 95/5 data, trained with each remedy, judged on held-out data.
+
+    Each model is judged at the threshold 0.5 — and the plain model also at
+    :math:`1/(1 + \text{pos\_weight})`, the threshold that moving the weights into the
+    decision would give.
 
     Returns
     -------
     dict
-        method -> ``{"recall": [majority, minority], "accuracy": float}`` on a
-        held-out set of the same distribution, and ``"pos_weight"``: the
-        negatives-to-positives ratio of the training set.
+        method -> ``{"recall": [majority, minority], "accuracy", "mean_p"`` (mean P(pos)),
+        ``"ece"`` (:func:`positive_class_ece`, 10 bins), ``"test_bce"`` (held-out NLL),
+        ``"threshold"``, ``"p"`` (the held-out P(pos))}; and ``"pos_weight"`` (negatives per positive in the training
+        set), ``"rate"`` (the held-out share of positives).
     """
     X, t = imbalanced_data(seed=seed)
     X_test, t_test = imbalanced_data(seed=seed + 1)
@@ -466,24 +556,40 @@ def imbalance_study(*, seed=0, epochs=1000):
         "class weights (balanced)": lambda t_, z: bce_grad_logits(t_, z, weight=balanced),
         f"pos_weight = {ratio:.1f}": lambda t_, z: bce_grad_logits(t_, z, pos_weight=ratio),
         "focal γ = 2": lambda t_, z: sigmoid_focal_grad_logits(t_, z, gamma=2.0),
+        "focal γ = 2, α = 0.25": lambda t_, z: sigmoid_focal_grad_logits(t_, z, gamma=2.0,
+                                                                         alpha=0.25),
         "focal γ = 2, α = 0.95": lambda t_, z: sigmoid_focal_grad_logits(t_, z, gamma=2.0,
                                                                          alpha=0.95),
     }
     out = {}
+
+    def judge(z, threshold):
+        p = sigmoid(z)
+        pred = (p > threshold).astype(float)
+        return {"recall": recall(t_test, pred), "accuracy": float(np.mean(pred == t_test)),
+                "mean_p": float(p.mean()), "ece": positive_class_ece(t_test, p),
+                "test_bce": float(binary_cross_entropy_with_logits(t_test, z)),
+                "threshold": threshold, "p": p}
+
     for name, grad in methods.items():
         w, b = train_logistic(X, t, grad_logits=grad, epochs=epochs, lr=1.0)
-        z = X_test @ w + b
-        pred = (z > 0).astype(float)
-        out[name] = {"recall": recall(t_test, pred), "accuracy": float(np.mean(pred == t_test)),
-                     "test_bce": float(binary_cross_entropy_with_logits(t_test, z))}
+        out[name] = judge(X_test @ w + b, 0.5)
+        if name == "plain BCE":
+            out["plain BCE, threshold 1/(1 + pos_weight)"] = judge(X_test @ w + b, 1 / (1 + ratio))
     out["pos_weight"] = ratio
+    out["rate"] = float(t_test.mean())
+    out["t_test"] = t_test
     return out
+
+
+def _methods(study):
+    return [k for k in study if isinstance(study[k], dict)]
 
 
 def plot_recall(study, ax=None):
     """Per-class recall of each remedy (bars: majority and minority class)."""
     ax = _axes(ax)
-    names = [k for k in study if k != "pos_weight"]
+    names = _methods(study)
     rec = np.array([study[k]["recall"] for k in names])
     idx = np.arange(len(names))
     ax.barh(idx + 0.2, rec[:, 0], 0.4, color=COLORS["neutral"], label="majority (95%)")
@@ -494,9 +600,30 @@ def plot_recall(study, ax=None):
     ax.set_yticks(idx, names)
     ax.invert_yaxis()
     ax.set_xlim(0, 1.12)
-    ax.set_xlabel("recall on held-out data (threshold p = 0.5)")
+    ax.set_xlabel("recall on held-out data")
     ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_title("what each remedy changes")
+    return ax
+
+
+def plot_threshold(study, ax=None):
+    """Held-out reliability of P(pos): the plain model and the pos_weight model (10 uniform bins)."""
+    from .calibration import calibration_curve
+
+    ax = _axes(ax)
+    ax.plot([0, 1], [0, 1], color=COLORS["neutral"], lw=1, ls=":")
+    weighted = f"pos_weight = {study['pos_weight']:.1f}"
+    for name, color, style, where in (("plain BCE", COLORS["ce"], "-", (0.03, 0.92)),
+                                      (weighted, COLORS["wrong"], "--", (0.97, 0.30))):
+        frac, mean_p = calibration_curve(study["t_test"].astype(int), study[name]["p"], n_bins=10)
+        ax.plot(mean_p, frac, style, marker="o", color=color, lw=2)
+        ax.text(*where, f"{name}: ECE {study[name]['ece']:.3f}", color=color,
+                ha="left" if where[0] < 0.5 else "right", transform=ax.transAxes)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("predicted P(positive)")
+    ax.set_ylabel("fraction of positives")
+    ax.set_title("held-out reliability of P(positive)")
     return ax
 
 
@@ -513,7 +640,10 @@ def multilabel_vs_multiclass(t=(1.0, 1.0, 0.0), *, lr=1.0, steps=300):
     dict
         ``"sigmoid"`` and ``"softmax"``: the final probabilities;
         ``"sigmoid_loss"``, ``"softmax_loss"``: final losses (summed BCE, CE);
-        ``"softmax_floor"``: the entropy of the spread target (ln 2 for two labels).
+        ``"softmax_floor"``: the entropy of the spread target (ln 2 for two labels);
+        ``"multi_hot_loss"``, ``"multi_hot_floor"``: the same softmax scored against the
+        unnormalised multi-hot ``t`` (PyTorch accepts it: :func:`multi_hot_cross_entropy`)
+        and its floor, ``sum(t) * ln(sum(t))`` (2 ln 2 for two labels).
     """
     t = np.asarray(t, dtype=np.float64)
     soft = t / t.sum()
@@ -527,7 +657,25 @@ def multilabel_vs_multiclass(t=(1.0, 1.0, 0.0), *, lr=1.0, steps=300):
         "sigmoid_loss": float(binary_cross_entropy_with_logits(t, z_sig, reduction="sum")),
         "softmax_loss": float(softmax_cross_entropy(soft, z_soft)),
         "softmax_floor": float(entropy(soft)),
+        "multi_hot_loss": float(multi_hot_cross_entropy(t, z_soft)),
+        "multi_hot_floor": float(t.sum() * np.log(t.sum())),
     }
+
+
+def multi_hot_cross_entropy(t, z):
+    r"""Softmax cross-entropy against an unnormalised multi-hot target, :math:`-\sum_k t_k \ln p_k`.
+
+    What ``torch.nn.functional.cross_entropy(z, t)`` computes when ``t`` holds
+    class probabilities that do not sum to 1 (torch does not check): with two
+    true tags, ``t = (1, 1, 0)``, it is twice the loss against the normalised
+    ``(1/2, 1/2, 0)`` and its floor is :math:`2 \ln 2`. celearn's losses refuse
+    such rows; this helper spells the sum out.
+    """
+    t = np.asarray(t, dtype=np.float64)
+    z = np.asarray(z, dtype=np.float64)
+    m = z.max(axis=-1, keepdims=True)
+    log_p = z - m - np.log(np.exp(z - m).sum(axis=-1, keepdims=True))
+    return -(t * log_p).sum(axis=-1)
 
 
 def plot_multilabel(result, labels=("cat", "outdoor", "night"), ax=None):

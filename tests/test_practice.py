@@ -42,7 +42,9 @@ def test_torch_rows_are_torch():
 
 def test_table_renders_every_row():
     md = pr.ConventionTable()._repr_markdown_()
-    assert md.count("\n") == len(pr.conventions()) + 1
+    rows = [line for line in md.splitlines() if line.startswith("|")]
+    assert len(rows) == len(pr.conventions()) + 2  # header, rule, one per convention
+    assert md.rstrip().endswith(pr.ConventionTable.footnote)
     for fw in ("PyTorch", "Keras 3", "scikit-learn", "optax"):
         assert fw in md
 
@@ -96,6 +98,48 @@ def test_multilabel_softmax_cannot_say_yes_twice():
     fit = pr.multilabel_vs_multiclass()
     assert fit["softmax"][:2].max() <= 0.5 and fit["softmax_loss"] >= np.log(2)
     assert fit["sigmoid"][:2].min() > 0.99
+
+
+def test_confidence_race_step_300_is_iris_race():
+    """The fast numpy loop of confidence_race against iris_race's celearn calls."""
+    race, long = pr.iris_race(), pr.confidence_race(checkpoints=(300, 1000))
+    assert long["ce_right"][0] == pytest.approx(race["right"].loss[-1], rel=1e-12)
+    assert long["ce_double"][0] == pytest.approx(race["right_on_double"], rel=1e-12)
+    assert long["accuracy_double"][0] == race["double softmax"].accuracy[-1]
+    # the right model's steps to match: its loss curve crosses the double model's CE there
+    m = long["right_steps_to_match"][0]
+    assert race["right"].loss[m] <= long["ce_double"][0] < race["right"].loss[m - 1]
+
+
+def test_threshold_moving_gives_the_weighted_recalls():
+    study = pr.imbalance_study(epochs=300)
+    pw = [k for k in study if k.startswith("pos_weight =")][0]
+    moved = study["plain BCE, threshold 1/(1 + pos_weight)"]
+    assert moved["threshold"] == pytest.approx(1 / (1 + study["pos_weight"]))
+    assert np.max(np.abs(moved["recall"] - study[pw]["recall"])) < 0.02
+    assert study["plain BCE"]["ece"] < study[pw]["ece"]
+    assert study["plain BCE"]["test_bce"] < study[pw]["test_bce"]
+
+
+def test_positive_class_ece_against_sklearn_bins():
+    from sklearn.calibration import calibration_curve
+    rng = np.random.default_rng(3)
+    p = rng.random(500)
+    t = (rng.random(500) < p ** 2).astype(int)
+    frac, mean_p = calibration_curve(t, p, n_bins=10)
+    counts = np.histogram(p, bins=np.linspace(0, 1, 11))[0]
+    counts = counts[counts > 0]
+    want = float(np.sum(counts * np.abs(frac - mean_p)) / counts.sum())
+    assert pr.positive_class_ece(t, p) == pytest.approx(want, rel=1e-12)
+
+
+def test_multi_hot_loss_is_the_sum_of_the_true_classes_surprisals():
+    z = np.array([1.0, -0.5, 2.0])
+    want = -np.log(cl.softmax(z)[0]) - np.log(cl.softmax(z)[2])
+    assert pr.multi_hot_cross_entropy([1, 0, 1], z) == pytest.approx(want, rel=1e-12)
+    fit = pr.multilabel_vs_multiclass()
+    assert fit["multi_hot_loss"] == pytest.approx(2 * fit["softmax_loss"], rel=1e-12)
+    assert fit["multi_hot_floor"] == pytest.approx(2 * np.log(2), rel=1e-15)
 
 
 def test_keras_on_logits_clips_silently():
