@@ -6,14 +6,15 @@ Nothing here uses the network or scikit-learn.
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 from importlib import resources
 from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["Example", "GaussianClasses", "Iris", "bce_example", "cce_example", "load_iris",
-           "make_gaussian_classes"]
+__all__ = ["Digits", "Example", "GaussianClasses", "Iris", "bce_example", "cce_example",
+           "load_digits", "load_iris", "make_gaussian_classes"]
 
 
 class Example(NamedTuple):
@@ -210,3 +211,40 @@ def make_gaussian_classes(n, *, num_classes=3, separation=2.0, seed=0):
     X = means[y] + rng.standard_normal((int(n), 2))
     p_true = softmax(X @ means.T)
     return GaussianClasses(X=X, y=y.astype(np.int64), p_true=p_true)
+
+
+class Digits(NamedTuple):
+    """Handwritten digits: pixels ``X`` (1797, 64) and labels ``y`` (1797,)."""
+
+    X: np.ndarray
+    y: np.ndarray
+
+
+def load_digits():
+    r"""Handwritten digits: 1,797 images of 8 x 8 pixels, labels 0-9.
+
+    Read from ``celearn/data/digits.csv.gz``, shipped inside the package: the
+    test set of the UCI "Optical Recognition of Handwritten Digits" data
+    (Alpaydin and Kaynak 1998, CC BY 4.0), the same file and the same arrays as
+    scikit-learn's ``load_digits``; see ``celearn/data/README.md``.
+
+    Returns
+    -------
+    Digits
+        ``X`` float64 (1797, 64): each row an image in row-major order
+        (``X[i].reshape(8, 8)``), pixels integers 0..16 stored as floats;
+        ``y`` int64 (1797,): the digit each image shows.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from celearn.datasets import load_digits
+    >>> X, y = load_digits()
+    >>> print(X.shape, y.shape, X.dtype, y.dtype)
+    (1797, 64) (1797,) float64 int64
+    >>> print(X.min(), X.max(), np.bincount(y))
+    0.0 16.0 [178 182 177 183 181 182 181 179 174 180]
+    """
+    raw = (resources.files("celearn") / "data" / "digits.csv.gz").read_bytes()
+    data = np.loadtxt(io.StringIO(gzip.decompress(raw).decode("ascii")), delimiter=",")
+    return Digits(X=data[:, :-1].copy(), y=data[:, -1].astype(np.int64))
