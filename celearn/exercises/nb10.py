@@ -3,7 +3,8 @@ import numpy as np
 
 from ..information import entropy
 from ..losses import softmax_cross_entropy
-from ..practice import double_softmax_floor, optimal_logit_gap, smoothed_target
+from ..framework_options import sigmoid_focal_loss
+from ..practice import double_softmax_floor, smoothed_target
 from . import Case, Exercise, Implement, register
 
 _Y, _Z, _W = [0, 1, 1], [[2.0, 0.0], [0.0, 1.0], [1.0, 0.0]], [1.0, 3.0]
@@ -47,36 +48,33 @@ register(Exercise(
          "w[0] = 1 belongs to class 0, w[1] = 3 to class 1.", "weights_swapped"),
     ],
 ))
+_TF, _ZF = [1.0, 0.0, 0.0], [2.0, -1.0, 0.5]
+
+
+def _focal(**kw):
+    return np.asarray(sigmoid_focal_loss(_TF, _ZF, **kw), dtype=float)
+
+
 register(Exercise(
-    id="10.pos_weight",
-    question="pos_weight = N_neg / N_pos = 950 / 50 = 19.",
-    expected=lambda: 950 / 50,
-    hint="pos_weight multiplies every positive term: how many negatives per positive?",
-    solution="950 / 50 = 19.",
-    rtol=1e-9, atol=0.0,
-    mistakes=lambda: [
-        (50 / 950, "that is positives per negative; pos_weight scales the rare positives UP.",
-         "inverted"),
-        (0.05, "that is the share of positives; pos_weight is the ratio of negatives to "
-         "positives.", "share"),
-        (0.95, "that is the share of negatives; pos_weight is the ratio of negatives to "
-         "positives.", "share_neg"),
-    ],
-))
-register(Exercise(
-    id="10.smoothing_gap",
-    question="The best gap is ln((1 - ε + ε/K) / (ε/K)) = ln(0.91 / 0.01) ≈ 4.511.",
-    expected=lambda: optimal_logit_gap(0.1, 10),
-    hint="At the minimum p equals the smoothed target, so the gap is the log of the ratio "
-         "of its two values: (1 - ε + ε/K) and ε/K.",
-    solution="cl.practice.optimal_logit_gap(0.1, 10) = ln(0.91 / 0.01) = 4.511.",
+    id="10.focal_defaults",
+    question="torchvision's defaults are alpha = 0.25, gamma = 2, reduction 'none': "
+             "cl.sigmoid_focal_loss(t, z, alpha=0.25, reduction='none').",
+    expected=lambda: _focal(alpha=0.25, reduction="none"),
+    hint="Look up torchvision.ops.sigmoid_focal_loss's signature (section 6): which alpha, "
+         "which gamma, which reduction? Then pass those to cl.sigmoid_focal_loss.",
+    solution="cl.sigmoid_focal_loss([1, 0, 0], [2.0, -1.0, 0.5], alpha=0.25, reduction='none').",
     rtol=1e-4,
     mistakes=lambda: [
-        (float(np.log(0.9 / 0.01)), "the true class's target is 1 - ε + ε/K = 0.91 (it "
-         "gets its share of ε/K too), not 1 - ε.", "forgot_own_share"),
-        (float(np.log(0.9 / 0.1)), "the others get ε/K = 0.01 each, not ε.", "eps_not_over_k"),
-        (float(np.log(0.91 / 0.01) / np.log(10)), "that is log10; the logit gap uses the "
-         "natural log.", "log10"),
+        (_focal(reduction="none"), "that is without alpha (celearn's default); torchvision's "
+         "default alpha = 0.25 multiplies the positive's term by 0.25 and the negatives' by "
+         "0.75.", "no_alpha"),
+        (_focal(alpha=0.75, reduction="none"), "alpha is applied the wrong way round: "
+         "torchvision's alpha = 0.25 weights the *positives* (t = 1) by 0.25 and the "
+         "negatives by 1 - alpha = 0.75.", "alpha_swapped"),
+        (_focal(gamma=0.0, alpha=0.25, reduction="none"), "that is gamma = 0 (alpha-weighted "
+         "cross-entropy); torchvision's default gamma is 2.", "gamma_zero"),
+        (_focal(gamma=0.0, reduction="none"), "that is plain cross-entropy per element: "
+         "neither the focal factor (gamma = 2) nor alpha = 0.25.", "plain_ce"),
     ],
 ))
 
