@@ -9,6 +9,7 @@ checked in the source that the installed Keras ships, and cited in the notebooks
 Each test's docstring quotes the notebook and section whose sentence it backs.
 """
 import ast
+import re
 import importlib.util
 import inspect
 import os
@@ -250,6 +251,15 @@ def test_torch_bceloss_on_a_sigmoid_loss_and_gradient(torch, F, z, dtype):
         assert grad == pytest.approx(0.093, abs=0.0005)
 
 
+def test_torch_bceloss_backward_formula(torch, F):
+    """07 §5: BCELoss's "backward pass computes dL/dp = (p - t) / max(p(1 - p), 1e-12)"."""
+    for p, t in ((0.3, 0.0), (0.9, 1.0), (1e-13, 0.0), (1 - 1e-14, 0.0), (0.5, 0.2), (1e-300, 1.0)):
+        pt = _t(torch, p, requires_grad=True)
+        F.binary_cross_entropy(pt, _t(torch, t)).backward()
+        # (torch stores its 1e-12 as a float32 constant, 9.99999996e-13: hence rel=1e-8)
+        assert pt.grad.item() == pytest.approx((p - t) / max(p * (1 - p), 1e-12), rel=1e-8)
+
+
 def test_torch_bce_with_logits_gradient_is_sigma_minus_t(torch, F):
     """07 §5: "BCEWithLogitsLoss, the stable loss, gives sigma(z) - t": exactly 1 at z = 40."""
     for z in (40.0, 30.0, -3.0, 1000.0):
@@ -357,6 +367,16 @@ def test_torch_cross_entropy_of_probabilities_is_the_double_softmax(torch, F):
     assert floor == pytest.approx(pr.double_softmax_floor(3), rel=1e-12)
 
 
+def test_torch_double_softmax_gives_no_error_and_no_warning(torch, F):
+    """10 §2: `loss = F.cross_entropy(p, y)` on softmax outputs: "no error, no warning"."""
+    import warnings
+    p = torch.softmax(_t(torch, [[4.0, 0.0, -2.0]]), dim=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loss = F.cross_entropy(p, torch.tensor([0])).item()
+    assert loss == pytest.approx(0.5645, abs=5e-5)
+
+
 # ======================================================================= 10 §3: BCE fed logits
 def test_keras_bce_fed_logits_clips_and_has_no_gradient(keras):
     """10 §3: "Keras does not refuse: BinaryCrossentropy() clips its input to [1e-7, 1 - 1e-7],
@@ -366,6 +386,9 @@ def test_keras_bce_fed_logits_clips_and_has_no_gradient(keras):
     t, z = np.array([1.0, 1.0, 0.0]), np.array([3.0, -2.0, 0.5])
     got = float(keras.losses.BinaryCrossentropy()(t[:, None], z[:, None]))
     assert got == pytest.approx(float(pr.keras_bce_on_logits(t, z)), rel=1e-5)
+    assert got == pytest.approx(5.6037, abs=5e-5)
+    right = float(keras.losses.BinaryCrossentropy(from_logits=True)(t[:, None], z[:, None]))
+    assert right == pytest.approx(1.0499, abs=5e-5)
     grad = jax.grad(lambda v: keras.losses.binary_crossentropy(np.ones(1), v).sum())
     for v in (-2.0, 1.5, 3.0, 6.0):
         assert float(grad(jax.numpy.array([v]))[0]) == 0.0
@@ -376,9 +399,11 @@ def test_frameworks_refuse_n_by_1_labels_for_a_one_hot_loss(torch, F, keras):
     """10 §4: Keras 3 raises "target and output must have the same shape"; PyTorch raises
     "multi-target not supported"; Keras's sparse loss accepts (N, 1) labels and is right."""
     ex = pr.example_batch()
-    with pytest.raises(ValueError, match="`target` and `output` must have the same shape"):
+    with pytest.raises(ValueError, match=re.escape(
+            "Arguments `target` and `output` must have the same shape. Received: "
+            "target.shape=(4, 1), output.shape=(4, 3)")):
         keras.losses.CategoricalCrossentropy()(ex.y[:, None].astype(float), ex.p)
-    with pytest.raises(RuntimeError, match="multi-target not supported"):
+    with pytest.raises(RuntimeError, match="^0D or 1D target tensor expected, multi-target not supported$"):
         F.cross_entropy(_t(torch, ex.z), torch.tensor(ex.y[:, None]))
     with pytest.raises(RuntimeError, match="multi-target not supported"):
         F.nll_loss(torch.log(_t(torch, ex.p)), torch.tensor(ex.y[:, None]))
@@ -394,6 +419,13 @@ def test_handwritten_loss_broadcasts_in_torch(torch):
     got = (-(y * torch.log(_t(torch, ex.p))).sum(1)).numpy()
     np.testing.assert_allclose(got, pr.handwritten_broadcast_labels(ex.y, ex.p), rtol=1e-15)
     assert got.mean() == pytest.approx(6.532, abs=0.0005)
+
+
+def test_handwritten_loss_broadcasts_in_jax(jnp):
+    """10 §4: "... (or the same in torch or JAX) does not check shapes"."""
+    ex = pr.example_batch()
+    got = np.asarray(-(jnp.array(ex.y[:, None]) * jnp.log(jnp.array(ex.p))).sum(1))
+    np.testing.assert_allclose(got, pr.handwritten_broadcast_labels(ex.y, ex.p), rtol=1e-6)
 
 
 # ============================================================================ 10 §5: padding
@@ -430,7 +462,9 @@ def test_label_smoothing_rules(torch, F, keras):
         ex.tb, ex.zb, label_smoothing=eps)), rel=1e-6)
     assert binary == pytest.approx(float(cl.binary_cross_entropy_with_logits(
         ex.tb * (1 - eps) + eps / 2, ex.zb)), rel=1e-6)
-    assert "label_smoothing" not in inspect.signature(F.binary_cross_entropy_with_logits).parameters
+    for binary in (F.binary_cross_entropy_with_logits, F.binary_cross_entropy, torch.nn.BCEWithLogitsLoss,
+                   torch.nn.BCELoss):
+        assert "label_smoothing" not in inspect.signature(binary).parameters
 
 
 # ============================================================================== focal loss
@@ -507,3 +541,20 @@ def test_torch_multilabel_bce_per_label(torch, F):
                                              reduction="none").numpy()
     np.testing.assert_allclose(cl.binary_cross_entropy_with_logits(t, z, pos_weight=pw, reduction="none"),
                                ref, rtol=1e-12)
+
+
+# ===================================================== the exercises accept the frameworks' answers
+def test_framework_answers_pass_the_exercise_checker(torch, F, torchvision):
+    """10 ex 2-4 and 11 ex 3, 5 ask for what a framework returns: its own output is right."""
+    y, z, w = torch.tensor([0, 1, 1]), _t(torch, [[2, 0], [0, 1], [1, 0]]), _t(torch, [1.0, 3.0])
+    assert cl.exercises.check("10.weighted_mean", F.cross_entropy(z, y, weight=w).item())
+    focal = torchvision.ops.sigmoid_focal_loss(_t(torch, [2.0, -1.0, 0.5]), _t(torch, [1.0, 0.0, 0.0]))
+    assert cl.exercises.check("10.focal_defaults", focal.numpy())
+    torch_ce = lambda y_, z_, w_: F.cross_entropy(_t(torch, z_), torch.as_tensor(np.asarray(y_)),
+                                                  weight=_t(torch, w_)).item()
+    assert cl.exercises.check("10.weighted_ce", torch_ce)
+    best = F.cross_entropy(_t(torch, [[40.0, 40.0, -40.0]]), _t(torch, [[1.0, 1.0, 0.0]])).item()
+    assert cl.exercises.check("11.multihot_floor", best)
+    torch_pw = lambda t_, z_, pos_weight: F.binary_cross_entropy_with_logits(
+        _t(torch, z_), _t(torch, t_), pos_weight=_t(torch, pos_weight)).item()
+    assert cl.exercises.check("11.pos_weight_bce", torch_pw)

@@ -1,5 +1,5 @@
-"""Tests for celearn.practice: the frameworks table against the frameworks themselves
-(scikit-learn; PyTorch when installed) and the experiments of notebook 10."""
+"""Tests for celearn.practice: the experiments of notebooks 10 and 11, against scipy,
+scikit-learn and closed forms. The frameworks themselves are run in tests/test_frameworks.py."""
 import numpy as np
 import pytest
 import scipy.optimize
@@ -22,22 +22,6 @@ def _row(call_start):
 def test_sklearn_row_is_log_loss():
     ex, value = _row("log_loss")
     assert value == pytest.approx(log_loss(ex.y, ex.p, labels=[0, 1, 2]), rel=1e-12)
-
-
-def test_torch_rows_are_torch():
-    torch = pytest.importorskip("torch")
-    F = torch.nn.functional
-    ex, v = _row("F.cross_entropy")
-    assert v == pytest.approx(F.cross_entropy(torch.tensor(ex.z), torch.tensor(ex.y)).item(), rel=1e-12)
-    ex, v = _row("F.nll_loss")
-    assert v == pytest.approx(F.nll_loss(torch.log(torch.tensor(ex.p)), torch.tensor(ex.y)).item(),
-                              rel=1e-12)
-    ex, v = _row("F.binary_cross_entropy_with_logits")
-    assert v == pytest.approx(F.binary_cross_entropy_with_logits(
-        torch.tensor(ex.zb), torch.tensor(ex.tb)).item(), rel=1e-12)
-    ex, v = _row("F.binary_cross_entropy(")
-    assert v == pytest.approx(F.binary_cross_entropy(torch.tensor(ex.pb), torch.tensor(ex.tb)).item(),
-                              rel=1e-12)
 
 
 def test_table_renders_every_row():
@@ -112,11 +96,12 @@ def test_confidence_race_step_300_is_iris_race():
 
 
 def test_threshold_moving_gives_the_weighted_recalls():
-    study = pr.imbalance_study(epochs=300)
+    study = pr.imbalance_study()  # converged: 300 epochs leave the plain model short of its optimum
     pw = [k for k in study if k.startswith("pos_weight =")][0]
     moved = study["plain BCE, threshold 1/(1 + pos_weight)"]
     assert moved["threshold"] == pytest.approx(1 / (1 + study["pos_weight"]))
-    assert np.max(np.abs(moved["recall"] - study[pw]["recall"])) < 0.02
+    assert np.max(np.abs(moved["recall"] - study[pw]["recall"])) < 0.01
+    assert study["plain BCE"]["recall"][1] < 0.5 < moved["recall"][1]
     assert study["plain BCE"]["ece"] < study[pw]["ece"]
     assert study["plain BCE"]["test_bce"] < study[pw]["test_bce"]
 
