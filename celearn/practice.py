@@ -39,7 +39,7 @@ from .utils import one_hot
 
 __all__ = [
     "conventions", "example_batch", "ConventionTable", "double_softmax_floor", "double_softmax_loss_and_grad",
-    "train_double_softmax", "iris_race", "confidence_race", "keras_bce_on_logits",
+    "call_and_catch", "train_double_softmax", "iris_race", "confidence_race", "keras_bce_on_logits",
     "handwritten_broadcast_labels",
     "padded_batch", "padding_losses", "imbalanced_data", "train_logistic", "recall",
     "positive_class_ece", "imbalance_study", "multi_hot_cross_entropy", "multilabel_vs_multiclass", "smoothed_target", "optimal_logit_gap",
@@ -178,6 +178,26 @@ class ConventionTable:
 
 
 # --------------------------------------------------------------------------- double softmax
+def call_and_catch(f, *args, **kwargs):
+    """Call ``f(*args, **kwargs)`` and return ``(result, warnings)``: to show a warning on purpose.
+
+    ``warnings`` lists each warning ``f`` issued as the text ``"Category: message"``
+    (printed, it reads as a sentence instead of a stderr box with a file path).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from celearn import softmax_cross_entropy
+    >>> loss, caught = call_and_catch(softmax_cross_entropy, [0], np.array([[0.5, 0.5]]))
+    >>> caught[0].split(":")[0]
+    'ProbableMistakeWarning'
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = f(*args, **kwargs)
+    return result, [f"{w.category.__name__}: {w.message}" for w in caught]
+
+
 def double_softmax_floor(num_classes):
     r"""The lowest loss a softmax in front of a logits loss can reach, :math:`\ln(1 + (K-1)/e)`.
 

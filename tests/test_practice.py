@@ -130,3 +130,15 @@ def test_multi_hot_loss_is_the_sum_of_the_true_classes_surprisals():
 def test_keras_on_logits_clips_silently():
     assert pr.keras_bce_on_logits([1.0], [5.0]) == pytest.approx(-np.log1p(-1e-7), rel=1e-9)
     assert pr.keras_bce_on_logits([1.0], [-5.0]) == pytest.approx(-np.log(1e-7), rel=1e-12)
+
+
+def test_call_and_catch_returns_the_warnings_as_text():
+    import warnings
+
+    def noisy(x):
+        warnings.warn("first", UserWarning)
+        warnings.warn("second", cl.ProbableMistakeWarning)
+        return 2 * x
+
+    assert pr.call_and_catch(noisy, 3) == (6, ["UserWarning: first", "ProbableMistakeWarning: second"])
+    assert pr.call_and_catch(lambda: 1) == (1, [])
