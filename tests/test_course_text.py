@@ -151,3 +151,31 @@ def test_text_fits_the_app_view_that_hides_code(path):
             assert "JupyterLab" in md, (
                 f"{path.name}: asks to edit or run a cell without saying where (in JupyterLab; "
                 f"the app view hides the code):\n{md[:300]}")
+
+
+# A decimal the prose states ("0.2147", "36.4") must come from the notebook's code: printed by a
+# cell, or written into its check cell. Exercise questions (their numbers are inputs) are left out.
+DECIMAL = re.compile(r"(?<![\w.$^_{])(\d+\.\d{2,})(?!\w)")
+
+
+def stated_decimals(path):
+    prose = "\n".join(markdown(path)).split("## Exercises", 1)[0]
+    prose = re.sub(r"<details>.*?</details>", "", prose, flags=re.S)
+    return sorted(set(DECIMAL.findall(prose)))
+
+
+def computed_text(path):
+    code = [c for c in cells(path) if c["cell_type"] == "code"]
+    checks = [text(c) for c in code if "check_claim(" in text(c)]
+    printed = ["".join(o.get("text", "")) + "".join(o.get("data", {}).get("text/plain", ""))
+               for c in code for o in c.get("outputs", [])]
+    return "\n".join(checks + printed)
+
+
+@pytest.mark.parametrize("path", COURSE, ids=lesson_ids(COURSE))
+def test_every_decimal_the_text_states_is_printed_or_checked(path):
+    computed = computed_text(path)
+    unbacked = [n for n in stated_decimals(path) if n not in computed]
+    assert not unbacked, (f"{path.name} states {unbacked} in its text, but no cell prints them and "
+                          "the check cell does not state them: add them to a check_claim")
+
