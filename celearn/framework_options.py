@@ -40,6 +40,8 @@ weights that sum to 0), celearn raises a ``ValueError`` that says so.
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from . import _validation as v
@@ -57,17 +59,44 @@ _CLASS_SHAPES = "(N, K) for N samples and K classes, or (K,) for one sample"
 
 
 # ---------------------------------------------------------------------------
-# Shared pieces
+# Shared pieces: every loss and gradient, with or without options, runs
+# through these, so the defaults are the options' neutral values exactly.
 # ---------------------------------------------------------------------------
-def _reduce(loss, reduction, denominator=None):
-    """Sum, mean (over ``denominator`` if given, else the count) or nothing."""
+def reduce(loss, reduction, denominator=None):
+    """Sum, mean (over ``denominator`` if given, else the count) or nothing.
+
+    A sum beyond the float range is ``inf`` (no warning); a mean whose sum
+    overflowed although every term is finite is recomputed from ``loss / n``.
+    """
+    if reduction == "none":
+        return loss[()]
+    with np.errstate(over="ignore"):
+        total = loss.sum()
     if reduction == "sum":
-        return loss.sum()
-    if reduction == "mean":
-        if denominator is None:
-            return loss.mean()
-        return loss.sum() / denominator
-    return loss[()]
+        return total
+    if denominator is None:
+        with np.errstate(over="ignore"):
+            mean = loss.mean()
+        denominator = loss.size
+    else:
+        mean = total / denominator
+    if np.isinf(mean) and np.isfinite(loss).all():  # the sum overflowed, not the mean
+        mean = (loss / denominator).sum()
+    return mean
+
+
+def weigh(values, w):
+    r"""``w * values``, with exactly 0 where :math:`w = 0` (also where values is inf).
+
+    A weight of 0 switches a term off: :math:`0 \cdot \infty` counts as 0, as
+    :math:`0 \log 0` does. (PyTorch clamps each log at -100 first, so its terms
+    are never inf and a zero weight gives 0 there too.)
+    """
+    if w is None:
+        return values
+    with np.errstate(over="ignore", invalid="ignore"):  # inf is exact; 0 * inf fixed below
+        out = values * w
+    return np.where(w == 0, 0, out).astype(out.dtype, copy=False)
 
 
 def _softplus(x):
@@ -75,165 +104,11 @@ def _softplus(x):
     return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
 
 
-def _sigmoid_minus(t, z):
-    r""":math:`\sigma(z) - t`, exact in the tails: the plain :func:`celearn.bce_grad_logits`."""
-    from .gradients import bce_grad_logits  # late: gradients imports this module
-
-    return np.asarray(bce_grad_logits(t, z))
-
-
-def _bce_logits_plain(t, z):
-    """Elementwise BCE from logits: the plain :func:`celearn.binary_cross_entropy_with_logits`."""
-    from .losses import binary_cross_entropy_with_logits  # late: losses imports this module
-
-    return np.asarray(binary_cross_entropy_with_logits(t, z, reduction="none"))
-
-
-def class_options_requested(weight, ignore_index, label_smoothing):
-    """True if any class option differs from its default (values checked later)."""
-    return not (
-        weight is None
-        and ignore_index is None
-        and isinstance(label_smoothing, (int, float))
-        and not isinstance(label_smoothing, bool)
-        and label_smoothing == 0
-    )
-
-
-def binary_options_requested(weight, label_smoothing, pos_weight=None):
-    """True if any binary option differs from its default."""
-    return not (
-        weight is None
-        and pos_weight is None
-        and isinstance(label_smoothing, (int, float))
-        and not isinstance(label_smoothing, bool)
-        and label_smoothing == 0
-    )
-
-
-def _class_coefficients(t, x, x_name, *, weight, ignore_index, label_smoothing,
-                        mean=False):
-    r"""Validate inputs and build :math:`a_{nk}` (see the module docstring).
-
-    Returns ``(a, x2, shape, denominator)``: ``a`` and ``x2`` of shape (N, K),
-    ``shape`` the per-sample output shape, ``denominator`` of the mean.
-    ``mean=True`` raises where the mean would be 0/0 (PyTorch's nan).
-    """
-    eps = v.check_label_smoothing(label_smoothing)
-    ignore_index = v.check_ignore_index(ignore_index)
-    t_arr, x_arr = v.as_array(t, "t"), v.as_array(x, x_name)
-    v.check_ndim(x_arr, x_name, (1, 2), _CLASS_SHAPES)
-    ignored = None
-    if ignore_index is not None:
-        if t_arr.shape == x_arr.shape and t_arr.shape != x_arr.shape[:-1]:
-            raise ValueError(
-                f"ignore_index={ignore_index} applies to integer labels only, but t "
-                f"holds one-hot/soft rows of shape {t_arr.shape} (as PyTorch, which "
-                f"refuses it for probability targets). Pass integer labels, or drop "
-                f"ignore_index and remove the rows you want to ignore."
-            )
-        if t_arr.shape == x_arr.shape[:-1] and t_arr.dtype.kind in "iu":
-            ignored = t_arr == ignore_index
-            t_arr = np.where(ignored, 0, t_arr)  # a valid label; masked out below
-    t2, x2, labels = v.class_inputs(t_arr, x_arr, x_name)
-    k = x2.shape[-1]
-    shape = x2.shape[:-1]
-    x2 = x2.reshape(-1, k)
-    w = None
-    if weight is not None:
-        w = v.check_nonnegative_weights(
-            weight, "weight", lambda s: s == (k,), f"({k},), one weight per class",
-            x2.dtype, "Pass one non-negative weight per class, e.g. np.ones(K).",
-        )
-    if labels:
-        y = t2.reshape(-1)
-        a = np.zeros_like(x2)
-        a[np.arange(y.size), y] = 1 - eps
-    else:
-        y = None
-        a = t2.reshape(-1, k) * (1 - eps)
-    if eps > 0:
-        a += eps / k
-    if w is not None:
-        a *= w
-    keep = None
-    if ignored is not None:
-        keep = ~ignored.reshape(-1)
-        a[~keep] = 0
-    denominator = None
-    if mean and labels and (w is not None or keep is not None):
-        wy = w[y] if w is not None else np.ones(y.size, dtype=x2.dtype)
-        if keep is not None:
-            if not keep.any():
-                raise ValueError(
-                    f"t: every label equals ignore_index={ignore_index} ({y.size} "
-                    f"of {y.size} samples ignored), so reduction='mean' would divide "
-                    f"0 by 0 (PyTorch returns nan here). Check the padding mask, or "
-                    f"use reduction='sum'."
-                )
-            wy = wy[keep]
-        denominator = wy.sum()
-        if denominator == 0:
-            raise ValueError(
-                "weight: the classes of the labels (that are not ignored) all have "
-                "weight 0, so the weighted mean divides 0 by 0 (PyTorch returns nan "
-                "here). Give those classes a weight > 0, or use reduction='sum'."
-            )
-    return a, x2, shape, denominator
-
-
 # ---------------------------------------------------------------------------
-# Helpers behind the public losses and gradients (called with options set)
+# Binary losses: -[w+ t log sigma(z) + (1 - t) log(1 - sigma(z))], times w
 # ---------------------------------------------------------------------------
-def softmax_cross_entropy_options(t, z, *, reduction, weight, ignore_index, label_smoothing):
-    """:func:`celearn.softmax_cross_entropy` with weight/ignore_index/label_smoothing."""
-    reduction = v.check_reduction(reduction)
-    a, z2, shape, denominator = _class_coefficients(
-        t, z, "z", weight=weight, ignore_index=ignore_index, label_smoothing=label_smoothing,
-        mean=reduction == "mean",
-    )
-    v.warn_if_probabilities_as_logits(z2, True, "softmax_cross_entropy")
-    loss = -np.sum(a * log_softmax(z2), axis=-1)  # every term >= 0: nothing cancels
-    if reduction == "mean" and denominator is not None:
-        return _reduce(loss, reduction, denominator)
-    return _reduce(loss.reshape(shape), reduction)
-
-
-def categorical_cross_entropy_options(t, p, *, reduction, clip, weight, ignore_index,
-                                      label_smoothing, check_p):
-    """:func:`celearn.categorical_cross_entropy` with the class options.
-
-    ``check_p(p)`` validates the probabilities; ``clip(p)`` applies ``eps``.
-    """
-    reduction = v.check_reduction(reduction)
-    a, p2, shape, denominator = _class_coefficients(
-        t, p, "p", weight=weight, ignore_index=ignore_index, label_smoothing=label_smoothing,
-        mean=reduction == "mean",
-    )
-    check_p(p2)
-    p2 = clip(p2)
-    with np.errstate(divide="ignore", invalid="ignore"):  # a > 0 on p = 0 costs inf
-        terms = a * np.log(p2)
-    loss = -np.sum(np.where(a == 0, 0, terms), axis=-1)  # 0 log 0 = 0
-    if reduction == "mean" and denominator is not None:
-        return _reduce(loss, reduction, denominator)
-    return _reduce(loss.reshape(shape), reduction)
-
-
-def cce_grad_logits_options(t, z, *, weight, ignore_index, label_smoothing):
-    """Gradient of the summed loss of :func:`softmax_cross_entropy_options`."""
-    a, z2, shape, _ = _class_coefficients(
-        t, z, "z", weight=weight, ignore_index=ignore_index, label_smoothing=label_smoothing
-    )
-    lp = log_softmax(z2)
-    p, m = np.exp(lp), -np.expm1(lp)  # p and 1 - p, both without cancellation
-    # p_j sum_k a_k - a_j = p_j sum_{k != j} a_k - a_j (1 - p_j): exact when p_j -> 1
-    grad = p * (a.sum(axis=-1, keepdims=True) - a) - a * m
-    return grad.reshape(shape + (z2.shape[-1],))
-
-
-def _binary_weights(weight, pos_weight, z):
-    """Validated ``weight`` (broadcastable to z) and ``pos_weight`` (last axis)."""
+def binary_weights(weight, pos_weight, z):
+    """Validated ``weight`` (broadcastable to z) and ``pos_weight`` (last axis), or None."""
     w = pw = None
     if weight is not None:
         def fits(s):
@@ -255,75 +130,224 @@ def _binary_weights(weight, pos_weight, z):
     return w, pw
 
 
-def _smooth_binary(t, label_smoothing):
+def smooth_binary(t, label_smoothing):
+    """Keras's rule :math:`t (1 - \\varepsilon) + \\varepsilon / 2` (``t`` itself for 0)."""
     eps = v.check_label_smoothing(label_smoothing)
     return t * (1 - eps) + eps / 2 if eps > 0 else t
 
 
-def bce_with_logits_options(t, z, *, reduction, weight, pos_weight, label_smoothing):
-    """:func:`celearn.binary_cross_entropy_with_logits` with the options."""
-    reduction = v.check_reduction(reduction)
-    t, z = v.as_float_pair(t, z, ("t", "z"))
-    v.check_probabilities(t, "t", _T_BINARY_HINT)
-    smoothed = _smooth_binary(t, label_smoothing)
-    w, pw = _binary_weights(weight, pos_weight, z)
-    if pw is not None or smoothed is not t:  # else the plain loss below checks
-        v.warn_if_probabilities_as_logits(z, False, "binary_cross_entropy_with_logits", t)
-    t = smoothed
+def bce_logits_terms(t, z, pw=None):
+    r"""Elementwise BCE from logits with positive weight ``pw`` (None: 1), always exact.
+
+    .. math::
+
+        \ell = w_+ t\,\mathrm{softplus}(-z) + (1 - t)\,\mathrm{softplus}(z)
+             = \begin{cases} z (1 - t) & z \ge 0 \\ -z\,w_+ t & z < 0 \end{cases}
+               + c \log(1 + e^{-|z|}),
+
+    with :math:`c = (1 - t) + w_+ t`. Both parts are :math:`\ge 0`, so nothing
+    cancels (t just below 1 at a large z stays exact). :math:`c` is computed as
+    :math:`1 + (w_+ - 1) t` for :math:`w_+ \in [1/2, 2]` (so :math:`w_+ = 1`
+    gives exactly 1: ``pos_weight=1`` is the plain loss bit for bit) and as the
+    sum of its two non-negative terms otherwise.
+    """
+    with np.errstate(over="ignore"):  # |z| or w+ |z| beyond the float range: inf is exact
+        log_term = np.log1p(np.exp(-np.abs(z)))
+        if pw is None:
+            t_pos, c = t, 1
+        else:
+            t_pos = pw * t
+            near = (pw >= 0.5) & (pw <= 2)
+            c = np.where(near, 1 + (pw - 1) * t, (1 - t) + t_pos)
+        linear = np.where(z >= 0, z * (1 - t), -z * t_pos)
+        return linear + c * log_term
+
+
+def sigmoid_minus(t, z):
+    r""":math:`\sigma(z) - t`, exact in the tails (float64 inside, rounded once).
+
+    For :math:`z \ge 0`, :math:`\sigma(z)` is close to 1 and
+    :math:`\sigma(z) - 1` would round to 0; it is computed as
+    :math:`(1 - t) - \sigma(-z)` instead (``1 - t`` is exact for
+    :math:`t \ge 1/2`), so ``bce_grad_logits(1, 40)`` is -4.25e-18, not 0.
+    """
+    dtype = z.dtype
+    t, z = t.astype(np.float64), z.astype(np.float64)  # float32: one rounding at the end
+    with np.errstate(under="ignore"):
+        out = np.where(z >= 0, (1 - t) - sigmoid(-z), sigmoid(z) - t)
+        # near z = 0: sigma(z) - 1/2 = tanh(z/2)/2 is exact, and 1/2 - t is exact
+        # for t in [1/4, 1], so sigma(0.001) - 0.5 keeps all its digits
+        small = np.abs(z) < 1
+        if small.any():
+            out = np.where(small, 0.5 * np.tanh(z / 2) + (0.5 - t), out)
+    return out.astype(dtype, copy=False)
+
+
+def bce_grad_terms(t, z, pw=None):
+    r""":math:`(1 - t)\,\sigma(z) - w_+ t\,\sigma(-z)`, elementwise (``pw`` None: 1).
+
+    Written as :math:`[\sigma(z) - t] - (w_+ - 1)\,t\,\sigma(-z)` for
+    :math:`w_+ \in [1/2, 2]` (no cancellation beyond a factor 4 there, and
+    :math:`w_+ = 1` subtracts an exact 0: the plain gradient bit for bit), and
+    from its two terms otherwise.
+    """
+    g = sigmoid_minus(t, z)
     if pw is None:
-        loss = _bce_logits_plain(t, z)
-    else:
-        # -[pw t log sigmoid(z) + (1 - t) log sigmoid(-z)], both terms >= 0
-        loss = pw * t * _softplus(-z) + (1 - t) * _softplus(z)
-    if w is not None:
-        loss = loss * w
-    return _reduce(loss, reduction)
+        return g
+    t64, z64, pw64 = (np.asarray(a, dtype=np.float64) for a in (t, z, pw))
+    s, s_neg = sigmoid(z64), sigmoid(-z64)
+    with np.errstate(over="ignore"):
+        near = (pw64 >= 0.5) & (pw64 <= 2)
+        out = np.where(near, g - (pw64 - 1) * t64 * s_neg, (1 - t64) * s - pw64 * t64 * s_neg)
+    return out.astype(z.dtype, copy=False)
 
 
-def bce_options(t, p, *, reduction, weight, label_smoothing, check_p, clip):
-    """:func:`celearn.binary_cross_entropy` with ``weight`` and ``label_smoothing``."""
-    from .utils import _xlog1py, _xlogy
-
-    reduction = v.check_reduction(reduction)
-    t, p = v.as_float_pair(t, p, ("t", "p"))
+def binary_inputs(t, x, x_name, *, label_smoothing, weight, pos_weight=None):
+    """Validated ``(t, x, t_smoothed, w, pw)`` for a binary loss or gradient."""
+    t, x = v.as_float_pair(t, x, ("t", x_name))
     v.check_probabilities(t, "t", _T_BINARY_HINT)
-    check_p(p)
-    v.warn_if_labels_as_p(t, p)
-    t = _smooth_binary(t, label_smoothing)
-    w, _ = _binary_weights(weight, None, p)
-    p = clip(p)
-    loss = -(_xlogy(t, p) + _xlog1py(1 - t, -p))
-    if w is not None:
-        loss = loss * w
-    return _reduce(loss, reduction)
+    smoothed = smooth_binary(t, label_smoothing)
+    w, pw = binary_weights(weight, pos_weight, x)
+    return t, x, smoothed, w, pw
 
 
-def bce_grad_logits_options(t, z, *, weight, pos_weight, label_smoothing):
-    """Gradient of :func:`bce_with_logits_options` (elementwise)."""
-    t, z = v.as_float_pair(t, z, ("t", "z"))
-    v.check_probabilities(t, "t", _T_BINARY_HINT)
-    t = _smooth_binary(t, label_smoothing)
-    w, pw = _binary_weights(weight, pos_weight, z)
-    if pw is None:
-        grad = _sigmoid_minus(t, z)
+# ---------------------------------------------------------------------------
+# Class losses: -sum_k w_k t_k log p_k per sample, labels or rows
+# ---------------------------------------------------------------------------
+class ClassTargets(NamedTuple):
+    """Validated targets of a class loss (see :func:`class_targets`)."""
+
+    x: np.ndarray           # (N, K) scores, float
+    shape: tuple            # the per-sample output shape: (N,) or ()
+    labels: np.ndarray      # (N,) intp labels, or None when ``rows`` is used
+    rows: np.ndarray        # (N, K) target rows (smoothed), or None for plain labels
+    w: np.ndarray           # (K,) class weights, or None
+    keep: np.ndarray        # (N,) bool, False where the label is ignore_index; or None
+    sample_w: np.ndarray    # (N,) w[y_n] (0 where ignored), or None
+    denominator: object     # the mean's denominator, or None for N
+
+
+def class_targets(t, x, x_name, *, weight, ignore_index, label_smoothing, reduction,
+                  finite=True):
+    r"""Validate a class loss's inputs and options; see :class:`ClassTargets`.
+
+    Integer labels without smoothing stay labels (the loss picks one term per
+    sample, times :math:`w_{y_n}`); smoothing turns them into rows
+    :math:`(1 - \varepsilon)[k = y_n] + \varepsilon / K`. ``reduction="mean"``
+    with labels and weights or ignored samples divides by
+    :math:`\sum_n w_{y_n}` over the samples kept (PyTorch), and raises where
+    that is 0 (PyTorch's nan).
+    """
+    eps = v.check_label_smoothing(label_smoothing)
+    ignore_index = v.check_ignore_index(ignore_index)
+    t_arr, x_arr = v.as_array(t, "t"), v.as_array(x, x_name)
+    v._refuse_torch_order(t_arr, x_arr, x_name)
+    v.check_ndim(x_arr, x_name, (1, 2), _CLASS_SHAPES)
+    ignored = None
+    if ignore_index is not None:
+        if t_arr.shape == x_arr.shape and t_arr.shape != x_arr.shape[:-1]:
+            raise ValueError(
+                f"ignore_index={ignore_index} applies to integer labels only, but t "
+                f"holds one-hot/soft rows of shape {t_arr.shape} (as PyTorch, which "
+                f"refuses it for probability targets). Pass integer labels, or drop "
+                f"ignore_index and remove the rows you want to ignore."
+            )
+        if t_arr.shape == x_arr.shape[:-1] and t_arr.dtype.kind in "iu":
+            ignored = t_arr == ignore_index
+            t_arr = np.where(ignored, 0, t_arr)  # a valid label; masked out below
+    t2, x2, labels = v.class_inputs(t_arr, x_arr, x_name, finite)
+    k = x2.shape[-1]
+    shape = x2.shape[:-1]
+    x2 = x2.reshape(-1, k)
+    w = None
+    if weight is not None:
+        w = v.check_nonnegative_weights(
+            weight, "weight", lambda s: s == (k,), f"({k},), one weight per class",
+            x2.dtype, "Pass one weight per class, e.g. np.ones(K).",
+        )
+    keep = None if ignored is None else ~ignored.reshape(-1)
+    y = rows = sample_w = None
+    if labels:
+        y = t2.reshape(-1)
+        if w is not None or keep is not None:
+            sample_w = np.ones(y.size, dtype=x2.dtype) if w is None else w[y]
+            if keep is not None:
+                sample_w = np.where(keep, sample_w, 0).astype(x2.dtype, copy=False)
+        if eps > 0:
+            rows = np.full(x2.shape, eps / k, dtype=x2.dtype)
+            rows[np.arange(y.size), y] += 1 - eps
+            if keep is not None:
+                rows[~keep] = 0
     else:
-        grad = (1 - t) * sigmoid(z) - pw * t * sigmoid(-z)
-    if w is not None:
-        grad = grad * w
-    return np.asarray(grad)[()]
+        rows = t2.reshape(-1, k)
+        if eps > 0:
+            rows = rows * (1 - eps) + eps / k
+    denominator = None
+    if reduction == "mean" and sample_w is not None:
+        if keep is not None and not keep.any():
+            raise ValueError(
+                f"t: every label equals ignore_index={ignore_index} ({y.size} "
+                f"of {y.size} samples ignored), so reduction='mean' would divide "
+                f"0 by 0 (PyTorch returns nan here). Check the padding mask, or "
+                f"use reduction='sum'."
+            )
+        denominator = sample_w.sum()
+        if denominator == 0:
+            raise ValueError(
+                "weight: the classes of the labels (that are not ignored) all have "
+                "weight 0, so the weighted mean divides 0 by 0 (PyTorch returns nan "
+                "here). Give those classes a weight > 0, or use reduction='sum'."
+            )
+    return ClassTargets(x2, shape, None if rows is not None else y, rows, w, keep,
+                        sample_w, denominator)
+
+
+def class_reduce(loss, c, reduction):
+    """Reduce per-sample losses of :func:`class_targets`'s inputs ``c``."""
+    if reduction == "mean" and c.denominator is not None:
+        return reduce(loss, reduction, c.denominator)
+    return reduce(loss.reshape(c.shape), reduction)
+
+
+def class_grad(c):
+    r"""Gradient of the summed class loss w.r.t. the logits ``c.x``, per sample.
+
+    With :math:`a_{nk} = w_k t_{nk}` (labels: one-hot rows; ignored samples
+    and zero weights: 0), :math:`\partial \ell_n / \partial z_{nj} = p_{nj}
+    \sum_k a_{nk} - a_{nj}`, computed as :math:`p_j \sum_{k \ne j} a_k - a_j
+    (1 - p_j)` with :math:`1 - p_j` from ``-expm1(log p_j)``: exact when
+    :math:`p_j \to 1`. Without options this is :math:`p - t`. In float64,
+    rounded once to the logits' dtype.
+    """
+    x = c.x.astype(np.float64)
+    if c.rows is not None:
+        a = c.rows.astype(np.float64)
+    else:
+        a = np.zeros_like(x)
+        a[np.arange(x.shape[0]), c.labels] = 1
+    if c.w is not None:
+        a = weigh(a, c.w.astype(np.float64))
+    if c.keep is not None:
+        a[~c.keep] = 0
+    lp = log_softmax(x)
+    p, m = np.exp(lp), -np.expm1(lp)  # p and 1 - p, both without cancellation
+    with np.errstate(over="ignore", invalid="ignore"):  # weights near the float's max
+        grad = p * (a.sum(axis=-1, keepdims=True) - a) - a * m
+    return grad.reshape(c.shape + (x.shape[-1],)).astype(c.x.dtype, copy=False)
 
 
 # ---------------------------------------------------------------------------
 # Focal losses
 # ---------------------------------------------------------------------------
-def _sigmoid_focal_parts(t, z, gamma, alpha):
+def _sigmoid_focal_parts(t, z, gamma, alpha, function):
     t, z = v.as_float_pair(t, z, ("t", "z"))
     v.check_probabilities(t, "t", _T_BINARY_HINT)
     gamma = v.check_gamma(gamma)
     alpha = v.check_alpha(alpha, z.dtype)
+    v.warn_if_probabilities_as_logits(z, False, function, t)
     s, s_neg = sigmoid(z), sigmoid(-z)
     q = t * s_neg + (1 - t) * s  # 1 - p_t, without the cancellation of 1 - p_t
-    ce = _bce_logits_plain(t, z)
+    ce = bce_logits_terms(t, z)
     alpha_t = None if alpha is None else alpha * t + (1 - alpha) * (1 - t)
     return t, z, s, s_neg, q, ce, gamma, alpha_t
 
@@ -382,11 +406,10 @@ def sigmoid_focal_loss(t, z, *, gamma=2.0, alpha=None, reduction="mean"):
     True
     """
     reduction = v.check_reduction(reduction)
-    _, _, _, _, q, ce, gamma, alpha_t = _sigmoid_focal_parts(t, z, gamma, alpha)
-    loss = ce * q**gamma
-    if alpha_t is not None:
-        loss = alpha_t * loss
-    return _reduce(loss, reduction)
+    _, _, _, _, q, ce, gamma, alpha_t = _sigmoid_focal_parts(t, z, gamma, alpha,
+                                                             "sigmoid_focal_loss")
+    loss = weigh(ce * q**gamma, alpha_t)  # alpha_t = 0 switches a term off exactly
+    return reduce(loss, reduction)
 
 
 def sigmoid_focal_grad_logits(t, z, *, gamma=2.0, alpha=None):
@@ -421,15 +444,15 @@ def sigmoid_focal_grad_logits(t, z, *, gamma=2.0, alpha=None):
     ...       == bce_grad_logits([1, 0], [-1.0, 0.5]))
     [ True  True]
     """
-    t, z, s, s_neg, q, ce, gamma, alpha_t = _sigmoid_focal_parts(t, z, gamma, alpha)
+    t, z, s, s_neg, q, ce, gamma, alpha_t = _sigmoid_focal_parts(
+        t, z, gamma, alpha, "sigmoid_focal_grad_logits")
     r = np.divide(s * s_neg, q, out=np.zeros_like(q), where=q > 0)
     qg = q**gamma
-    grad = _sigmoid_minus(t, z) * qg
+    grad = sigmoid_minus(t, z) * qg
     if gamma != 0:
-        grad = grad + gamma * (1 - 2 * t) * r * qg * ce
-    if alpha_t is not None:
-        grad = alpha_t * grad
-    return np.asarray(grad)[()]
+        with np.errstate(over="ignore"):  # a huge gamma: inf is the exact slope
+            grad = grad + gamma * (1 - 2 * t) * r * qg * ce
+    return np.asarray(weigh(grad, alpha_t))[()]
 
 
 def _softmax_focal_parts(t, z, gamma, alpha):
@@ -444,11 +467,9 @@ def _softmax_focal_parts(t, z, gamma, alpha):
     else:
         rows = t2.reshape(-1, k)
     a = v.check_alpha(alpha, z2.dtype, num_classes=k)
-    if a is not None:
-        rows = rows * a
     lp = log_softmax(z2)
     m = -np.expm1(lp)  # 1 - p, exact even when p is close to 1
-    return rows, lp, m, gamma, shape
+    return rows, a, lp, m, gamma, shape
 
 
 def softmax_focal_loss(t, z, *, gamma=2.0, alpha=None, reduction="mean"):
@@ -496,11 +517,13 @@ def softmax_focal_loss(t, z, *, gamma=2.0, alpha=None, reduction="mean"):
     [0.417 1.417]
     """
     reduction = v.check_reduction(reduction)
-    rows, lp, m, gamma, shape = _softmax_focal_parts(t, z, gamma, alpha)
+    rows, a, lp, m, gamma, shape = _softmax_focal_parts(t, z, gamma, alpha)
     v.warn_if_probabilities_as_logits(np.asarray(z, dtype=lp.dtype).reshape(lp.shape), True,
                                       "softmax_focal_loss")
-    loss = -np.sum(rows * m**gamma * lp, axis=-1)
-    return _reduce(loss.reshape(shape), reduction)
+    with np.errstate(invalid="ignore"):  # 0 * -inf (a log-probability below the range)
+        terms = np.where(rows == 0, 0, rows * m**gamma * lp)  # t = 0: no term
+    loss = 0.0 - np.sum(weigh(terms, a), axis=-1)  # alpha = 0 switches a class off
+    return reduce(loss.reshape(shape), reduction)
 
 
 def softmax_focal_grad_logits(t, z, *, gamma=2.0, alpha=None):
@@ -534,9 +557,12 @@ def softmax_focal_grad_logits(t, z, *, gamma=2.0, alpha=None):
     >>> print(softmax_focal_grad_logits([0], [[2.0, 1.0, 0.1]], gamma=0).round(4))
     [[-0.341   0.2424  0.0986]]
     """
-    rows, lp, m, gamma, shape = _softmax_focal_parts(t, z, gamma, alpha)
+    rows, a, lp, m, gamma, shape = _softmax_focal_parts(t, z, gamma, alpha)
+    rows = weigh(rows, a)
     p = np.exp(lp)
-    ratio = np.divide(p * lp, m, out=np.full_like(m, -1.0), where=m > 0)
+    with np.errstate(invalid="ignore"):  # p = 0 at log p = -inf: p log p = 0
+        p_log_p = np.where(p == 0, 0, p * lp)
+    ratio = np.divide(p_log_p, m, out=np.full_like(m, -1.0), where=m > 0)
     c = rows * m**gamma * (gamma * ratio - 1)  # every c <= 0: the sums cannot cancel
     # c_j - p_j sum_k c_k = c_j (1 - p_j) - p_j sum_{k != j} c_k: exact when p_j -> 1
     grad = c * m - p * (c.sum(axis=-1, keepdims=True) - c)

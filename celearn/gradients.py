@@ -13,7 +13,7 @@ import numpy as np
 
 from . import _validation as v
 from . import framework_options as _fo
-from .activations import _softmax_and_rest, sigmoid
+from .activations import sigmoid
 
 __all__ = [
     "bce_grad_p",
@@ -119,33 +119,9 @@ def bce_grad_logits(t, z, *, weight=None, pos_weight=None, label_smoothing=0.0):
     >>> print(bce_grad_logits([1, 0], [-10.0, 0.0]).round(4))
     [-1.   0.5]
     """
-    if _fo.binary_options_requested(weight, label_smoothing, pos_weight):
-        return _fo.bce_grad_logits_options(
-            t, z, weight=weight, pos_weight=pos_weight, label_smoothing=label_smoothing
-        )
-    t, z = v.as_float_pair(t, z, ("t", "z"))
-    v.check_probabilities(t, "t", _T_HINT)
-    return _sigmoid_minus(t, z)[()]
-
-
-def _sigmoid_minus(t, z):
-    r""":math:`\sigma(z) - t`, exact in the tails.
-
-    For :math:`z \ge 0`, :math:`\sigma(z)` is close to 1 and
-    :math:`\sigma(z) - 1` would round to 0; it is computed as
-    :math:`(1 - t) - \sigma(-z)` instead (``1 - t`` is exact for
-    :math:`t \ge 1/2`), so ``bce_grad_logits(1, 40)`` is -4.25e-18, not 0.
-    """
-    dtype = z.dtype
-    t, z = t.astype(np.float64), z.astype(np.float64)  # float32: one rounding at the end
-    with np.errstate(under="ignore"):
-        out = np.where(z >= 0, (1 - t) - sigmoid(-z), sigmoid(z) - t)
-        # near z = 0: sigma(z) - 1/2 = tanh(z/2)/2 is exact, and 1/2 - t is exact
-        # for t in [1/4, 1], so sigma(0.001) - 0.5 keeps all its digits
-        small = np.abs(z) < 1
-        if small.any():
-            out = np.where(small, 0.5 * np.tanh(z / 2) + (0.5 - t), out)
-    return out.astype(dtype, copy=False)
+    _, z, t_smooth, w, pw = _fo.binary_inputs(t, z, "z", label_smoothing=label_smoothing,
+                                              weight=weight, pos_weight=pos_weight)
+    return np.asarray(_fo.weigh(_fo.bce_grad_terms(t_smooth, z, pw), w))[()]
 
 
 def cce_grad_logits(t, z, *, weight=None, ignore_index=None, label_smoothing=0.0):
@@ -193,24 +169,9 @@ def cce_grad_logits(t, z, *, weight=None, ignore_index=None, label_smoothing=0.0
     >>> print(cce_grad_logits([[1, 0, 0]], [[2.0, 1.0, 0.1]]).round(4))
     [[-0.341   0.2424  0.0986]]
     """
-    if _fo.class_options_requested(weight, ignore_index, label_smoothing):
-        return _fo.cce_grad_logits_options(
-            t, z, weight=weight, ignore_index=ignore_index, label_smoothing=label_smoothing
-        )
-    t, z, labels = v.class_inputs(t, z, "z")
-    p, imax, rest = _softmax_and_rest(z)  # rest = 1 - p[imax], without cancellation
-    rows = np.arange(p.shape[0])
-    if labels:
-        t_rows = np.zeros_like(p)
-        t_rows[rows, t.reshape(-1)] = 1
-    else:
-        t_rows = t.reshape(p.shape)
-    grad = p - t_rows
-    # the largest probability: p - t = (1 - t) - (1 - p), exact when p and t are
-    # near 1 (1 - t is exact for t >= 1/2; below, p - t does not cancel)
-    t_top = t_rows[rows, imax].astype(np.float64)
-    grad[rows, imax] = np.where(t_top >= 0.5, (1 - t_top) - rest, grad[rows, imax])
-    return grad.reshape(z.shape).astype(z.dtype, copy=False)  # float32: rounded once
+    c = _fo.class_targets(t, z, "z", weight=weight, ignore_index=ignore_index,
+                          label_smoothing=label_smoothing, reduction="sum")
+    return _fo.class_grad(c)
 
 
 def mse_grad_p(t, p):
@@ -294,7 +255,7 @@ def mse_grad_logits(t, z):
     z64 = z.astype(np.float64)
     # 2 sigma(z) sigma(-z) <= 1/2 first: a target near 1e308 must not overflow early
     with np.errstate(over="ignore"):
-        grad = _sigmoid_minus(t, z64) * (2 * sigmoid(z64) * sigmoid(-z64))
+        grad = _fo.sigmoid_minus(t, z64) * (2 * sigmoid(z64) * sigmoid(-z64))
     return grad.astype(z.dtype, copy=False)[()]
 
 

@@ -42,20 +42,6 @@ _P_SUM_HINT = (
 )
 
 
-def _reduce(loss, reduction):
-    """Apply ``reduction`` to per-sample losses (numpy scalar for a 0-d result)."""
-    if reduction == "mean":
-        with np.errstate(over="ignore"):  # a sum beyond the float range is inf
-            mean = loss.mean()
-        if np.isinf(mean) and np.isfinite(loss).all():  # the sum overflowed, not the mean
-            mean = (loss / loss.size).sum()
-        return mean
-    if reduction == "sum":
-        with np.errstate(over="ignore"):
-            return loss.sum()
-    return loss[()]
-
-
 def _clip(p, eps):
     """Clip ``p`` to [eps, 1 - eps] in ``p``'s dtype, bounds strictly inside (0, 1)."""
     info = np.finfo(p.dtype)
@@ -140,20 +126,14 @@ def binary_cross_entropy(t, p, *, reduction="mean", eps=0.0, weight=None,
     """
     reduction = v.check_reduction(reduction)
     eps = v.check_eps(eps)
-    if _fo.binary_options_requested(weight, label_smoothing):
-        return _fo.bce_options(
-            t, p, reduction=reduction, weight=weight, label_smoothing=label_smoothing,
-            check_p=lambda p: v.check_probabilities(p, "p", _P_BINARY_HINT),
-            clip=lambda p: _clip(p, eps) if eps > 0 else p,
-        )
-    t, p = v.as_float_pair(t, p, ("t", "p"))
-    v.check_probabilities(t, "t", _T_BINARY_HINT)
+    t, p, t_smooth, w, _ = _fo.binary_inputs(t, p, "p", label_smoothing=label_smoothing,
+                                             weight=weight)
     v.check_probabilities(p, "p", _P_BINARY_HINT)
     v.warn_if_labels_as_p(t, p)
     if eps > 0:
         p = _clip(p, eps)
-    loss = 0.0 - (_xlogy(t, p) + _xlog1py(1 - t, -p))  # 0.0 - 0.0 is +0.0, not -0.0
-    return _reduce(loss, reduction)
+    loss = 0.0 - (_xlogy(t_smooth, p) + _xlog1py(1 - t_smooth, -p))  # +0.0, never -0.0
+    return _fo.reduce(_fo.weigh(loss, w), reduction)
 
 
 def binary_cross_entropy_with_logits(t, z, *, reduction="mean", weight=None, pos_weight=None,
@@ -223,21 +203,11 @@ def binary_cross_entropy_with_logits(t, z, *, reduction="mean", weight=None, pos
     [200.       3.0486]
     """
     reduction = v.check_reduction(reduction)
-    if _fo.binary_options_requested(weight, label_smoothing, pos_weight):
-        return _fo.bce_with_logits_options(
-            t, z, reduction=reduction, weight=weight, pos_weight=pos_weight,
-            label_smoothing=label_smoothing,
-        )
-    t, z = v.as_float_pair(t, z, ("t", "z"))
-    v.check_probabilities(t, "t", _T_BINARY_HINT)
+    t, z, t_smooth, w, pw = _fo.binary_inputs(t, z, "z", label_smoothing=label_smoothing,
+                                              weight=weight, pos_weight=pos_weight)
     v.warn_if_probabilities_as_logits(z, False, "binary_cross_entropy_with_logits", t)
-    # max(z, 0) - z t as z (1 - t) for z >= 0 and -z t for z < 0: both terms are
-    # >= 0, so nothing cancels (t just below 1 at a large z stays exact);
-    # log1p(exp(-|z|)) is in [0, log 2].
-    with np.errstate(over="ignore"):  # |z| near the float's max: inf is exact
-        linear = np.where(z >= 0, z * (1 - t), -z * t)
-        loss = linear + np.log1p(np.exp(-np.abs(z)))
-    return _reduce(loss, reduction)
+    loss = _fo.bce_logits_terms(t_smooth, z, pw)
+    return _fo.reduce(_fo.weigh(loss, w), reduction)
 
 
 def categorical_cross_entropy(t, p, *, reduction="mean", eps=0.0, weight=None,
@@ -302,29 +272,22 @@ def categorical_cross_entropy(t, p, *, reduction="mean", eps=0.0, weight=None,
     """
     reduction = v.check_reduction(reduction)
     eps = v.check_eps(eps)
-    if _fo.class_options_requested(weight, ignore_index, label_smoothing):
-        def check_p(p):
-            v.check_probabilities(p, "p", _P_CLASS_HINT)
-            v.check_distribution(p, "p", _P_SUM_HINT)
-
-        return _fo.categorical_cross_entropy_options(
-            t, p, reduction=reduction, weight=weight, ignore_index=ignore_index,
-            label_smoothing=label_smoothing, check_p=check_p,
-            clip=lambda p: _clip(p, eps) if eps > 0 else p,
-        )
-    t, p, labels = v.class_inputs(t, p, "p")
-    v.check_probabilities(p, "p", _P_CLASS_HINT)
-    v.check_distribution(p, "p", _P_SUM_HINT)
+    c = _fo.class_targets(t, p, "p", weight=weight, ignore_index=ignore_index,
+                          label_smoothing=label_smoothing, reduction=reduction)
+    p = c.x
+    as_given = p.reshape(c.shape + p.shape[-1:])  # (K,) or (N, K): messages say "row n"
+    v.check_probabilities(as_given, "p", _P_CLASS_HINT)
+    v.check_distribution(as_given, "p", _P_SUM_HINT)
     if eps > 0:
         p = _clip(p, eps)
-    if labels:
-        # -log p[n, t_n]: pick each sample's true-class probability.
-        p_true = np.take_along_axis(p, t[..., None], axis=-1)[..., 0]
+    if c.labels is not None:
+        # -log p[n, t_n]: pick each sample's true-class probability
+        p_true = p[np.arange(p.shape[0]), c.labels]
         with np.errstate(divide="ignore"):  # log(0) = -inf is the exact answer
-            loss = 0.0 - np.log(p_true)  # +0.0 (not -0.0) for p = 1
+            loss = _fo.weigh(0.0 - np.log(p_true), c.sample_w)  # +0.0 (not -0.0) for p = 1
     else:
-        loss = 0.0 - np.sum(_xlogy(t, p), axis=-1)
-    return _reduce(loss, reduction)
+        loss = 0.0 - np.sum(_fo.weigh(_xlogy(c.rows, p), c.w), axis=-1)
+    return _fo.class_reduce(loss, c, reduction)
 
 
 def softmax_cross_entropy(t, z, *, reduction="mean", weight=None, ignore_index=None,
@@ -406,35 +369,37 @@ def softmax_cross_entropy(t, z, *, reduction="mean", weight=None, ignore_index=N
     [0.417 1.417]
     """
     reduction = v.check_reduction(reduction)
-    if _fo.class_options_requested(weight, ignore_index, label_smoothing):
-        return _fo.softmax_cross_entropy_options(
-            t, z, reduction=reduction, weight=weight, ignore_index=ignore_index,
-            label_smoothing=label_smoothing,
-        )
-    t, z, labels = v.class_inputs(t, z, "z", finite=False)  # z's finiteness: in the loop
-    z2 = z.reshape(-1, z.shape[-1])  # a view: (N, K), one row for a (K,) sample
-    t2 = t.reshape(-1) if labels else t.reshape(z2.shape)
-    loss = np.empty(z2.shape[0], dtype=z.dtype)
+    c = _fo.class_targets(t, z, "z", weight=weight, ignore_index=ignore_index,
+                          label_smoothing=label_smoothing, reduction=reduction,
+                          finite=False)  # z's finiteness: in the loop
+    z2 = c.x
+    loss = np.empty(z2.shape[0], dtype=z2.dtype)
+    w = None if c.w is None else c.w.astype(np.promote_types(z2.dtype, np.float64))
     # Per chunk of rows: m = row max, s = sum of exp(z - m) without the max's term.
-    for rows, zc, m, _, s, e in _shifted_exp_chunks(z2, lambda: v.check_finite(z, "z")):
+    for rows, zc, m, _, s, e in _shifted_exp_chunks(z2, lambda: v.check_finite(c.x, "z")):
         # m - z overflows to inf only where the exact loss is beyond the float range
         with np.errstate(over="ignore", invalid="ignore"):
-            if labels:
+            if c.labels is not None:
                 # logsumexp - z[label] = (m - z[label]) + log1p(s)
-                true_z = zc[np.arange(zc.shape[0]), t2[rows]]
+                true_z = zc[np.arange(zc.shape[0]), c.labels[rows]]
                 loss[rows] = np.subtract(m, true_z, dtype=s.dtype) + np.log1p(s)
             else:
-                tc = t2[rows]
+                tc = c.rows[rows].astype(e.dtype, copy=False)  # float64 sums for float32
                 np.subtract(m[:, None], zc, out=e, dtype=e.dtype)  # reuse the buffer: m - z >= 0
                 e *= tc
                 if not np.isfinite(e @ np.ones(e.shape[1], e.dtype)).all():
                     # m - z overflowed: t m - t z is finite where t (m - z) is
                     # (t = 0 adds nothing, a tiny t a finite amount)
                     bad = ~np.isfinite(e)
-                    e[bad] = (tc * m[:, None].astype(e.dtype) - tc * zc.astype(e.dtype))[bad]
-                loss[rows] = e.sum(axis=1) + tc.sum(axis=1) * np.log1p(s)
-    v.warn_if_probabilities_as_logits(z, True, "softmax_cross_entropy")
-    return _reduce(loss.reshape(z.shape[:-1]), reduction)
+                    alt = tc * m[:, None].astype(e.dtype) - tc * zc.astype(e.dtype)
+                    e[bad] = np.where(tc == 0, 0, np.where(np.isnan(alt), np.inf, alt))[bad]
+                e = _fo.weigh(e, w)  # a class of weight 0 adds exactly 0
+                lse_weight = (tc if w is None else tc * w).sum(axis=1)
+                loss[rows] = e.sum(axis=1) + lse_weight * np.log1p(s)
+    if c.labels is not None:
+        loss = _fo.weigh(loss, c.sample_w)  # w[y_n], 0 for ignored samples
+    v.warn_if_probabilities_as_logits(z2, True, "softmax_cross_entropy")
+    return _fo.class_reduce(loss, c, reduction)
 
 
 def mean_squared_error(t, p, *, reduction="mean"):
@@ -480,4 +445,4 @@ def mean_squared_error(t, p, *, reduction="mean"):
     t, p = v.as_float_pair(t, p, ("t", "p"))
     with np.errstate(over="ignore"):  # beyond the float range: inf is the exact answer
         loss = np.square(p - t)
-    return _reduce(loss, reduction)
+    return _fo.reduce(loss, reduction)

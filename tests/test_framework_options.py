@@ -13,10 +13,14 @@ Two kinds of test:
 """
 import itertools
 import math
+import warnings
 
 import numpy as np
 import pytest
 import scipy.special as sp
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 import celearn as cl
 
@@ -602,3 +606,322 @@ def test_options_keep_the_probable_mistake_warnings(call):
     tb = np.array([0.0, 1.0, 0.0, 1.0, 0.0, 1.0])
     with pytest.warns(ProbableMistakeWarning):
         call([0, 1], p, tb, pb)
+
+
+# =========================================================== a zero weight zeroes its term
+def test_zero_weight_in_bce_matches_torch_not_nan(torch):
+    # p = 0 for a positive costs inf; weight 0 switches the term off exactly (torch
+    # clamps the log at -100 first, so its 0 * 100 is 0 too): torch gives 0.3466
+    F = torch.nn.functional
+    ours = cl.binary_cross_entropy([1, 0], [0, 0.5], weight=[0, 1])
+    ref = F.binary_cross_entropy(torch.tensor([0.0, 0.5], dtype=torch.float64),
+                                 torch.tensor([1.0, 0.0], dtype=torch.float64),
+                                 weight=torch.tensor([0.0, 1.0], dtype=torch.float64)).item()
+    assert ours == ref == pytest.approx(math.log(2) / 2)
+
+
+ZERO_WEIGHT_CALLS = {
+    # name: (call with weights that zero the inf/nan-prone term, same call on the kept part)
+    "bce": (lambda: cl.binary_cross_entropy([1, 0, 1], [0, 0.5, 0.3], weight=[0, 1, 2],
+                                            reduction="sum"),
+            lambda: cl.binary_cross_entropy([0, 1], [0.5, 0.3], weight=[1, 2], reduction="sum")),
+    "bce eps=0 t=0 p=1": (lambda: cl.binary_cross_entropy([0, 1], [1.0, 0.3], weight=[0.0, 2.0],
+                                                          reduction="none")[1:],
+                          lambda: cl.binary_cross_entropy([1], [0.3], weight=[2.0],
+                                                          reduction="none")),
+    "bce logits pos_weight huge": (
+        lambda: cl.binary_cross_entropy_with_logits([1, 0], [-1e308, 3.0], pos_weight=[1e10, 1],
+                                                    weight=[0, 1], reduction="sum"),
+        lambda: cl.binary_cross_entropy_with_logits([0], [3.0], reduction="sum")),
+    "cce labels": (lambda: cl.categorical_cross_entropy([1, 0], [[1.0, 0.0], [0.5, 0.5]],
+                                                        weight=[1.0, 0.0], reduction="sum"),
+                   lambda: cl.categorical_cross_entropy([0], [[0.5, 0.5]], reduction="sum")),
+    "cce rows": (lambda: cl.categorical_cross_entropy([[0, 1], [1, 0]], [[1.0, 0.0], [0.5, 0.5]],
+                                                      weight=[1.0, 0.0], reduction="sum"),
+                 lambda: cl.categorical_cross_entropy([[1, 0]], [[0.5, 0.5]], reduction="sum")),
+    "softmax labels": (lambda: cl.softmax_cross_entropy([1, 0], [[1e308, -1e308], [0.0, 0.0]],
+                                                        weight=[1.0, 0.0], reduction="sum"),
+                       lambda: cl.softmax_cross_entropy([0], [[0.0, 0.0]], reduction="sum")),
+    "softmax rows": (lambda: cl.softmax_cross_entropy([[0, 1], [1, 0]],
+                                                      [[1e308, -1e308], [0.0, 0.0]],
+                                                      weight=[1.0, 0.0], reduction="sum"),
+                     lambda: cl.softmax_cross_entropy([0], [[0.0, 0.0]], reduction="sum")),
+    "softmax focal alpha": (lambda: cl.softmax_focal_loss([[0, 1], [1, 0]],
+                                                          [[1e308, -1e308], [0.0, 0.0]],
+                                                          alpha=[1.0, 0.0], reduction="sum"),
+                            lambda: cl.softmax_focal_loss([0], [[0.0, 0.0]], reduction="sum")),
+    "ignore_index p=0": (lambda: cl.categorical_cross_entropy([-100, 0], [[0.0, 1.0], [0.5, 0.5]],
+                                                              ignore_index=-100),
+                         lambda: cl.categorical_cross_entropy([0], [[0.5, 0.5]])),
+}
+
+
+@pytest.mark.parametrize("name", list(ZERO_WEIGHT_CALLS))
+def test_zero_weight_removes_the_term_exactly(name):
+    # No RuntimeWarning (errors here), no nan: the same number as the call without the term.
+    weighted, kept = ZERO_WEIGHT_CALLS[name]
+    ours, ref = weighted(), kept()
+    assert np.all(np.isfinite(ours))
+    np.testing.assert_array_equal(ours, ref)
+
+
+def test_zero_weight_gradients_are_exactly_zero():
+    g = cl.bce_grad_logits([1.0, 0.0], [-1e308, 1e308], weight=[0.0, 0.0], pos_weight=1e300)
+    assert np.array_equal(g, [0.0, 0.0]) and not np.signbit(g).any()
+    g = cl.cce_grad_logits([1, 0], [[1e308, -1e308], [0.0, 0.0]], weight=[1.0, 0.0])
+    assert np.array_equal(g[0], [0.0, 0.0])
+    g = cl.sigmoid_focal_grad_logits([1.0, 0.0], [-50.0, 50.0], alpha=1.0)
+    assert g[1] == 0 and g[0] < 0  # alpha = 1: negatives weigh 0
+    g = cl.softmax_focal_grad_logits([[0, 1]], [[1e308, -1e308]], alpha=[1.0, 0.0])
+    assert np.array_equal(g, [[0.0, 0.0]])
+
+
+# =========================================================== one formula: plain = neutral options
+_T_BIN = st.one_of(st.sampled_from([0.0, 1.0, 0.5]), st.floats(0, 1))
+_P_BIN = st.one_of(st.sampled_from([0.0, 1.0, 5e-324, 1 - 2**-53]), st.floats(0, 1))
+_Z_ANY = st.one_of(st.sampled_from([0.0, -0.0, 1000.0, -1000.0, 1e308, -1e308]),
+                   st.floats(-1e4, 1e4))
+
+
+def _same_bits(a, b):
+    a, b = np.asarray(a), np.asarray(b)
+    assert a.dtype == b.dtype and a.shape == b.shape
+    assert a.tobytes() == b.tobytes(), (a, b)  # bit for bit, including the sign of 0
+
+
+@st.composite
+def _binary_pairs(draw, x_elements):
+    shape = draw(st.tuples(st.integers(1, 4), st.integers(1, 3)))
+    dtype = draw(st.sampled_from([np.float64, np.float32]))
+    t = draw(hnp.arrays(np.float64, shape, elements=_T_BIN)).astype(dtype)
+    x = draw(hnp.arrays(np.float64, shape, elements=x_elements))
+    if dtype == np.float32:
+        x = np.clip(x, -3e38, 3e38)  # the largest logits of float32
+    x = x.astype(dtype)
+    return t, x
+
+
+@settings(max_examples=150, deadline=None)
+@given(_binary_pairs(_P_BIN), st.sampled_from(REDUCTIONS), st.sampled_from([0.0, 1e-7]))
+def test_bce_plain_is_neutral_options_bit_for_bit(tp, red, eps):
+    t, p = tp
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # swapped-looking inputs: still computed
+        plain = cl.binary_cross_entropy(t, p, reduction=red, eps=eps)
+        _same_bits(plain, cl.binary_cross_entropy(t, p, reduction=red, eps=eps,
+                                                  weight=np.ones(p.shape), label_smoothing=0.0))
+
+
+@settings(max_examples=150, deadline=None)
+@given(_binary_pairs(_Z_ANY), st.sampled_from(REDUCTIONS))
+def test_bce_logits_plain_is_neutral_options_bit_for_bit(tz, red):
+    t, z = tz
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        plain = cl.binary_cross_entropy_with_logits(t, z, reduction=red)
+        for kw in ({"weight": np.ones(z.shape)}, {"pos_weight": np.ones(z.shape[-1])},
+                   {"pos_weight": 1.0, "weight": 1.0, "label_smoothing": 0}):
+            _same_bits(plain, cl.binary_cross_entropy_with_logits(t, z, reduction=red, **kw))
+        plain_g = cl.bce_grad_logits(t, z)
+        _same_bits(plain_g, cl.bce_grad_logits(t, z, weight=np.ones(z.shape),
+                                               pos_weight=np.ones(z.shape[-1])))
+
+
+@st.composite
+def _class_pairs(draw, probabilities):
+    n, k = draw(st.integers(1, 4)), draw(st.integers(1, 4))
+    dtype = draw(st.sampled_from([np.float64, np.float32]))
+    z = draw(hnp.arrays(np.float64, (n, k), elements=st.floats(-1e3, 1e3)))
+    x = cl.softmax(z).astype(dtype) if probabilities else z.astype(dtype)
+    if draw(st.booleans()):
+        t = draw(hnp.arrays(np.int64, (n,), elements=st.integers(0, k - 1)))
+    else:
+        t = cl.softmax(draw(hnp.arrays(np.float64, (n, k), elements=st.floats(-5, 5))))
+        t = t.astype(dtype)
+    return t, x
+
+
+@settings(max_examples=150, deadline=None)
+@given(_class_pairs(False), st.sampled_from(REDUCTIONS))
+def test_softmax_ce_plain_is_neutral_options_bit_for_bit(tz, red):
+    t, z = tz
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        plain = cl.softmax_cross_entropy(t, z, reduction=red)
+        kws = [{"weight": np.ones(z.shape[-1])}, {"label_smoothing": 0.0}]
+        if t.dtype.kind == "i":
+            kws.append({"ignore_index": -100, "weight": np.ones(z.shape[-1])})
+        for kw in kws:
+            _same_bits(plain, cl.softmax_cross_entropy(t, z, reduction=red, **kw))
+            _same_bits(cl.cce_grad_logits(t, z), cl.cce_grad_logits(t, z, **kw))
+
+
+@settings(max_examples=150, deadline=None)
+@given(_class_pairs(True), st.sampled_from(REDUCTIONS))
+def test_cce_plain_is_neutral_options_bit_for_bit(tp, red):
+    t, p = tp
+    plain = cl.categorical_cross_entropy(t, p, reduction=red)
+    kws = [{"weight": np.ones(p.shape[-1])}, {"label_smoothing": 0.0}]
+    if t.dtype.kind == "i":
+        kws.append({"ignore_index": -100})
+    for kw in kws:
+        _same_bits(plain, cl.categorical_cross_entropy(t, p, reduction=red, **kw))
+
+
+def test_weight_all_ones_gives_plus_zero_like_the_plain_path():
+    for kw in ({}, {"weight": [1.0, 1.0]}):
+        assert not np.signbit(cl.binary_cross_entropy([1.0, 0.0], [1.0, 0.0], **kw))
+        assert not np.signbit(cl.categorical_cross_entropy([[1.0, 0.0]], [[1.0, 0.0]],
+                                                           reduction="none", **kw)).any()
+
+
+# =========================================================== differential fuzz against torch
+# Extreme inputs (logits +-1000, p = 0 and 1, zero weights, float32) against
+# F.binary_cross_entropy(_with_logits), F.cross_entropy and torchvision's focal
+# loss, elementwise. Tolerances: rounding of the inputs' dtype, and absolute
+# eps * |z| where torch's formulas cancel; where torch clamps log at -100 the
+# exact celearn term is larger; where torch's 1 - p_t cancels (q < 1e-4) the
+# focal terms are compared with mpmath above instead.
+EXTREME_Z = st.one_of(st.sampled_from([0.0, -0.0, 1000.0, -1000.0, 40.0, -40.0, 1e-300, 745.0, -745.0]),
+                      st.floats(-1000, 1000))
+PROB = st.one_of(st.sampled_from([0.0, 1.0, 1e-300, 5e-324, 1 - 2**-53, 0.5]), st.floats(0, 1))
+WEIGHT = st.one_of(st.just(0.0), st.floats(0, 10))
+
+def shape_st():
+    return st.tuples(st.integers(1, 5), st.integers(1, 4))
+
+@st.composite
+def binary_case(draw, probs=False):
+    n, c = draw(shape_st())
+    dtype = draw(st.sampled_from([np.float64, np.float32]))
+    x = draw(hnp.arrays(np.float64, (n, c), elements=PROB if probs else EXTREME_Z)).astype(dtype)
+    t = draw(hnp.arrays(np.float64, (n, c), elements=st.one_of(st.sampled_from([0.0, 1.0]), st.floats(0, 1)))).astype(dtype)
+    wk = draw(st.sampled_from(["none", "full", "col"]))
+    w = None if wk == "none" else draw(hnp.arrays(np.float64, (n, c) if wk == "full" else (c,), elements=WEIGHT))
+    pk = draw(st.sampled_from(["none", "scalar", "vec"]))
+    pw = None if pk == "none" else (np.float64(draw(WEIGHT)) if pk == "scalar" else draw(hnp.arrays(np.float64, (c,), elements=WEIGHT)))
+    ls = draw(st.sampled_from([0.0, 0.0, 0.1, 1.0]))
+    red = draw(st.sampled_from(["none", "sum", "mean"]))
+    if w is not None: w = w.astype(dtype)
+    if pw is not None: pw = np.asarray(pw).astype(dtype)
+    return x, t, w, pw, ls, red
+
+def tt(a):
+    import torch
+    return None if a is None else torch.as_tensor(np.asarray(a, dtype=np.float64))
+
+def close_where(ours, ref, rtol, atol):
+    ours = np.asarray(ours, dtype=np.float64); ref = np.asarray(ref, dtype=np.float64)
+    assert ours.shape == ref.shape, (ours.shape, ref.shape)
+    bad = ~(np.abs(ours - ref) <= atol + rtol * np.abs(ref))
+    bad &= ~((ours == ref))
+    assert not bad.any(), (ours[bad], ref[bad])
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@given(binary_case())
+def test_fuzz_bce_with_logits_and_grad_against_torch(case):
+    torch = pytest.importorskip("torch")
+    F = torch.nn.functional
+    z, t, w, pw, ls, red = case
+    ours = cl.binary_cross_entropy_with_logits(t, z, weight=w, pos_weight=pw, label_smoothing=ls, reduction="none")
+    assert ours.dtype == z.dtype
+    ts = t.astype(np.float64) * (1 - ls) + ls / 2
+    ref = F.binary_cross_entropy_with_logits(tt(z), tt(ts), weight=tt(w), pos_weight=tt(pw), reduction="none").numpy()
+    scale = (np.abs(z.astype(float)) + 1) * np.maximum(1, 0 if pw is None else np.max(pw)) * (1 if w is None else np.maximum(w, 1))
+    f32 = z.dtype == np.float32
+    close_where(ours, ref, 2e-6 if f32 else 1e-12, (3e-7 if f32 else 4e-16) * scale)
+    g = cl.bce_grad_logits(t, z, weight=w, pos_weight=pw, label_smoothing=ls)
+    zt = tt(z).requires_grad_(True)
+    F.binary_cross_entropy_with_logits(zt, tt(ts), weight=tt(w), pos_weight=tt(pw), reduction="sum").backward()
+    gs = np.maximum(1, 0 if pw is None else np.max(pw)) * (1 if w is None else np.maximum(w, 1))
+    close_where(g, zt.grad.numpy(), 2e-6 if f32 else 1e-12, (3e-7 if f32 else 4e-16) * gs)
+    r = cl.binary_cross_entropy_with_logits(t, z, weight=w, pos_weight=pw, label_smoothing=ls, reduction=red)
+    refr = F.binary_cross_entropy_with_logits(tt(z), tt(ts), weight=tt(w), pos_weight=tt(pw), reduction=red).numpy()
+    close_where(r, refr, 2e-6 if f32 else 1e-12, (3e-7 if f32 else 4e-16) * np.max(scale))
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@given(binary_case(probs=True))
+def test_fuzz_bce_against_torch(case):
+    torch = pytest.importorskip("torch")
+    F = torch.nn.functional
+    p, t, w, _, ls, red = case
+    ours = cl.binary_cross_entropy(t, p, weight=w, label_smoothing=ls, reduction="none")
+    assert ours.dtype == p.dtype
+    ts = t.astype(np.float64) * (1 - ls) + ls / 2
+    ref = F.binary_cross_entropy(tt(p), tt(ts), weight=tt(w), reduction="none").numpy()
+    p64 = p.astype(np.float64)
+    clamped = ((ts > 0) & (p64 < np.exp(-100))) | ((ts < 1) & (1 - p64 < np.exp(-100)))
+    wz = np.zeros(p.shape, bool) if w is None else np.broadcast_to(w == 0, p.shape)
+    f32 = p.dtype == np.float32
+    ok = ~clamped | wz
+    close_where(ours[ok], ref[ok], 2e-6 if f32 else 1e-12, 1e-300)
+    # where torch clamps log at -100, celearn's exact term is larger (inf at p = 0)
+    assert np.all(ours[clamped & ~wz] >= ref[clamped & ~wz] * (1 - 1e-6))
+
+CLASS_Z = st.one_of(st.sampled_from([0.0, 1000.0, -1000.0, 30.0, -30.0]), st.floats(-1000, 1000))
+
+@st.composite
+def class_case(draw):
+    n = draw(st.integers(1, 5)); k = draw(st.integers(1, 4))
+    dtype = draw(st.sampled_from([np.float64, np.float32]))
+    z = draw(hnp.arrays(np.float64, (n, k), elements=CLASS_Z)).astype(dtype)
+    labels = draw(st.booleans())
+    ii = draw(st.sampled_from([None, -100, 0]))
+    if labels:
+        t = draw(hnp.arrays(np.int64, (n,), elements=st.integers(0, k - 1)))
+        if ii == -100:
+            t = np.where(draw(hnp.arrays(bool, (n,))), -100, t)
+    else:
+        ii = None
+        raw = draw(hnp.arrays(np.float64, (n, k), elements=st.floats(0, 1)))
+        raw[:, 0] += 1e-3
+        t = (raw / raw.sum(1, keepdims=True)).astype(dtype)
+    w = draw(st.one_of(st.none(), hnp.arrays(np.float64, (k,), elements=WEIGHT)))
+    if w is not None: w = w.astype(dtype)
+    ls = draw(st.sampled_from([0.0, 0.0, 0.1, 1.0]))
+    red = draw(st.sampled_from(["none", "sum", "mean"]))
+    return z, t, w, ii, ls, red
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@given(class_case())
+def test_fuzz_softmax_cross_entropy_and_grad_against_torch(case):
+    torch = pytest.importorskip("torch")
+    F = torch.nn.functional
+    z, t, w, ii, ls, red = case
+    kw = dict(weight=tt(w), label_smoothing=ls, reduction=red)
+    if ii is not None: kw["ignore_index"] = ii
+    tgt = torch.as_tensor(t) if t.dtype.kind == "i" else tt(t)
+    ref = F.cross_entropy(tt(z), tgt, **kw).numpy()
+    try:
+        ours = cl.softmax_cross_entropy(t, z, weight=w, ignore_index=ii, label_smoothing=ls, reduction=red)
+    except ValueError as e:
+        assert red == "mean" and (np.isnan(ref) or np.isinf(ref)), (e, ref)
+        return
+    f32 = z.dtype == np.float32
+    scale = (np.max(np.abs(z.astype(float))) + 1) * (1 if w is None else max(1, w.max()))
+    close_where(ours, ref, 2e-6 if f32 else 1e-12, (3e-7 if f32 else 1e-15) * scale * z.shape[1])
+    if red == "sum":
+        g = cl.cce_grad_logits(t, z, weight=w, ignore_index=ii, label_smoothing=ls)
+        zt = tt(z).requires_grad_(True)
+        F.cross_entropy(zt, tgt, **kw).backward()
+        close_where(g, zt.grad.numpy(), 2e-6 if f32 else 1e-12, (3e-7 if f32 else 1e-15) * (1 if w is None else max(1, w.max())) * z.shape[1])
+
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@given(binary_case())
+def test_fuzz_sigmoid_focal_loss_against_torchvision(case):
+    torch = pytest.importorskip("torch")
+    ops = pytest.importorskip("torchvision.ops")
+    sigmoid_focal_loss = ops.sigmoid_focal_loss
+    z, t, _, _, _, red = case
+    z = z.astype(np.float64); t = t.astype(np.float64)
+    for gamma in [0.0, 2.0, 0.5]:
+        for alpha in [None, 0.0, 0.25, 1.0]:
+            ours = cl.sigmoid_focal_loss(t, z, gamma=gamma, alpha=alpha, reduction="none")
+            ref = sigmoid_focal_loss(tt(z), tt(t), alpha=-1 if alpha is None else alpha, gamma=gamma, reduction="none").numpy()
+            q = t * cl.sigmoid(-z) + (1 - t) * cl.sigmoid(z)
+            ok = q > 1e-4  # torchvision's 1 - p_t cancels below
+            close_where(ours[ok], ref[ok], 1e-10, 1e-15 * (np.abs(z[ok]) + 1))
