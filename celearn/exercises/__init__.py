@@ -44,13 +44,20 @@ for a function.
 """
 from __future__ import annotations
 
+import contextlib
+import copy
 import html
 import importlib
+import io
 import inspect
 import math
 import os
 import pkgutil
 import re
+import signal
+import sys
+import threading
+import time
 import traceback
 import warnings
 import zlib
@@ -144,13 +151,13 @@ def _fmt(x, digits=6):
     if isinstance(x, (bool, np.bool_)):
         return str(bool(x))
     if isinstance(x, str):
-        return repr(x)
+        return _cap(repr(x))
     try:
-        a = np.asarray(x)
+        a = _to_array(x)
     except Exception:  # noqa: BLE001 - anything the learner returns
-        return repr(x)
+        return _cap(repr(x))
     if a.dtype.kind not in "biufc":
-        return repr(x)
+        return _cap(repr(x))
     if a.ndim == 0:
         v = a.item()
         if isinstance(v, float) and math.isfinite(v):
@@ -159,13 +166,53 @@ def _fmt(x, digits=6):
     text = np.array2string(a, precision=digits, threshold=24, edgeitems=3,
                            max_line_width=72, separator=", ")
     suffix = "" if a.dtype == np.float64 or a.dtype.kind in "bi" else f" ({a.dtype})"
-    return text.replace("\n", "\n      ") + suffix
+    return _cap(text.replace("\n", "\n      ") + suffix, 40 * ECHO_LIMIT)
 
 
 def _num(x):
     """1e-07 -> '1e-7', 0.001 -> '0.001'."""
     return re.sub(r"e([+-])0*(\d)", lambda m: "e" + m.group(1).replace("+", "") + m.group(2),
                   f"{x:g}")
+
+
+ECHO_LIMIT = 200
+"""At most this many characters of a learner's answer, output or error are repeated."""
+
+
+def _cap(text, limit=ECHO_LIMIT):
+    """``text`` cut to ``limit`` characters, with "…" and the full length when cut."""
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text):,} characters in all)"
+
+
+def _to_array(x):
+    """A learner's answer as a numpy array: numpy, lists, numpy scalars, torch or jax.
+
+    Duck typing, so celearn imports no framework: a torch tensor (also one with
+    ``requires_grad=True``, or on a GPU) is detached and copied to the CPU.
+    """
+    if hasattr(x, "detach") and callable(x.detach):
+        x = x.detach()
+        x = x.cpu() if hasattr(x, "cpu") else x
+        try:
+            return np.asarray(x.numpy())
+        except (TypeError, RuntimeError):  # e.g. bfloat16, which numpy lacks
+            return np.asarray(x.float().numpy())
+    if isinstance(x, (list, tuple)):
+        return np.asarray([_to_array(e) for e in x])
+    return np.asarray(x)
+
+
+def _complex_text(a):
+    """Why a complex answer is refused (the imaginary part is never dropped silently)."""
+    zero = bool(np.all(np.imag(a) == 0))
+    return ("that is a complex number" + (" (its imaginary part is 0)" if zero else "")
+            + ": the answer is real. A complex value usually comes from a log or square "
+            "root of a negative number (np.emath, np.lib.scimath, complex input); "
+            + ("take .real only if you know why it is complex." if zero
+               else "check the sign of what goes into the log or root."))
 
 
 def _tolerance_text(rtol, atol):
@@ -261,9 +308,13 @@ class Exercise:
     mistakes : callable, optional
         ``mistakes()`` returns ``[(value, explanation[, key]), ...]``: the likely
         wrong answers of this exercise, computed with celearn (never typed in).
-        Each is also tried with its sign flipped. The usual slips (sum/mean,
-        bits/nats, sign, 1 - x, 1/x, x100, ln 2, e^-x, index shift ...) are
-        tried for every exercise without being declared.
+        Each is also tried with its sign flipped. A declared slip wins over a
+        usual one with the same value.
+    slips : tuple of str
+        Usual slips to try beyond those plausible by default (see ``ALL_SLIPS``),
+        e.g. ``("reciprocal",)`` for a ratio, ``("off_by_one",)`` for an index.
+    first_step : str
+        The first step of the worked solution, shown from the third wrong attempt.
     """
 
     id: str
@@ -280,6 +331,8 @@ class Exercise:
     reduction: str | None = None
     unit: str | None = None
     mistakes: Callable[[], list] | None = None
+    slips: tuple = field(default=())
+    first_step: str = ""
 
     kind = "answer"
 
@@ -329,50 +382,87 @@ class Exercise:
                 answer = float(text) * scale
             except ValueError:
                 return Feedback(False, f"❌ This question wants a number; you gave the "
-                                       f"text {answer!r}. Hint: {self.hint}",
+                                       f"text {_cap(repr(answer))}. Hint: {self.hint}",
                                 diagnosis="not_a_number")
         if callable(answer):
             return Feedback(False, "❌ This question wants a number, not a function: call "
                                    "your function and pass its result.",
                             diagnosis="not_a_number")
         try:
-            got = np.asarray(answer, dtype=float)
+            got = _to_array(answer)
         except (TypeError, ValueError):
+            got = np.asarray(None)
+        if got.dtype.kind == "c" or isinstance(answer, complex):
+            return Feedback(False, f"❌ Not yet ({_fmt(got)}): {_complex_text(got)}",
+                            diagnosis="complex")
+        if got.dtype.kind not in "biuf":
             return Feedback(False, f"❌ This question wants a number; could not read "
-                                   f"{answer!r} as one. Hint: {self.hint}",
+                                   f"{_cap(repr(answer))} as one. Hint: {self.hint}",
                             diagnosis="not_a_number")
+        got = got.astype(np.float64)
         if got.shape != want.shape and got.size == want.size:
             got = got.reshape(want.shape)  # [0.5] for 0.5, a column for a row
         if got.shape != want.shape:
             want_what = "one number" if want.ndim == 0 else f"an array of shape {want.shape}"
             return Feedback(False, f"❌ This question wants {want_what}; you gave shape "
                                    f"{got.shape}. Hint: {self.hint}", diagnosis="shape")
-        if self._close(got, want):
+        if self._close(got, want) or self._is_printed_value(got, want):
             return Feedback(True, f"✅ Right! {self.question} (Checked with {tol}.)")
         if not np.all(np.isfinite(got)) and np.all(np.isfinite(want)):
             why = _nonfinite_why(got)
-            return Feedback(False, f"❌ Not yet ({_fmt(answer)}): {why} The answer is "
-                                   f"finite. Hint: {self.hint}", diagnosis="not_finite")
+            return Feedback(False, f"❌ Not yet ({_fmt(got)}): {why} The answer is "
+                                   f"finite.", diagnosis="not_finite")
         key, why = self._diagnose(got, want)
         if key is None:
-            return Feedback(False, f"❌ Not yet ({_fmt(answer)}; answers within {tol} "
+            return Feedback(False, f"❌ Not yet ({_fmt(got)}; answers within {tol} "
                                    f"count). Hint: {self.hint}")
-        return Feedback(False, f"❌ Not yet ({_fmt(answer)}): {why} (Answers within {tol} "
+        return Feedback(False, f"❌ Not yet ({_fmt(got)}): {why} (Answers within {tol} "
                                "count.)", diagnosis=key)
 
+    def _is_printed_value(self, got, want):
+        """Is ``got`` a value the question or solution prints for the answer?
+
+        "≈ 0.0116" printed for 0.011567 makes 0.0116 right: a printed number with a
+        decimal point is the answer's value if it is the answer rounded to its digits.
+        """
+        if want.ndim or not np.isfinite(want):
+            return False
+        for text in re.findall(r"(?<![\w.^])[-−]?\d+\.\d+(?:e[-+]?\d+)?",
+                               f"{self.question} {self.solution}"):
+            printed = float(text.replace("−", "-"))
+            digits = _significant_digits(text)
+            if (digits >= 2 and _round_sig(float(want), digits) == printed
+                    and abs(float(got) - printed) <= 1e-12 * abs(printed)):
+                return True
+        return False
+
     def _candidates(self, want):
-        """(key, value, explanation) of likely wrong answers, most specific first."""
+        """(key, value, explanation, tier) of likely wrong answers, best first."""
         out = []
         if self.mistakes is not None:
             out.extend(_declared(self.mistakes()))
         out.extend(_generic_candidates(want, n=self.n, reduction=self.reduction,
-                                       unit=self.unit))
+                                       unit=self.unit, slips=self._slips(want)))
         return out
 
+    def _slips(self, want):
+        """The usual slips that are plausible for this answer (see ``slips``)."""
+        slips = set(self.slips) | {"sign", "index_shift"}
+        if self.n and self.reduction:
+            slips.add("sum_mean")
+        if self.unit in ("nats", "bits"):
+            slips |= {"bits_nats", "log10", "surprisal"}
+        if self.unit in (None, "probability") and np.all((want >= 0) & (want <= 1)):
+            slips |= {"percent", "complement"}
+        if self.unit == "percent":
+            slips.add("fraction")
+        return slips
+
     def _diagnose(self, got, want):
-        for key, value, why in self._candidates(want):
-            if _matches(got, value, want, self.rtol, self.atol):
-                return key, why
+        key, why = _best_candidate(got, self._candidates(want), want, self.rtol,
+                                   self.atol, digits=_typed_digits(got))
+        if key is not None:
+            return key, why
         if self._close(got, want, 0.02):
             return "precision", ("close, but outside the tolerance: keep more digits "
                                  f"(answers within {_tolerance_text(self.rtol, self.atol)} "
@@ -380,29 +470,69 @@ class Exercise:
         return None, None
 
 
-def _matches(got, value, want, rtol, atol, loose=2e-3):
-    """Does ``got`` match the wrong answer ``value`` (and not the right ``want``)?
+def _significant_digits(text):
+    """'0.0116' -> 3, '2.0794' -> 5, '1.5e-3' -> 2."""
+    mantissa = re.split(r"[eE]", text.lstrip("-−"))[0]
+    return len(mantissa.replace(".", "").lstrip("0")) or 1
 
-    A match within the exercise's tolerance always counts; a looser match
-    (``loose``, for answers typed with few digits) counts only when ``got`` is
-    much nearer ``value`` than ``want``.
+
+def _round_sig(x, digits):
+    return float(f"{x:.{digits}g}") if x != 0 else 0.0
+
+
+def _typed_digits(got):
+    """How many significant digits a typed number has (None for a computed one)."""
+    if got.ndim or not np.isfinite(got):
+        return None
+    digits = _significant_digits(repr(float(got)))
+    return digits if 2 <= digits <= 6 else None
+
+
+def _matches(got, value, want, rtol, atol, digits=None):
+    """Does ``got`` equal the wrong answer ``value`` (and not the right ``want``)?
+
+    Equal means within the exercise's tolerance, or, for a number typed with a few
+    ``digits``, equal to ``value`` rounded to those digits (while ``want`` rounds
+    to something else).
     """
     value = np.asarray(value, dtype=np.float64)
     if value.shape != want.shape:
         return False
     with np.errstate(all="ignore"):
-        if np.any(~np.isfinite(value) & np.isfinite(want)):
+        if np.any(~np.isfinite(value) & np.isfinite(want)) and not np.any(~np.isfinite(got)):
             return False  # e.g. exp(answer) overflowing: no diagnosis from an inf
         if np.allclose(value, want, rtol=rtol, atol=atol, equal_nan=True):
             return False  # this slip gives the right answer here
+        same_nan = np.isnan(got) & np.isnan(value)
         both_inf = np.isinf(got) & np.isinf(value) & (np.sign(got) == np.sign(value))
-        d = np.where(both_inf, 0.0, np.abs(got - value))
+        d = np.where(same_nan | both_inf, 0.0, np.abs(got - value))
         if not np.all(np.isfinite(d)):
             return False  # an inf (or nan) on one side only
         if np.all(d <= atol + rtol * np.abs(value)):
             return True
-        dist = np.where(np.isinf(value) | np.isinf(want), np.inf, np.abs(value - want))
-        return bool(np.all((d <= atol + loose * np.abs(value)) & (d < 0.25 * dist)))
+        if digits is None or value.ndim:
+            return False
+        return (_round_sig(float(value), digits) == float(got)
+                and _round_sig(float(want), digits) != float(got))
+
+
+def _best_candidate(got, cands, want, rtol, atol, digits=None):
+    """The one slip that explains ``got`` best: (key, explanation) or (None, None).
+
+    Tiers: a slip the exercise declares (in its order), the same with the sign
+    flipped, a usual slip, two usual slips at once. Within the first tier that
+    matches, declared slips go by the author's order; usual slips must be unique:
+    two different usual slips giving the same value name neither.
+    """
+    found = [(tier, key, value, why) for key, value, why, tier in cands
+             if _matches(got, value, want, rtol, atol, digits)]
+    if not found:
+        return None, None
+    best = min(t for t, *_ in found)
+    same = [(key, why) for t, key, _, why in found if t == best]
+    if best >= 2 and len({key for key, _ in same}) > 1:
+        return None, None
+    return same[0]
 
 
 def _declared(items):
@@ -411,9 +541,9 @@ def _declared(items):
     for item in items:
         key = item[2] if len(item) > 2 else "declared"
         value = np.asarray(item[0], dtype=np.float64)
-        out.append((key, value, item[1]))
+        out.append((key, value, item[1], 0))
         if key != "sign":
-            flipped.append((f"sign+{key}", -value, "the sign is flipped, and " + item[1]))
+            flipped.append((f"sign+{key}", -value, "the sign is flipped, and " + item[1], 1))
     return out + flipped
 
 
@@ -438,86 +568,98 @@ def _nonfinite_why(got):
     return "that is infinite, e.g. ln 0 or exp of a large number overflowing."
 
 
-def _generic_candidates(want, *, n=None, reduction=None, unit=None):
-    """The usual slips, as transforms of the right answer."""
+ALL_SLIPS = frozenset({"sign", "sum_mean", "bits_nats", "log10", "surprisal", "percent",
+                       "fraction", "factor_2", "complement", "reciprocal", "log",
+                       "index_shift", "off_by_one"})
+"""The usual slips. An answer exercise tries only those plausible for its answer
+(``sign`` and ``index_shift`` always; ``sum_mean`` with ``n``; ``bits_nats``, ``log10``
+and ``surprisal`` with a unit; ``percent`` and ``complement`` for a value in [0, 1]
+without a unit) and those it lists in ``slips``: a relation that only happens to hold
+(twice the answer, one more) names no slip. An implement-it exercise tries them all,
+on every case it ran."""
+
+
+def _generic_candidates(want, *, n=None, reduction=None, unit=None, slips=None):
+    """The usual slips, as transforms of the right answer: (key, value, why, tier)."""
+    slips = ALL_SLIPS if slips is None else slips
     base = []
-    if n and n > 1 and reduction == "mean":
+    if "sum_mean" in slips and n and n > 1 and reduction == "mean":
         base.append(("sum_for_mean", want * n,
                      f"that is the sum over the N = {n} samples, not the mean: divide the "
                      "total by N (reduction='mean')."))
-    if n and n > 1 and reduction == "sum":
+    if "sum_mean" in slips and n and n > 1 and reduction == "sum":
         base.append(("mean_for_sum", want / n,
                      f"that is the mean over the N = {n} samples; the question asks for the "
                      "sum (total): multiply by N (reduction='sum')."))
-    # logarithm bases: the unit-specific slip first, then the other factors
-    bits_for_nats = ("bits_for_nats", want / LN2,
-                     "that is in bits (log base 2); the question asks for nats: use the "
-                     "natural log, np.log (1 bit = ln 2 ≈ 0.693 nats).")
-    nats_for_bits = ("nats_for_bits", want * LN2,
-                     "that is in nats (natural log); the question asks for bits: use "
-                     "np.log2 (or divide nats by ln 2 ≈ 0.693).")
-    if unit == "nats":
-        base.append(bits_for_nats)
-    elif unit == "bits":
-        base.append(nats_for_bits)
-    if unit != "nats":
-        base.append(("ln2_factor", want / LN2,
-                     "off by a factor 1/ln 2 ≈ 1.443: log base 2 where the natural log "
-                     "was wanted, or a conversion between bits and nats done the wrong "
-                     "way?"))
-    if unit != "bits":
-        base.append(("ln2_factor", want * LN2,
-                     "off by a factor ln 2 ≈ 0.693: the natural log where log base 2 was "
-                     "wanted, or a conversion between bits and nats done the wrong way?"))
-    log10_to = {"bits": want * LN2 / LN10}.get(unit, want / LN10)
-    base.append(("log10", log10_to,
-                 "that is log base 10; use " + ("np.log2 for bits." if unit == "bits"
-                                                else "the natural log, np.log.")))
-    if unit != "bits":
-        base.append(("log10", want * LN2 / LN10,
-                     "that is log base 10 where log base 2 (bits) was wanted: np.log2."))
-    else:
-        base.append(("log10", want / LN10,
-                     "off by a factor 1/ln 10 ≈ 0.434: log base 10 where a natural log "
-                     "was used? Bits need log base 2, np.log2."))
-    base.append(("percent_for_fraction", want * 100,
-                 "100 times too large: a percentage where a fraction (0 to 1) is wanted?"))
-    base.append(("fraction_for_percent", want / 100,
-                 "100 times too small: a fraction where a percentage is wanted?"))
-    base.append(("factor_2", want * 2, "twice the answer: a stray factor 2?"))
-    base.append(("factor_2", want / 2, "half the answer: a factor 2 is missing?"))
-    singles = [("sign", -want, "the sign is flipped: a forgotten minus (−ln p, not ln p) "
-                               "or a subtraction the wrong way round (p − t, not t − p)?")]
+    if "bits_nats" in slips:
+        if unit != "bits":
+            base.append(("bits_for_nats", want / LN2,
+                         "that is in bits (log base 2); the question asks for nats: use the "
+                         "natural log, np.log (1 bit = ln 2 ≈ 0.693 nats)."))
+        if unit != "nats":
+            base.append(("nats_for_bits", want * LN2,
+                         "that is in nats (natural log); the question asks for bits: use "
+                         "np.log2 (or divide nats by ln 2 ≈ 0.693)."))
+        if unit is None:
+            base.append(("ln2_factor", want / LN2,
+                         "off by a factor 1/ln 2 ≈ 1.443, what log base 2 gives where the "
+                         "natural log was wanted."))
+    if "log10" in slips:
+        if unit == "bits":
+            base.append(("log10", want * LN2 / LN10, "that is log base 10; use np.log2 "
+                                                     "for bits."))
+        else:
+            base.append(("log10", want / LN10, "that is log base 10; use the natural "
+                                               "log, np.log."))
+    if "percent" in slips:
+        base.append(("percent_for_fraction", want * 100,
+                     "100 times too large: a percentage where a fraction (0 to 1) is "
+                     "wanted?" if np.all(np.abs(want) <= 1) else
+                     "100 times the right values: a stray factor 100?"))
+    if "fraction" in slips:
+        base.append(("fraction_for_percent", want / 100,
+                     "100 times too small: a fraction where a percentage is wanted?"))
+    if "factor_2" in slips:
+        base.append(("factor_2", want * 2, "twice the right value: a stray factor 2?"))
+        base.append(("factor_2", want / 2, "half the right value: a factor 2 is missing?"))
+    singles = []
+    if "sign" in slips:
+        singles.append(("sign", -want, "the sign is flipped: a forgotten minus (−ln p, not "
+                                       "ln p) or a subtraction the wrong way round (p − t, "
+                                       "not t − p)?"))
     singles += base
     with np.errstate(all="ignore"):
-        singles.append(("complement", 1 - want,
-                        "that is 1 minus the answer: e.g. Σp² instead of 1 − Σp², or p "
-                        "where 1 − p is wanted (the other class)."))
-        if np.all(want != 0):
+        if "complement" in slips:
+            singles.append(("complement", 1 - want,
+                            "that is 1 minus the answer: e.g. Σp² instead of 1 − Σp², or p "
+                            "where 1 − p is wanted (the other class)."))
+        if "reciprocal" in slips and np.all(want != 0):
             singles.append(("reciprocal", 1 / want,
                             "that is 1 over the answer: the ratio is upside down?"))
-        singles.append(("probability_for_surprisal", np.exp(-want),
-                        "that is e^(−answer), a probability: apply −ln to get the loss "
-                        "(surprisal) in nats."))
-        if np.all(want > 0):
+        if "surprisal" in slips:
+            singles.append(("probability_for_surprisal", np.exp(-want),
+                            "that is e^(−answer), a probability: apply −ln to get the loss "
+                            "(surprisal) in nats."))
+            singles.append(("exp_of_answer", np.exp(want),
+                            "that is e^answer: a stray exp, or a perplexity where the loss "
+                            "is wanted?"))
+        if "log" in slips and np.all(want > 0):
             singles.append(("log_of_answer", np.log(want),
                             "that is ln of the answer: one log too many?"))
-        singles.append(("exp_of_answer", np.exp(want),
-                        "that is e^answer: a stray exp, or a perplexity where the loss "
-                        "is wanted?"))
-    if want.ndim >= 1 and want.shape[-1] > 1:
+    if "index_shift" in slips and want.ndim >= 1 and want.shape[-1] > 1:
         for shift in (1, -1):
             singles.append(("index_shift", np.roll(want, shift, axis=-1),
                             "the entries are shifted by one place: a class index counted "
                             "from 1 where numpy counts from 0 (or the other way)?"))
         singles.append(("reversed", want[..., ::-1], "the entries are in reverse order."))
-    if want.ndim == 0 and np.isfinite(want) and float(want) == round(float(want)):
+    if ("off_by_one" in slips and want.ndim == 0 and np.isfinite(want)
+            and float(want) == round(float(want))):
         for d in (1, -1):
             singles.append(("off_by_one", want + d,
                             "off by one: counted from 0 where the text counts from 1 (or "
                             "the other way), or rounded the wrong way?"))
     pairs = [(f"sign+{k}", -v, "the sign is flipped, and " + why)
-             for k, v, why in base]
+             for k, v, why in base] if "sign" in slips else []
     # two slips at once, e.g. a sum in bits: the product of two scale factors
     scale = [(k, v, why) for k, v, why in base
              if k in ("sum_for_mean", "mean_for_sum", "bits_for_nats", "nats_for_bits",
@@ -531,7 +673,7 @@ def _generic_candidates(want, *, n=None, reduction=None, unit=None):
                 factor = np.where(want != 0, v2 / want, 1.0)
                 pairs.append((f"{k1}+{k2}", v1 * factor,
                               f"two slips at once: {why1} And {why2}"))
-    return singles + pairs
+    return [(k, v, w, 2) for k, v, w in singles] + [(k, v, w, 3) for k, v, w in pairs]
 
 
 EPSILONS = (1e-7, 1e-8, 1e-10, 1e-12, 1e-15, 1e-16, float(np.finfo(np.float64).eps),
@@ -650,9 +792,80 @@ def _tolerances(dtype):
     return 1e-7, 1e-12
 
 
+TIME_LIMIT = 5.0
+"""Seconds one call of a learner's function may take before it is stopped."""
+
+
+class _TimeUp(BaseException):
+    """Raised inside a learner's function that ran past ``TIME_LIMIT`` (a
+    BaseException, so ``except Exception`` in the learner's code cannot swallow it)."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds):
+    """Stop the code inside after ``seconds``: SIGALRM where it is free, else a tracer.
+
+    On the main thread of a Unix kernel (where Jupyter runs cells) a timer signal
+    interrupts Python code at no cost while it runs. Where signals are not available
+    (Windows, another thread, a SIGALRM already in use, e.g. by pytest-timeout) a
+    per-thread trace function checks the clock at every opcode of Python code.
+    Neither can interrupt one long call into C (a huge numpy allocation).
+    """
+    def on_time(*_):
+        raise _TimeUp
+
+    if (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+            and signal.getitimer(signal.ITIMER_REAL)[0] == 0
+            and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, signal.SIG_IGN)):
+        old = signal.signal(signal.SIGALRM, on_time)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, old)
+        return
+    deadline = time.monotonic() + seconds
+
+    def tracer(frame, event, arg):
+        frame.f_trace_opcodes = True  # a one-line `while True: pass` has no line events
+        if time.monotonic() > deadline:
+            raise _TimeUp
+        return tracer
+
+    old_trace = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        yield
+    finally:
+        sys.settrace(old_trace)
+
+
+class _CappedText(io.StringIO):
+    """Keeps the first ``ECHO_LIMIT`` characters written and counts the rest."""
+
+    def __init__(self):
+        super().__init__()
+        self.total = 0
+
+    def write(self, text):
+        self.total += len(text)
+        room = ECHO_LIMIT - self.tell()
+        if room > 0:
+            super().write(text[:room])
+        return len(text)
+
+
 def _copy_args(args):
-    return {k: (np.array(v, copy=True) if isinstance(v, np.ndarray) else v)
-            for k, v in args.items()}
+    return {k: copy.deepcopy(v) for k, v in args.items()}
+
+
+def _changed(before, after):
+    try:
+        a, b = np.asarray(before), np.asarray(after)
+        return a.shape != b.shape or not np.array_equal(a, b, equal_nan=a.dtype.kind in "fc")
+    except Exception:  # noqa: BLE001 - an input we cannot compare is not reported
+        return False
 
 
 def _input_text(args):
@@ -669,39 +882,73 @@ def _where_raised(exc):
     if not user:
         return ""
     f = user[-1]
-    line = (f.line or "").strip()
+    line = _cap((f.line or "").strip(), 120)
     return f" (in {f.name}: `{line}`)" if line else f" (in {f.name})"
 
 
+@dataclass
+class _Call:
+    """What one call of a learner's function did."""
+
+    result: Any = None
+    exc: BaseException | None = None
+    warnings: list = field(default_factory=list)
+    timed_out: bool = False
+    modified: list = field(default_factory=list)
+    printed: str = ""
+    printed_total: int = 0
+
+
 def _run(func, args):
-    """Call the learner's function; returns (result, exception, warnings)."""
+    """Call the learner's function on fresh copies of ``args``, with a time limit,
+    its prints captured (capped) and numpy's warnings recorded."""
+    call = _Call()
+    fresh = _copy_args(args)
+    out = _CappedText()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         with np.errstate(divide="warn", over="warn", invalid="warn", under="ignore"):
             try:
-                result = func(*_copy_args(args).values())
-                exc = None
+                with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+                    with _time_limit(TIME_LIMIT):
+                        call.result = func(*fresh.values())
+            except _TimeUp:
+                call.timed_out = True
             except Exception as e:  # noqa: BLE001 - report anything the learner raises
-                result, exc = None, e
-    msgs = []
+                call.exc = e
     for w in caught:
-        text = f"{w.category.__name__}: {w.message}"
-        if text not in msgs:
-            msgs.append(text)
-    return result, exc, msgs
+        text = _cap(f"{w.category.__name__}: {w.message}")
+        if text not in call.warnings:
+            call.warnings.append(text)
+    call.modified = [k for k in args if _changed(args[k], fresh[k])]
+    call.printed, call.printed_total = out.getvalue(), out.total
+    return call
 
 
-def _compare(ex, case, func):
-    """Run one case. Returns (ok, key, problem, detail lines, warnings)."""
+def _result_array(result):
+    """The learner's result as an array (torch, jax, lists ...), or None."""
+    try:
+        return _to_array(result)
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _compare(ex, case, func, passed=()):
+    """Run one case. Returns (ok, key, problem, detail lines, call)."""
     args = case.args
     want = np.asarray(ex.reference(**args))
-    result, exc, warns = _run(func, args)
+    call = _run(func, args)
     in_dtype = _input_dtype(args)
     rtol, atol = _tolerances(in_dtype)
     lines = [_input_text(args)]
+    if call.timed_out:
+        return (False, "time_limit", f"it was stopped after {_num(TIME_LIMIT)} s: an "
+                "endless loop (a while whose condition never turns false?) or a Python "
+                "loop far too slow for numpy work.", lines, call)
+    exc = call.exc
     if exc is not None:
-        problem = f"it raised {type(exc).__name__}: {exc}{_where_raised(exc)}."
-        text = str(exc)
+        text = _cap(str(exc))
+        problem = f"it raised {type(exc).__name__}: {text}{_where_raised(exc)}."
         if isinstance(exc, (ValueError, OverflowError, ZeroDivisionError)) and any(
                 s in text for s in ("math domain", "division by zero", "overflow",
                                     "range")):
@@ -722,17 +969,18 @@ def _compare(ex, case, func):
                         "(N, K); axis=-1 means the last axis in both.")
         if case.why:
             problem = _join(problem, case.why)
-        return False, "exception", problem, lines, warns
+        return False, "exception", problem, lines, call
+    result = call.result
     if result is None:
-        return False, "returned_none", "it returned None: is the `return` missing?", lines, warns
-    try:
-        got = np.asarray(result)
-    except Exception:  # noqa: BLE001
-        got = np.asarray(None)
-    if got.dtype.kind not in "biuf":
+        return False, "returned_none", "it returned None: is the `return` missing?", lines, call
+    got = _result_array(result)
+    if got is not None and got.dtype.kind == "c":
+        lines.append(f"  received {_fmt(got)}")
+        return False, "complex", "it returned complex numbers: " + _complex_text(got), lines, call
+    if got is None or got.dtype.kind not in "biuf":
         return (False, "not_numbers",
                 f"it returned {type(result).__name__} {_fmt(result)}, not numbers.",
-                lines, warns)
+                lines, call)
     digits = 6 if _fmt(want) != _fmt(got) else 16  # show where they differ
     lines.append(f"  expected {_fmt(want, digits)}")
     lines.append(f"  received {_fmt(got, digits)}")
@@ -741,15 +989,15 @@ def _compare(ex, case, func):
         problem = f"wrong shape: expected {want.shape}, received {got.shape}. {why}".rstrip()
         if case.why:
             problem = _join(problem, case.why)
-        return False, key, problem, lines, warns
+        return False, key, problem, lines, call
     close = np.isclose(got.astype(np.float64), want.astype(np.float64), rtol=rtol, atol=atol)
     if not np.all(close):
-        key, why = _value_why(ex, case, got, want, args, func)
+        key, why = _value_why(ex, case, got, want, args, func, passed, call)
         if got.ndim:
             i = tuple(int(j) for j in np.argwhere(~close)[0])
             lines.append(f"  first wrong entry at index {i if len(i) > 1 else i[0]}: "
                          f"expected {_fmt(want[i])}, received {_fmt(got[i])}")
-        return False, key, why, lines, warns
+        return False, key, why, lines, call
     if in_dtype == np.float32 and got.dtype != np.float32:
         return (False, "dtype",
                 f"right values, but float32 input gave {got.dtype} output. Something "
@@ -757,8 +1005,8 @@ def _compare(ex, case, func):
                 "np.array(..., dtype=float), np.float64 constants or math.* calls. Work "
                 "on the arrays with numpy (np.log, np.exp, np.mean ...) so the result "
                 "keeps the input's dtype.",
-                lines, warns)
-    return True, None, "", lines, warns
+                lines, call)
+    return True, None, "", lines, call
 
 
 def _input_dtype(args):
@@ -769,7 +1017,7 @@ def _input_dtype(args):
 def _shape_why(ex, got, want, args):
     if ex.mistakes is not None:  # a declared slip with the shape received?
         with np.errstate(all="ignore"):
-            for key, value, why in _declared(ex.mistakes(**args)):
+            for key, value, why, _ in _declared(ex.mistakes(**args)):
                 if value.shape == got.shape and _matches(
                         got.astype(np.float64), value, np.full(value.shape, np.nan),
                         *_tolerances(_input_dtype(args))):
@@ -810,13 +1058,13 @@ def _input_slip(ex, func, args, want):
     with np.errstate(all="ignore"):
         slips = ex.input_slips(**args)
     for other, why, key in slips:
-        result, exc, _ = _run(func, other)
-        if exc is not None or result is None:
+        call = _run(func, other)
+        if call.exc is not None or call.timed_out or call.result is None:
             continue
-        try:
-            got = np.asarray(result, dtype=np.float64)
-        except (TypeError, ValueError):
+        got = _result_array(call.result)
+        if got is None or got.dtype.kind not in "biuf":
             continue
+        got = got.astype(np.float64)
         w = want.astype(np.float64)
         rtol, atol = _tolerances(_input_dtype(args))
         if got.shape == w.shape and np.allclose(got, w, rtol=max(rtol, 1e-6),
@@ -825,7 +1073,40 @@ def _input_slip(ex, func, args, want):
     return None
 
 
-def _value_why(ex, case, got, want, args, func=None):
+def _slip_candidates(ex, args, want):
+    """Declared mistakes and usual slips of an implement-it exercise on ``args``."""
+    cands = []
+    with np.errstate(all="ignore"):
+        if ex.mistakes is not None:
+            cands.extend(_declared(ex.mistakes(**args)))
+        n = None
+        first = np.asarray(next(iter(args.values())))
+        if ex.reduction == "mean":
+            n = int(first.shape[0]) if first.ndim else 1
+        cands.extend(_generic_candidates(want, n=n, reduction=ex.reduction, unit=ex.unit))
+    return cands
+
+
+def _ruled_out(ex, passed):
+    """Slips a passed case rules out: there every variant of the slip differs from the
+    right answer, so a function with that slip would have failed it (np.nanmean passes
+    the random cases, so it is not 'the sum over the samples' where a nan is skipped)."""
+    out = set()
+    for args in passed:
+        want = np.asarray(ex.reference(**args), dtype=np.float64)
+        rtol, atol = _tolerances(_input_dtype(args))
+        differs = {}
+        for key, value, _, _ in _slip_candidates(ex, args, want):
+            with np.errstate(all="ignore"):
+                same = value.shape == want.shape and bool(np.allclose(
+                    value, want, rtol=max(rtol, 1e-6), atol=max(atol, 1e-9),
+                    equal_nan=True))
+            differs[key] = differs.get(key, True) and not same
+        out |= {key for key, d in differs.items() if d}
+    return out
+
+
+def _value_why(ex, case, got, want, args, func=None, passed=(), call=None):
     """Name what went wrong for a value mismatch: (key, explanation)."""
     slip = _input_slip(ex, func, args, want) if func is not None else None
     if slip is not None:
@@ -835,24 +1116,14 @@ def _value_why(ex, case, got, want, args, func=None):
     finite_w = np.isfinite(w)
     rtol, atol = _tolerances(_input_dtype(args))
 
-    # a nan / inf where the answer is finite (or the other way round): the case explains
     bad_nan = np.isnan(g) & ~np.isnan(w)
     bad_inf = np.isinf(g) & finite_w
     lost_inf = np.isinf(w) & np.isfinite(g)
-    # declared mistakes of the exercise, then generic transforms
-    cands = []
-    if ex.mistakes is not None:
-        with np.errstate(all="ignore"):
-            cands.extend(_declared(ex.mistakes(**args)))
-    n = None
-    first = np.asarray(next(iter(args.values())))
-    if ex.reduction == "mean":
-        n = int(first.shape[0]) if first.ndim else 1
-    with np.errstate(all="ignore"):
-        cands.extend(_generic_candidates(w, n=n, reduction=ex.reduction, unit=ex.unit))
-    for key, value, why in cands:
-        if _matches(g, value, w, rtol, atol, loose=rtol):
-            return key, why
+    ruled_out = _ruled_out(ex, passed)
+    cands = [c for c in _slip_candidates(ex, args, w) if c[0] not in ruled_out]
+    key, why = _best_candidate(g, cands, w, rtol, atol)
+    if key is not None:
+        return key, why
     if np.any(bad_nan):
         key = "nan"
         why = "the result is nan where the answer is a number."
@@ -868,6 +1139,11 @@ def _value_why(ex, case, got, want, args, func=None):
         with np.errstate(all="ignore"):
             rel = np.max(np.abs(g - w) / np.maximum(np.abs(w), atol))
         why = f"the values differ (largest relative difference {_num(float(rel))})."
+        if call is not None and any("invalid value" in m for m in call.warnings) \
+                and np.all(np.isfinite(g)):
+            why += (" numpy warned of an invalid value (a nan) inside your function, yet "
+                    "the result has none: was a nan made and then dropped (np.nanmean, "
+                    "np.nansum, np.nan_to_num)?")
     if case.why:
         why = _join(why, case.why)
     elif ex.hint:
@@ -891,6 +1167,22 @@ def _is_celearn_function(func):
     return path.startswith(root + os.sep)
 
 
+def _call_notes(name, call):
+    """Notes about a call that do not make it wrong: inputs changed in place, prints."""
+    notes = []
+    if call.modified:
+        names = ", ".join(call.modified)
+        notes.append(f"on {name}, your function changed its input {names} in place (e.g. "
+                     f"`{call.modified[0]} -= ...` or `{call.modified[0]}[...] = ...`): a "
+                     "caller's array would change too. Work on a new array instead "
+                     f"(`{call.modified[0]} = {call.modified[0]} - ...`). Each case got a "
+                     "fresh copy, so the check was not affected.")
+    if call.printed_total:
+        notes.append(f"on {name}, your function printed {call.printed_total:,} characters "
+                     f"(the first ones: {_cap(repr(call.printed), ECHO_LIMIT + 2)}).")
+    return notes
+
+
 def _check_function(ex, func):
     if func is None or func is Ellipsis:
         return Feedback(False, _no_answer("implement"), diagnosis="no_answer")
@@ -904,12 +1196,20 @@ def _check_function(ex, func):
                                f"{type(func).__name__} {_fmt(func)}.",
                         diagnosis="not_callable")
     rng = np.random.default_rng(zlib.crc32(ex.id.encode()))
-    passed, optional_passed, notes = [], [], []
+    passed, passed_args, optional_passed, notes = [], [], [], []
     failure = None
+    seen = set()
     for case in ex.cases(rng):
-        ok, key, problem, lines, warns = _compare(ex, case, func)
+        ok, key, problem, lines, call = _compare(ex, case, func, passed_args)
+        for note in _call_notes(case.name, call):
+            kind = note.split(",")[1][:30]
+            if kind not in seen:  # one note of each kind
+                seen.add(kind)
+                notes.append(note)
+        warns = call.warnings
         if ok:
             (passed if case.required else optional_passed).append(case.name)
+            passed_args.append(case.args)
             if warns:
                 notes.append(f"on {case.name}, numpy warned ({'; '.join(warns)}); the "
                              "values are right, but a warning usually means an inf or a "
@@ -947,6 +1247,59 @@ def _check_function(ex, func):
     return Feedback(False, text, diagnosis=key, case=case.name, notes=notes)
 
 
+# --------------------------------------------------------------------------- hints that grow
+
+_ATTEMPTS: dict[str, int] = {}
+"""Wrong attempts per exercise id in this kernel."""
+
+
+def attempts(exercise_id=None):
+    """Wrong attempts so far in this kernel: for one exercise, or all as a dict."""
+    if exercise_id is None:
+        return dict(_ATTEMPTS)
+    _get(exercise_id)
+    return _ATTEMPTS.get(exercise_id, 0)
+
+
+def reset_attempts():
+    """Forget the attempts of this kernel (the help starts again at the diagnosis)."""
+    _ATTEMPTS.clear()
+
+
+def _first_step(ex):
+    """The first step of the worked solution."""
+    if ex.kind == "implement":
+        body = inspect.getsource(ex.solution).split("\n")[1:]
+        code = [line.strip() for line in body
+                if line.strip() and not line.strip().startswith(('"""', "#", "'''"))
+                and not line.strip().endswith('"""')]
+        return f"`{code[0]}`" if code else ""
+    if ex.first_step:
+        return ex.first_step
+    head = re.split(r"(?<=[.;:])\s", ex.solution)[0]
+    return head.split(" = ")[0] + " = …" if " = " in head else head
+
+
+def _more_help(ex, attempt, message):
+    """What the ``attempt``-th wrong answer adds: a hint from the second, the first
+    step of the worked solution from the third, then where the rest is."""
+    if attempt < 2:
+        return ""
+    hint = getattr(ex, "hint", "")
+    shown = bool(hint) and hint in message
+    lines = []
+    if hint and not shown:
+        lines.append(f"Hint: {hint}")
+    if attempt >= 3 or (attempt == 2 and (shown or not hint)):
+        step = _first_step(ex)
+        if step:
+            lines.append(f"First step of the solution: {step}")
+    if attempt >= 3:
+        lines.append("The solution under this exercise shows the rest." if in_voila() else
+                     f"cl.exercises.solution({ex.id!r}) shows the whole solution.")
+    return ("\n" if lines else "") + "\n".join(lines)
+
+
 # --------------------------------------------------------------------------- public API
 
 def _get(exercise_id):
@@ -955,19 +1308,23 @@ def _get(exercise_id):
         return _REGISTRY[exercise_id]
     except KeyError:
         known = ", ".join(sorted(_REGISTRY))
-        raise ValueError(f"exercise_id {exercise_id!r} is unknown; "
+        raise ValueError(f"exercise_id {_cap(repr(exercise_id), 60)} is unknown; "
                          f"use one of: {known}") from None
 
 
 def check(exercise_id, answer):
     """Check ``answer`` for the exercise ``exercise_id``; returns :class:`Feedback`.
 
-    ``answer`` is a number, an array or a short text for answer exercises and
-    a function for implement-it exercises.
+    ``answer`` is a number, an array (numpy, a list, a torch tensor, a jax array)
+    or a short text for answer exercises, and a function for implement-it
+    exercises. Help grows with the wrong attempts at one exercise in this kernel:
+    the first gets the diagnosis, the second adds a hint, the third the first step
+    of the worked solution (:func:`solution` shows it all).
 
     Examples
     --------
     >>> import celearn as cl
+    >>> cl.exercises.reset_attempts()
     >>> cl.exercises.check("01.halving", None)
     No answer yet: replace None with your answer and run the cell again.
     >>> bool(cl.exercises.check("01.halving", 2.0794))
@@ -987,7 +1344,12 @@ def check(exercise_id, answer):
     ex = _get(exercise_id)
     if answer is None or answer is Ellipsis:
         return Feedback(False, _no_answer(ex.kind), diagnosis="no_answer")
-    return ex.feedback(answer)
+    fb = ex.feedback(answer)
+    if not fb.right and fb.diagnosis != "no_answer":
+        n = _ATTEMPTS[exercise_id] = _ATTEMPTS.get(exercise_id, 0) + 1
+        fb.message += _more_help(ex, n, fb.message)
+        fb.attempt = n
+    return fb
 
 
 def solution(exercise_id):

@@ -30,39 +30,38 @@ def _entry_mistakes():
     for i in range(3):
         for j in range(3):
             if (i, j) not in ((0, 2), (2, 0)):  # J is symmetric: (3, 1) is also right
-                out.append((float(J[i, j]), f"that is the entry ∂p_{i + 1}/∂z_{j + 1} "
-                            "(numpy index "
-                            f"[{i}, {j}]); the question asks for ∂p_1/∂z_3, numpy index "
-                            "[0, 2] (the text counts classes from 1, numpy from 0).",
+                out.append((float(J[i, j]), f"that is the entry ∂p_{i}/∂z_{j} (index "
+                            f"[{i}, {j}]); the question asks for ∂p_0/∂z_2, index [0, 2] "
+                            "(classes are numbered from 0, as numpy counts).",
                             "class_index"))
-    out.append((float(p[0] * (1 - p[0])), "that is p_1(1 - p_1), a diagonal entry; off "
+    out.append((float(p[0] * (1 - p[0])), "that is p_0(1 - p_0), a diagonal entry; off "
                 "the diagonal (i ≠ j) the entry is -p_i p_j.", "diagonal_formula"))
     return out
 
 
 register(Exercise(
     id="04.entry",
-    question="For z = (1, 2, 3), dp_1/dz_3 = -p_1 p_3 = -0.0599.",
+    question="For z = (1, 2, 3), ∂p_0/∂z_2 = -p_0 p_2 = -0.0599.",
     expected=lambda: float(softmax_jacobian(_Z)[0, 2]),
     hint="Off the diagonal (i ≠ j) the entry is -p_i p_j; compute p = cl.softmax(z) first "
-         "(classes are numbered from 1 in the text, from 0 in numpy).",
-    solution="p = softmax(1, 2, 3) = (0.090, 0.245, 0.665), so -p_1 p_3 = -0.0599; "
+         "(classes are numbered from 0, as numpy counts).",
+    solution="p = softmax(1, 2, 3) = (0.090, 0.245, 0.665), so -p_0 p_2 = -0.0599; "
              "or cl.softmax_jacobian(z)[0, 2].",
     mistakes=_entry_mistakes,
 ))
 register(Exercise(
     id="04.grad",
-    question="For z = (0, 0, 0, 0) and true class 3, dL/dz = p - t = (0.25, 0.25, -0.75, 0.25).",
+    question="For z = (0, 0, 0, 0) and true class 2, dL/dz = p - t = (0.25, 0.25, -0.75, 0.25).",
     expected=lambda: cce_grad_logits(2, np.zeros(4)),
     hint="All logits equal: p is uniform, 1/4 each. Subtract the one-hot target "
-         "(class 3 is index 2).",
+         "of class 2 (the third entry: classes are numbered from 0).",
     solution="p = (1/4, 1/4, 1/4, 1/4), t = (0, 0, 1, 0), so p - t = (0.25, 0.25, -0.75, 0.25); "
              "or cl.cce_grad_logits(2, np.zeros(4)).",
     mistakes=lambda: [
-        (cce_grad_logits(3, np.zeros(4)), "the -0.75 is on the 4th entry: class 3 in the "
-         "text is index 2 in numpy (numpy counts from 0).", "class_index"),
-        (cce_grad_logits(1, np.zeros(4)), "the -0.75 is on the 2nd entry: class 3 is the "
-         "third entry (index 2).", "class_index"),
+        (cce_grad_logits(3, np.zeros(4)), "the -0.75 is at index 3: class 2 is index 2 "
+         "(classes are numbered from 0).", "class_index"),
+        (cce_grad_logits(1, np.zeros(4)), "the -0.75 is at index 1: class 2 is index 2, "
+         "the third entry.", "class_index"),
         (softmax(np.zeros(4)), "that is p alone: subtract the one-hot target t.",
          "forgot_target"),
     ],
@@ -115,9 +114,8 @@ def _softmax_cases(rng):
              why=_UNDERFLOW),
         Case("rows far apart [[1000, 0], [-1000, -1001]]",
              {"z": np.array([[1000.0, 0.0], [-1000.0, -1001.0]])},
-             why="subtract the max of EACH row (np.max(z, axis=-1, keepdims=True)): the "
-                 "max of the whole array leaves the second row at exp(-2000) = 0, and "
-                 "0 / 0 = nan."),
+             why="the rows' logits are 2000 apart: each row needs its own max subtracted "
+                 "(np.max(z, axis=-1, keepdims=True)) so that its largest term is e^0 = 1."),
         Case("float32 logits [100, 0]", {"z": np.array([100.0, 0.0], dtype=np.float32)},
              why="in float32 exp overflows already above 88.7 (exp(100) is inf): subtract "
                  "the max first; and the result must stay float32."),
@@ -133,6 +131,19 @@ def _softmax_mistakes(z):
         out.append((np.exp(z) / np.sum(np.exp(z)), "you divided by the sum over the whole "
                     "array; each row must be normalised on its own: np.sum(..., axis=-1, "
                     "keepdims=True).", "wrong_axis"))
+    if np.ndim(z) == 2:
+        with np.errstate(all="ignore"):
+            e = np.exp(z - np.max(z))
+            out.append((e / np.sum(e, axis=-1, keepdims=True), "you subtracted the max of "
+                        "the whole array: a row far below it underflows to exp(-2000) = 0 "
+                        "and 0 / 0 = nan. Subtract the max of EACH row: np.max(z, axis=-1, "
+                        "keepdims=True).", "global_max"))
+    for bound in (10.0, 30.0, 50.0, 80.0, 88.0, 100.0, 500.0, 700.0, 709.0):
+        out.append((softmax(np.clip(z, -bound, bound)), "that is the softmax of "
+                    "clipped logits (np.clip): clipping changes the logits "
+                    "(and so the answer) wherever they are that far apart. Subtract each "
+                    "row's max instead: it changes nothing, by the shift invariance.",
+                    "clipped_logits"))
     out.append((np.exp(z - np.max(z, axis=-1, keepdims=True)), "these are the "
                 "exponentials exp(z - max z), not yet divided by their sum.",
                 "not_normalised"))

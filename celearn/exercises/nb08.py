@@ -64,6 +64,10 @@ register(Exercise(
         (100.0, "that is K; the loss is -ln of the probability 1/K.", "k_not_log"),
         (0.01, "that is the probability 1/K; the loss is -ln of it.", "probability"),
         (float(np.log10(100)), "that is log10; cross-entropy uses the natural log.", "log10"),
+        (float(np.mean(-np.eye(100)[0] * np.log(np.full(100, 1 / 100)))), "that is "
+         "-Σ t_k ln p_k divided by K = 100: a mean over the classes (np.mean over the "
+         "one-hot row). The loss sums over the classes, so only the true class's -ln(1/K) "
+         "is left.", "mean_over_classes"),
     ],
 ))
 

@@ -100,8 +100,7 @@ def _ece_cases(rng):
                  "((m-1)/M, m/M], closed on the right (conf > lo and conf <= hi)."),
         Case("certain predictions (confidence 1)",
              {"t": np.array([0, 1, 2]), "p": np.array([[1.0, 0, 0], [1.0, 0, 0], [0, 0, 1.0]])},
-             why="confidence 1 must land in the last bin ((M-1)/M, 1]; with bins closed on the "
-                 "left it falls outside all of them."),
+             why="confidence 1 belongs to the last bin ((M-1)/M, 1]."),
         Case("a single sample", {"t": np.array([2]), "p": np.array([[0.2, 0.3, 0.5]])},
              why="one sample, one bin: the ECE is |0 - 0.5| = 0.5 (the top label 2 is right: "
                  "|1 - 0.5|)."),
@@ -126,6 +125,11 @@ def _ece_mistakes(t, p):
     conf = p.max(1)
     acc = np.mean(p.argmax(1) == t)
     out = [
+        (float(np.sum([bins.count[m] / len(t) * (bins.accuracy[m] - bins.confidence[m])
+                       for m in np.flatnonzero(full)])),
+         "the absolute value of each bin's gap |accuracy - confidence| is missing: without "
+         "it gaps of opposite signs cancel, and the weighted sum is just the overall "
+         "accuracy minus the mean confidence.", "no_abs"),
         (_left_closed_ece(t, p), "your bins are closed on the LEFT, [lo, hi): a confidence "
          "exactly on an edge m/M (here 0.6 = 9/15, or 1.0) lands one bin too high or outside "
          "every bin. Use ((m-1)/M, m/M]: conf > lo and conf <= hi.", "left_closed"),
