@@ -28,11 +28,25 @@ __all__ = ["SCORING_RULES", "best_report", "coin_log_likelihood", "coin_likeliho
 SCORING_RULES = ("log", "brier", "absolute")
 
 
+#: The largest count the likelihood functions accept: every whole number up to
+#: 2**53 is exact in float64, the dtype the counts are multiplied in.
+MAX_COUNT = 2**53
+
+
 def _count(value, name):
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) \
             or value < 0:
         raise ValueError(f"{name} must be a whole number >= 0 (a count of tosses); "
-                         f"got {value!r}.")
+                         f"got {value!r:.60}.")
+    if value > MAX_COUNT:
+        digits = len(str(int(value)))
+        raise ValueError(
+            f"{name} = a {digits}-digit number is too large: counts must be at most "
+            f"2**53 = {MAX_COUNT} (beyond that a float64 cannot hold every whole "
+            f"number, so the count would be rounded). Pass the counts of your "
+            f"tosses, or scale them down (the likelihood's maximum is at "
+            f"heads / (heads + tails) for any common factor)."
+        )
     return int(value)
 
 
@@ -77,13 +91,15 @@ def coin_log_likelihood(q, heads, tails):
     """
     h, m = _count(heads, "heads"), _count(tails, "tails")
     q = _probability_grid(q, "q")
-    with np.errstate(divide="ignore"):
-        # xlogy: a count of 0 times ln 0 is 0, not nan
-        up = np.where(h > 0, h * np.log(np.where(q > 0, q, 1.0)), 0.0)
-        down = np.where(m > 0, m * np.log(np.where(q < 1, 1.0 - q, 1.0)), 0.0)
+    one = q.dtype.type(1)
+    with np.errstate(divide="ignore", over="ignore"):  # below the float range: -inf
+        # xlogy: a count of 0 times ln 0 is 0, not nan; ln(1 - q) as log1p(-q),
+        # exact for tiny q (1 - 1e-17 would round to 1 and give 0)
+        up = np.where(h > 0, h * np.log(np.where(q > 0, q, one)), 0.0)
+        down = np.where(m > 0, m * np.log1p(-np.where(q < 1, q, 0)), 0.0)
         up = np.where((q == 0) & (h > 0), -np.inf, up)
         down = np.where((q == 1) & (m > 0), -np.inf, down)
-    out = (up + down).astype(q.dtype, copy=False)
+        out = (up + down).astype(q.dtype, copy=False)
     return out[()] if out.ndim == 0 else out
 
 
@@ -160,7 +176,7 @@ def expected_score(p_star, q, *, rule="log"):
     q = _probability_grid(q, "q")
     if rule == "log":
         heads_part = np.zeros_like(q) if p == 0 else -p * _safe_log(q)
-        tails_part = np.zeros_like(q) if p == 1 else -(1 - p) * _safe_log(1 - q)
+        tails_part = np.zeros_like(q) if p == 1 else -(1 - p) * _safe_log1p(-q)
         out = heads_part + tails_part
     elif rule == "brier":
         out = p * (1 - q) ** 2 + (1 - p) * q ** 2
@@ -173,6 +189,12 @@ def expected_score(p_star, q, *, rule="log"):
 def _safe_log(x):
     with np.errstate(divide="ignore"):
         return np.log(x)
+
+
+def _safe_log1p(x):
+    """``log1p(x)``: ln(1 - q) as ``log1p(-q)``, exact for tiny q, -inf at q = 1."""
+    with np.errstate(divide="ignore"):
+        return np.log1p(x)
 
 
 def best_report(p_star, *, rule="log"):
@@ -239,7 +261,15 @@ def logistic_losses_1d(w, x, t):
     check_ndim(x, "x", (1,), "(N,): one input per sample")
     check_same_shape(x, t, ("x", "t"))
     check_probabilities(t, "t", "t holds the labels, 0 or 1 (or soft labels in [0, 1]).")
-    z = w[..., None] * x                       # (..., N) logits
+    with np.errstate(over="ignore"):
+        z = w[..., None] * x                   # (..., N) logits
+    if not np.isfinite(z).all():
+        big_w, big_x = float(np.max(np.abs(w))), float(np.max(np.abs(x)))
+        raise ValueError(
+            f"w * x overflows: the largest |w| is {big_w:.3g} and the largest |x| is "
+            f"{big_x:.3g}, whose product {big_w * big_x:.3g} is beyond the float range, "
+            f"so the logits w x are inf. Use smaller weights w (or rescale x)."
+        )
     tt = np.broadcast_to(t, z.shape)
     ce = binary_cross_entropy_with_logits(tt, z, reduction="none").mean(axis=-1)
     se = ((sigmoid(z) - tt) ** 2).mean(axis=-1)

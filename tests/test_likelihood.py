@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from scipy.optimize import minimize_scalar
 
 import celearn as cl
+from celearn import likelihood as L
 from celearn.likelihood import (
     best_report,
     coin_likelihood,
@@ -126,3 +127,51 @@ def test_coin_edges_are_exact():
     assert coin_log_likelihood(1.0, 3, 0) == 0.0
     assert expected_score(1.0, 1.0) == 0.0 and expected_score(0.0, 0.0) == 0.0
     assert expected_score(0.5, 0.0) == np.inf
+
+
+# ---------------------------------------------------------------- ln(1 - q) via log1p
+def _mp_log_likelihood(q, h, m):
+    import mpmath
+
+    with mpmath.workdps(60):
+        q = mpmath.mpf(float(q))
+        up = h * mpmath.log(q) if h else 0
+        down = m * mpmath.log1p(-q) if m else 0
+        return float(up + down)
+
+
+@pytest.mark.parametrize("q, h, m", [(1e-17, 0, 3), (1e-17, 2, 3), (1e-300, 1, 1),
+                                     (0.3, 7, 3), (1 - 2**-53, 4, 1), (0.5, 2**53, 2**53)])
+def test_coin_log_likelihood_matches_mpmath_for_tiny_q(q, h, m):
+    ours = L.coin_log_likelihood(q, h, m)
+    assert ours == pytest.approx(_mp_log_likelihood(q, h, m), rel=1e-15, abs=0)
+
+
+def test_coin_log_likelihood_float32_is_float32_exact():
+    q = np.float32(1e-3)
+    ours = L.coin_log_likelihood(q, 2, 3)
+    assert ours.dtype == np.float32
+    assert ours == pytest.approx(_mp_log_likelihood(q, 2, 3), rel=2e-7)
+
+
+def test_expected_log_score_uses_log1p():
+    import mpmath
+
+    with mpmath.workdps(60):
+        ref = float(-0.3 * mpmath.log(mpmath.mpf(1e-17))
+                    - 0.7 * mpmath.log1p(-mpmath.mpf(1e-17)))
+    assert L.expected_score(0.3, 1e-17) == pytest.approx(ref, rel=1e-15)
+    assert L.expected_score(0.3, 1.0) == np.inf  # -0.7 ln 0, not nan
+    assert L.coin_log_likelihood(1.0, 0, 3) == -np.inf
+
+
+@pytest.mark.parametrize("kw", [{"heads": 10**400}, {"tails": 2**53 + 1}, {"heads": 10**20}])
+def test_huge_counts_raise_a_value_error_that_states_the_limit(kw):
+    args = {"heads": 1, "tails": 1, **kw}
+    with pytest.raises(ValueError, match=r"at most 2\*\*53"):
+        L.coin_log_likelihood(0.5, **args)
+
+
+def test_logistic_losses_overflow_names_w_and_x_not_z():
+    with pytest.raises(ValueError, match=r"w \* x overflows.*largest \|w\| is 1e\+300"):
+        L.logistic_losses_1d([1e300], [1e10, -1.0], [1, 0])
