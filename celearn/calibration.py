@@ -55,8 +55,16 @@ __all__ = [
 # ---------------------------------------------------------------------------
 # Validation of this module's inputs (built on celearn._validation)
 # ---------------------------------------------------------------------------
+#: The most bins :func:`calibration_curve`, :func:`reliability_bins` and
+#: :func:`expected_calibration_error` accept (their arrays have n_bins + 1 entries).
+MAX_BINS = 10**6
+
+
 def _check_n_bins(n_bins):
-    """``n_bins`` must be an integer >= 1; returned as a Python int."""
+    """``n_bins`` must be an integer in [1, MAX_BINS]; returned as a Python int.
+
+    Checked before anything is allocated: 10**9 bins would need ~24 GB.
+    """
     ok = not isinstance(n_bins, (bool, np.bool_))
     if ok:
         try:
@@ -67,8 +75,16 @@ def _check_n_bins(n_bins):
     if not ok:
         raise ValueError(
             f"n_bins must be an integer >= 1 (the number of equal-width confidence "
-            f"bins); got {n_bins!r}. 10 or 15 bins are usual; use fewer bins for "
+            f"bins); got {n_bins!r:.60}. 10 or 15 bins are usual; use fewer bins for "
             f"a few hundred samples."
+        )
+    if n_bins > MAX_BINS:
+        digits = len(str(n_bins))
+        shown = f"{n_bins:,}" if digits <= 15 else f"a {digits}-digit number"
+        raise ValueError(
+            f"n_bins = {shown} is too many: at most {MAX_BINS:,} equal-width bins "
+            f"(every bin keeps its own counts, about 24 bytes per bin, so nothing "
+            f"was allocated). 10 or 15 bins are usual; fewer for a few hundred samples."
         )
     return n_bins
 
@@ -159,7 +175,7 @@ def calibration_curve(t, p, *, n_bins=10):
     p : array_like, shape (N,)
         Predicted probability of class 1, in [0, 1].
     n_bins : int, default 10
-        Number of equal-width bins M >= 1.
+        Number of equal-width bins, 1 <= M <= 10**6.
 
     Returns
     -------
@@ -171,7 +187,8 @@ def calibration_curve(t, p, *, n_bins=10):
     Raises
     ------
     ValueError
-        Labels other than 0/1, p outside [0, 1], shapes that differ, n_bins < 1.
+        Labels other than 0/1, p outside [0, 1], shapes that differ, n_bins
+        not an integer in [1, 10**6] (:data:`MAX_BINS`).
 
     Examples
     --------
@@ -241,7 +258,7 @@ def reliability_bins(t, p, *, n_bins=15):
         Rows of predicted class probabilities (each summing to 1), or, for a
         binary problem, the probability of class 1 per sample.
     n_bins : int, default 15
-        Number of equal-width bins M >= 1.
+        Number of equal-width bins, 1 <= M <= 10**6.
 
     Returns
     -------
@@ -295,7 +312,7 @@ def expected_calibration_error(t, p, *, n_bins=15):
     p : array_like, shape (N, K) or (N,)
         Rows of class probabilities, or P(class 1) per sample when t is binary.
     n_bins : int, default 15
-        Number of bins M >= 1 (15 as in Guo et al.).
+        Number of bins, 1 <= M <= 10**6 (15 as in Guo et al.).
 
     Returns
     -------
@@ -409,9 +426,16 @@ def fit_temperature(t, z):
     ------
     ValueError
         Bad shapes or labels, and the two cases without a finite minimiser:
-        every sample's true class has the strictly largest logit (the loss keeps
-        falling as T → 0), or the true classes' logits are on average no larger
-        than the mean logit (the loss keeps falling as T → ∞).
+        every sample's true class has the largest logit, ties included (the
+        loss keeps falling as T → 0), or the true classes' logits are on
+        average no larger than the mean logit (the loss keeps falling as
+        T → ∞). It never returns 0 or inf.
+
+    Notes
+    -----
+    The logits are divided by a power of 2 near their largest magnitude first
+    (exact), and T multiplied back, so logits of any finite size (1e300 or
+    1e-300) give the same relative precision.
 
     Examples
     --------
@@ -432,6 +456,11 @@ def fit_temperature(t, z):
             "z has a single class (shape (N, 1)); temperature scaling needs K >= 2 "
             "logits per sample, or a 1-D z of class-1 logits for a binary problem."
         )
+    # T scales with the logits: fit on z / 2**k (exact) so that huge or tiny
+    # logits never overflow or underflow inside, then scale T back.
+    biggest = float(np.max(np.abs(z)))
+    scale = 2.0 ** np.floor(np.log2(biggest)) if biggest > 0 else 1.0
+    z = z / scale
     if _slope(t, z, 0.0) >= 0:
         raise ValueError(
             "The true classes' logits are on average no larger than the mean logit, "
@@ -439,12 +468,14 @@ def fit_temperature(t, z):
             "there is no finite temperature. Check that t and z belong together "
             "(same order, labels not shifted)."
         )
-    others = np.where(np.eye(z.shape[1], dtype=bool)[t], -np.inf, z)
-    if np.all(z[rows, t] > others.max(axis=1)):
+    if np.all(z[rows, t] == z.max(axis=1)):
+        tied = int(np.sum(np.sum(z == z.max(axis=1)[:, None], axis=1) > 1))
+        ties = (f" ({tied} of them tied with another class, which only sets a floor "
+                f"of ln(number tied) on their loss)") if tied else ""
         raise ValueError(
-            "Every sample's true class has the largest logit, so the loss keeps "
-            "falling as T → 0 and there is no finite temperature. Fit T on held-out "
-            "data the model gets partly wrong, with more samples."
+            f"Every sample's true class has the largest logit{ties}, so the loss keeps "
+            f"falling as T → 0 and there is no finite temperature. Fit T on held-out "
+            f"data the model gets partly wrong, with more samples."
         )
     # Bracket the root of the slope in beta = 1/T: slope(lo) < 0 <= slope(hi).
     lo, hi = 0.0, 1.0
@@ -466,7 +497,7 @@ def fit_temperature(t, z):
         beta = step if lo < step < hi else 0.5 * (lo + hi)
         if hi - lo <= 4 * np.finfo(float).eps * hi:
             break
-    return 1.0 / beta
+    return scale / beta
 
 
 # ---------------------------------------------------------------------------

@@ -284,3 +284,82 @@ def test_train_and_track_label_smoothing_trains_towards_the_smoothed_targets():
     np.testing.assert_allclose(p.max(1), [0.9, 0.9], atol=1e-3)   # 1 - ε + ε/K = 0.9
     with pytest.raises(ValueError, match="label_smoothing"):
         train_and_track(X, [0, 1], X, [0, 1], label_smoothing=1.0)
+
+
+# ---------------------------------------------------------------- fit_temperature: hostile input
+def _mp_temperature(t, z):
+    """T* from mpmath: the root of d NLL / d beta at 50 digits (beta = 1/T)."""
+    import mpmath
+
+    with mpmath.workdps(50):
+        rows = [[mpmath.mpf(float(v)) for v in row] for row in np.asarray(z)]
+
+        def slope(beta):
+            total = 0
+            for row, label in zip(rows, t):
+                m = max(row)
+                e = [mpmath.exp(beta * (v - m)) for v in row]
+                total += sum(ei * v for ei, v in zip(e, row)) / sum(e) - row[label]
+            return total / len(rows)
+
+        big = max(abs(v) for row in rows for v in row)
+        # in u = beta * big the slope / big is of order 1 whatever the logits' size
+        u = mpmath.findroot(lambda u: slope(u / big) / big, (mpmath.mpf("0.01"), 100),
+                            solver="anderson")
+        return float(big / u)
+
+
+_T_LABELS = [0, 1, 0, 2, 1, 1]
+_T_LOGITS = np.array([[2.0, 0.5, -1.0], [0.3, 1.2, 0.1], [-0.5, 1.5, 0.2],
+                      [1.0, 0.0, 0.7], [2.5, 0.1, -0.3], [0.2, 0.9, 0.4]])
+
+
+@pytest.mark.parametrize("factor", [1.0, 1e58, 1e60, 1e200, 1e300, 1e-300, 2.0**-1070])
+def test_fit_temperature_matches_mpmath_for_logits_of_any_size(factor):
+    z = _T_LOGITS * factor
+    ref = _mp_temperature(_T_LABELS, z)
+    assert fit_temperature(_T_LABELS, z) == pytest.approx(ref, rel=1e-12)
+
+
+def test_fit_temperature_float32_logits_match_mpmath():
+    z = (_T_LOGITS * 3e37).astype(np.float32)
+    assert fit_temperature(_T_LABELS, z) == pytest.approx(_mp_temperature(_T_LABELS, z),
+                                                          rel=1e-12)
+
+
+@pytest.mark.parametrize("t, z", [
+    ([0, 0], [[1.0, 1.0], [2.0, 0.0]]),   # a tie and a right answer: falls as T -> 0
+    ([0, 1], [[1.0, 1.0], [3.0, 3.0]]),   # ties only
+    ([1, 0, 2], [[0.0, 5.0, 5.0], [1.0, 0.0, 0.0], [0.0, 0.0, 0.0]]),
+])
+def test_fit_temperature_refuses_ties_without_a_finite_minimiser(t, z):
+    # the loss really keeps falling as T -> 0 (checked on the loss itself)
+    losses = [temperature_nll(t, z, T) for T in (10.0, 1.0, 0.1, 0.01)]
+    assert all(a >= b for a, b in zip(losses, losses[1:]))
+    with pytest.raises(ValueError, match="no finite temperature"):
+        fit_temperature(t, z)
+
+
+@pytest.mark.parametrize("f", [cl.calibration.calibration_curve,
+                               cl.calibration.expected_calibration_error,
+                               cl.calibration.reliability_bins])
+@pytest.mark.parametrize("n_bins", [10**6 + 1, 10**9, 10**400])
+def test_too_many_bins_are_refused_before_allocating(f, n_bins):
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError, match=r"n_bins = .* too many: at most 1,000,000"):
+            f([0, 1], [0.2, 0.8], n_bins=n_bins)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 10**6  # bytes: refused before any bin array exists
+
+
+def test_a_million_bins_still_work_and_match_scikit_learn():
+    t, p = [0, 1, 1, 0], [0.2, 0.8, 0.6, 0.35]
+    ours = calibration_curve(t, p, n_bins=10**6)
+    ref = sk_calibration_curve(t, p, n_bins=10**6)
+    np.testing.assert_allclose(ours[0], ref[0])
+    np.testing.assert_allclose(ours[1], ref[1])
