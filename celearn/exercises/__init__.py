@@ -258,26 +258,81 @@ def normalize_text(answer):
     return s
 
 
-def _canonical(answer, choices, synonyms):
-    """Map a normalised text answer to one of ``choices`` (or return it unchanged)."""
-    s = normalize_text(answer)
-    if s in choices:
-        return s
+_NEGATIONS = {"not", "isnt", "arent", "doesnt", "dont", "wasnt", "cannot", "cant", "never",
+              "nor"}
+_NEGATIVE = {"loses", "lose", "lost", "behind", "worse", "slower", "fails", "worst",
+             "loser"}
+_COMPARE = {"than", "beats", "beat", "over", "vs", "versus", "outperforms", "ahead"}
+_FILLER = set("""i im think guess it its is are was were be the they theyre thats that this
+these those both model models loss losses one answer my so because since as of for on in
+at to by with and or but still here there do does did has have wins win winner won
+wins better faster leads lead ahead than beats beat vs versus outperforms costs cost
+would will be an very much more clearly definitely probably surely""".split())
+
+
+def _phrase_table(choices, synonyms):
     table = {}
     for canon, words in _SYNONYMS.items():
-        for w in words:
-            table.setdefault(w, canon)
+        if canon in choices:
+            for w in words:
+                table.setdefault(normalize_text(w), canon)
     for canon, words in synonyms.items():
         for w in words:
             table[normalize_text(w)] = canon
-    canon = table.get(s)
-    if canon in choices:
-        return canon
-    # "(a) costs more", "a because ..." -> the leading choice letter
-    m = re.match(r"^([a-e])\b", s)
+    for c in choices:
+        table[normalize_text(c)] = c
+    return table
+
+
+def _read_choice(answer, choices, synonyms):
+    """Read a text answer as one of ``choices``: (choice or None, words not understood).
+
+    Whole phrases first ("they cost the same"), then the words of a sentence: a
+    choice or its synonym anywhere ("no, it's worse", "cross-entropy wins"), "not X"
+    for the other of two choices, and in a comparison ("mse is slower than ce") the
+    first one named, turned round by a word such as "worse" or "loses".
+    """
+    s = normalize_text(answer)
+    table = _phrase_table(choices, synonyms)
+    if table.get(s) in choices:
+        return table[s], []
+    m = re.match(r"^([a-f])\b", s)
     if m and m.group(1) in choices:
-        return m.group(1)
-    return s
+        return m.group(1), []
+    words = s.split()
+    longest = max((len(p.split()) for p in table), default=1)
+    found, unknown, i = [], [], 0
+    while i < len(words):
+        for size in range(min(longest, len(words) - i), 0, -1):
+            phrase = " ".join(words[i:i + size])
+            canon = table.get(phrase)
+            if canon in choices and not (size == 1 and len(phrase) == 1 and i > 0):
+                negated = i > 0 and words[i - 1] in _NEGATIONS
+                found.append((canon, negated))
+                i += size
+                break
+        else:
+            w = words[i]
+            if w not in _FILLER and w not in _NEGATIONS and w not in _NEGATIVE \
+                    and not (len(w) == 1 and w in "abcdef"):
+                unknown.append(w)
+            i += 1
+    if not found:
+        return None, unknown
+    flip = any(w in _NEGATIVE for w in words) and not any(
+        table.get(w) in choices for w in words if w in _NEGATIVE)
+    picked = []
+    for canon, negated in found:
+        if negated or flip:
+            if len(choices) != 2:
+                return None, unknown
+            canon = choices[1 - choices.index(canon)]
+        picked.append(canon)
+    if len(set(picked)) > 1:
+        if any(w in _COMPARE for w in words):
+            return picked[0], []
+        return None, unknown
+    return picked[0], []
 
 
 @dataclass
@@ -315,6 +370,10 @@ class Exercise:
         e.g. ``("reciprocal",)`` for a ratio, ``("off_by_one",)`` for an index.
     first_step : str
         The first step of the worked solution, shown from the third wrong attempt.
+    parts : tuple
+        For a two-part text question, ``(choices, synonyms, right_choice)`` of the
+        second part: an answer may give both ("overconfident, above 1"); a wrong
+        second part is wrong, a missing one is not.
     """
 
     id: str
@@ -333,6 +392,7 @@ class Exercise:
     mistakes: Callable[[], list] | None = None
     slips: tuple = field(default=())
     first_step: str = ""
+    parts: tuple = field(default=())
 
     kind = "answer"
 
@@ -354,18 +414,37 @@ class Exercise:
     # -- text -----------------------------------------------------------------
     def _text_feedback(self, answer, want):
         choices = tuple(self.choices) or _default_choices(want)
+        if isinstance(answer, (tuple, list)) and answer and all(
+                isinstance(a, (str, bool, np.bool_)) for a in answer):
+            answer = ", ".join(str(a) for a in answer)  # a two-part answer as a tuple
         if callable(answer) or not isinstance(answer, (str, bool, np.bool_)):
             return Feedback(False, f"❌ Not yet: this question wants a word, one of "
                                    f"{_choice_list(choices)}; you gave {_fmt(answer)}.",
                             diagnosis="not_text")
-        got = _canonical(answer, choices, self.synonyms)
+        shown = _cap(repr(answer))
+        got, unknown = _read_choice(answer, choices, self.synonyms)
+        if got is None and not self.choices:
+            got = normalize_text(answer)
+        second = None
+        if got == want and self.parts:
+            part_choices, part_synonyms, part_want = self.parts
+            rest = normalize_text(answer)
+            for phrase in sorted(_phrase_table(choices, self.synonyms), key=len, reverse=True):
+                rest = re.sub(rf"\b{re.escape(phrase)}\b", " ", rest)
+            second, _ = _read_choice(rest, part_choices, part_synonyms)
+            if second is not None and second != part_want:
+                return Feedback(False, f"❌ Half right ({shown}): {want!r} is right, "
+                                       f"{second!r} is not. Hint: {self.hint}",
+                                diagnosis="wrong_part")
         if got == want:
             return Feedback(True, f"✅ Right! {self.question}")
-        if got not in choices and self.choices:
-            return Feedback(False, f"❌ {answer!r} is not one of the choices: answer "
+        if got is None and self.choices:
+            said = (f"did not understand {', '.join(repr(w) for w in unknown[:3])}"
+                    if unknown else "could not tell which choice you mean")
+            return Feedback(False, f"❌ {shown}: I {_cap(said)}. Answer "
                                    f"{_choice_list(choices)}.", diagnosis="not_a_choice")
         why = (self.why_not() if self.why_not else {}).get(got)
-        text = f"❌ Not yet ({answer!r})."
+        text = f"❌ Not yet ({shown})."
         text += f" {why}" if why else f" Hint: {self.hint}"
         return Feedback(False, text, diagnosis="wrong_choice")
 
@@ -508,7 +587,7 @@ def _matches(got, value, want, rtol, atol, digits=None):
         d = np.where(same_nan | both_inf, 0.0, np.abs(got - value))
         if not np.all(np.isfinite(d)):
             return False  # an inf (or nan) on one side only
-        if np.all(d <= atol + rtol * np.abs(value)):
+        if np.all(d <= atol + rtol * np.where(np.isfinite(value), np.abs(value), 0.0)):
             return True
         if digits is None or value.ndim:
             return False
@@ -591,7 +670,14 @@ def _generic_candidates(want, *, n=None, reduction=None, unit=None, slips=None):
         base.append(("mean_for_sum", want / n,
                      f"that is the mean over the N = {n} samples; the question asks for the "
                      "sum (total): multiply by N (reduction='sum')."))
-    if "bits_nats" in slips:
+    if "bits_nats" in slips and unit is None:
+        base.append(("ln2_factor", want / LN2, "off by a factor 1/ln 2 ≈ 1.443, what log "
+                                               "base 2 gives where the natural log is "
+                                               "wanted."))
+        base.append(("ln2_factor", want * LN2, "off by a factor ln 2 ≈ 0.693, what the "
+                                               "natural log gives where log base 2 is "
+                                               "wanted."))
+    elif "bits_nats" in slips:
         if unit != "bits":
             base.append(("bits_for_nats", want / LN2,
                          "that is in bits (log base 2); the question asks for nats: use the "
@@ -600,10 +686,6 @@ def _generic_candidates(want, *, n=None, reduction=None, unit=None, slips=None):
             base.append(("nats_for_bits", want * LN2,
                          "that is in nats (natural log); the question asks for bits: use "
                          "np.log2 (or divide nats by ln 2 ≈ 0.693)."))
-        if unit is None:
-            base.append(("ln2_factor", want / LN2,
-                         "off by a factor 1/ln 2 ≈ 1.443, what log base 2 gives where the "
-                         "natural log was wanted."))
     if "log10" in slips:
         if unit == "bits":
             base.append(("log10", want * LN2 / LN10, "that is log base 10; use np.log2 "

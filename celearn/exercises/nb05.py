@@ -27,6 +27,7 @@ register(Exercise(
     expected=lambda: _smallest_slope_ratio(),
     hint="p(1 - p) is largest at p = 1/2, where it is 1/4.",
     solution="1 / (2 · 1/2 · 1/2) = 2.",
+    slips=("reciprocal", "factor_2"),
     rtol=1e-4,
     mistakes=lambda: [
         (_where_smallest(), "that is WHERE the ratio is smallest (p = 1/2); the question "
@@ -41,6 +42,7 @@ register(Exercise(
     hint="Divide σ(z) - t by 2(σ(z) - t)σ(z)(1 - σ(z)): what is left is 1 / (2σ(z)(1 - σ(z))).",
     solution="σ(-5) = 0.00669, so the ratio is 1 / (2 · 0.00669 · 0.99331) = 75.2; "
              "or cl.bce_grad_logits(1, -5) / cl.mse_grad_logits(1, -5).",
+    slips=("reciprocal", "factor_2"),
     mistakes=lambda: [
         (float(bce_grad_p(1, sigmoid(-5.0)) / mse_grad_p(1, sigmoid(-5.0))),
          "that is the ratio of the p-slopes, (1/p) / (2(1 - p)); through the sigmoid the "

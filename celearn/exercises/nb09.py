@@ -71,6 +71,12 @@ register(Exercise(
     why_not=lambda: {"underconfident": "an underconfident model's loss falls when it gets "
                      "bolder; here the loss rises because its mistakes are made with "
                      "confidence near 1 (each costs -ln of a tiny probability)."},
+    parts=(("above", "below"),
+           {"above": ("above 1", "t > 1", "> 1", "greater than 1", "larger than 1",
+                      "higher", "bigger", "over 1", "more than 1", "t above 1"),
+            "below": ("below 1", "t < 1", "< 1", "less than 1", "smaller than 1", "lower",
+                      "under 1", "t below 1")},
+           "above"),
     solution="'overconfident' (fitted T > 1).",
 ))
 
