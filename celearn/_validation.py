@@ -569,6 +569,28 @@ def check_num_classes(num_classes):
     return num_classes
 
 
+def check_seed(seed, name="seed"):
+    """A seed for ``np.random.default_rng``: an integer >= 0, None or a Generator.
+
+    Returned unchanged; anything else raises a ValueError naming ``name``
+    (numpy's own messages name no argument).
+    """
+    if seed is None or isinstance(seed, np.random.Generator):
+        return seed
+    if not isinstance(seed, (bool, np.bool_)):
+        try:
+            value = operator.index(seed)
+        except TypeError:
+            value = None
+        if value is not None and value >= 0:
+            return value
+    raise ValueError(
+        f"{name} must be a whole number >= 0 (the same seed gives the same numbers), "
+        f"None (fresh randomness) or a numpy Generator; got {seed!r:.60}. Try "
+        f"{name}=0."
+    )
+
+
 #: Largest one-hot array :func:`celearn.one_hot` will allocate, in bytes.
 MAX_ONE_HOT_BYTES = 2**31
 

@@ -37,6 +37,7 @@ from ._validation import (
     check_ndim,
     check_probabilities,
     check_same_shape,
+    check_seed,
 )
 from .activations import log_softmax, softmax
 
@@ -588,7 +589,7 @@ def train_and_track(X, y, X_val, y_val, *, epochs=3000, lr=0.5, label_smoothing=
     from .utils import one_hot
 
     targets = (1 - label_smoothing) * one_hot(y, K) + label_smoothing / K
-    W = init_scale * np.random.default_rng(seed).standard_normal((X.shape[1], K))
+    W = init_scale * np.random.default_rng(check_seed(seed)).standard_normal((X.shape[1], K))
     b = np.zeros(K)
     train_loss, val_loss, val_acc = (np.empty(epochs + 1) for _ in range(3))
     rows, rows_val = np.arange(len(y)), np.arange(len(y_val))

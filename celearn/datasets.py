@@ -169,8 +169,15 @@ def make_gaussian_classes(n, *, num_classes=3, separation=2.0, seed=0):
     separation : float, default 2.0
         Distance between neighbouring class means, in standard deviations (> 0):
         small values overlap (high H(Y|X)), large values separate the classes.
-    seed : int or numpy.random.Generator, default 0
+    seed : int >= 0, None or numpy.random.Generator, default 0
         Seed of the random draws (the same seed gives the same data).
+
+    Raises
+    ------
+    ValueError
+        If ``n`` or ``num_classes`` is not a whole number in range, the arrays
+        would exceed 2 GiB, ``separation`` is not a finite number > 0, or
+        ``seed`` is not a valid seed.
 
     Returns
     -------
@@ -187,7 +194,7 @@ def make_gaussian_classes(n, *, num_classes=3, separation=2.0, seed=0):
     >>> bool(np.allclose(p_true.sum(axis=1), 1))
     True
     """
-    from ._validation import check_num_classes
+    from ._validation import MAX_ONE_HOT_BYTES, check_num_classes, check_seed
     from .activations import softmax
 
     if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or n < 1:
@@ -204,6 +211,14 @@ def make_gaussian_classes(n, *, num_classes=3, separation=2.0, seed=0):
             f"separation must be a finite number > 0 (the distance between neighbouring "
             f"class means, in standard deviations); got {separation!r}. Try 1 (much "
             f"overlap) to 4 (little)."
+        )
+    seed = check_seed(seed)
+    nbytes = int(n) * (num_classes + 3) * 8  # X, y and p_true, float64
+    if nbytes > MAX_ONE_HOT_BYTES:
+        raise ValueError(
+            f"n = {int(n):,} samples of K = {num_classes:,} classes would take "
+            f"{nbytes / 2**30:.3g} GiB (X, y and p_true; the limit is "
+            f"{MAX_ONE_HOT_BYTES / 2**30:g} GiB). Ask for fewer samples or classes."
         )
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     means = _gaussian_means(num_classes, float(separation))

@@ -142,3 +142,29 @@ def test_gaussian_classes_bad_arguments(kwargs, match):
     n = kwargs.pop("n")
     with pytest.raises(ValueError, match=match):
         datasets.make_gaussian_classes(n, **kwargs)
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, "0", True, [1, 2], 1e3])
+def test_a_bad_seed_raises_a_value_error_naming_seed(seed):
+    with pytest.raises(ValueError, match=r"^seed must be a whole number >= 0"):
+        datasets.make_gaussian_classes(10, seed=seed)
+
+
+@pytest.mark.parametrize("seed", [0, np.int64(7), 2**70, None])
+def test_a_good_seed_gives_numpys_draws(seed):
+    X, y, _ = datasets.make_gaussian_classes(10, seed=seed)
+    if seed is not None:
+        rng = np.random.default_rng(seed)  # the reference: numpy's generator itself
+        np.testing.assert_array_equal(y, rng.integers(3, size=10))
+    assert X.shape == (10, 2)
+
+
+def test_a_huge_sample_count_is_refused_before_allocating():
+    with pytest.raises(ValueError, match=r"n = 1,000,000,000,000 samples .* the limit is 2 GiB"):
+        datasets.make_gaussian_classes(10**12)
+
+
+def test_train_and_track_names_a_bad_seed():
+    X = np.array([[-1.0], [1.0]])
+    with pytest.raises(ValueError, match=r"^seed must be a whole number >= 0"):
+        cl.calibration.train_and_track(X, [0, 1], X, [0, 1], epochs=1, seed=-3)
