@@ -615,3 +615,285 @@ def test_passing_celearn_itself_is_not_an_answer():
 
 def test_a_diagnosed_wrong_answer_states_the_tolerance():
     assert "0.1 %" in check("01.halving", 3.0).message
+
+
+# --------------------------------------------------------------------------- no misdiagnosis
+# The real wrong answers learners give, computed here the way a learner computes them:
+# the feedback must not name a slip that did not happen.
+
+def test_forgetting_abs_z_in_bce_with_logits_is_not_a_stray_factor_2():
+    t, z = 1.0, -50.0
+    wrong = max(z, 0) - z * t + math.log1p(math.exp(-z))  # |z| forgotten: 100, not 50
+    fb = check("07.bce_logits", wrong)
+    assert not fb.right and fb.diagnosis != "factor_2"
+    assert "factor 2" not in fb.message
+
+
+def test_ln_k_over_k_is_not_called_a_percentage():
+    fb = check("08.start", math.log(100) / 100)
+    assert not fb.right and "percent" not in fb.message
+    assert fb.diagnosis not in ("fraction_for_percent", "percent_for_fraction")
+
+
+def test_nanmean_is_not_the_sum_over_the_samples():
+    def bce_nanmean(t, p):
+        return np.nanmean(-(t * np.log(p) + (1 - t) * np.log(1 - p)))
+    fb = check("02.bce", bce_nanmean)
+    assert not fb.right and fb.diagnosis != "sum_for_mean"
+    assert "sum over" not in fb.message and "nanmean" in fb.message
+
+
+def _ece_without_abs(t, p, n_bins=15):
+    conf, correct = p.max(1), p.argmax(1) == t
+    total = 0.0
+    for lo, hi in zip(np.linspace(0, 1, n_bins + 1)[:-1], np.linspace(0, 1, n_bins + 1)[1:]):
+        inside = (conf > lo) & (conf <= hi)
+        if inside.any():
+            total += inside.mean() * (correct[inside].mean() - conf[inside].mean())
+    return total
+
+
+def test_ece_without_the_absolute_value_is_not_a_sign_flip_in_one_bin():
+    fb = check("09.ece", _ece_without_abs)
+    assert not fb.right and fb.diagnosis == "no_abs", fb.message
+    assert "one bin" not in fb.message and "sign is flipped" not in fb.message
+
+
+def test_a_softmax_that_clips_the_logits_is_not_told_about_the_global_max():
+    def clipped(z):
+        e = np.exp(np.clip(z, -500, 500))
+        return e / e.sum(axis=-1, keepdims=True)
+    fb = check("04.softmax", clipped)
+    assert not fb.right and "whole array" not in fb.message
+    assert fb.diagnosis == "clipped_logits"
+
+
+def test_n_over_n_pos_is_not_counted_from_zero():
+    pos_weight = next((i for i in E.exercises() if i.endswith(".pos_weight")), None)
+    if pos_weight is None:
+        pytest.skip("no pos_weight exercise registered")
+    fb = check(pos_weight, 1000 / 50)  # N / N_pos: one more than N_neg / N_pos
+    assert not fb.right and "counted from 0" not in fb.message
+
+
+def test_a_usual_slip_an_exercise_opts_into_is_named(off_by_one_exercise):
+    fb = check(off_by_one_exercise, 3.0)
+    assert fb.diagnosis == "off_by_one"
+
+
+@pytest.fixture
+def off_by_one_exercise():
+    ex = E.register(E.Exercise(id="99.test_index", question="Index 2.", expected=lambda: 2.0,
+                               hint="h", solution="s", slips=("off_by_one", "factor_2")))
+    yield ex.id
+    del E._REGISTRY[ex.id]
+
+
+def test_usual_slips_that_coincide_are_not_named(off_by_one_exercise):
+    # 1.0 is both 2 - 1 (off by one) and 2 / 2 (a missing factor 2): say neither
+    fb = check(off_by_one_exercise, 1.0)
+    assert not fb.right and fb.diagnosis is None
+
+
+# --------------------------------------------------------------------------- printed values
+
+def test_the_value_the_solution_prints_is_right():
+    assert check("08.likelihood", 0.0116)
+    assert not check("08.likelihood", 0.0115)
+
+
+@pytest.mark.parametrize("exercise_id", NUMERIC_IDS)
+def test_every_value_a_solution_prints_for_the_answer_is_right(exercise_id):
+    ex = E._get(exercise_id)
+    want = np.asarray(ex.expected(), dtype=float)
+    if want.ndim:
+        pytest.skip("an array answer")
+    import re
+    for text in re.findall(r"(?<![\w.^])-?\d+\.\d+", ex.solution):
+        digits = len(text.lstrip("-").replace(".", "").lstrip("0"))
+        if float(f"{float(want):.{digits}g}") == float(text):
+            assert check(exercise_id, float(text)), (text, check(exercise_id, float(text)))
+
+
+# --------------------------------------------------------------------------- numbered from 0
+
+def test_notebook_04_numbers_classes_from_0():
+    right = softmax_np(np.zeros(4)) - np.eye(4)[2]
+    assert "true class 2" in check("04.grad", right).message
+    texts = [check("04.grad", softmax_np(np.zeros(4)) - np.eye(4)[k]).message for k in (1, 3)]
+    texts += [check("04.entry", w).message for w in (0.1, -0.2, 0.3)]
+    texts += [E._get(i).question + E._get(i).hint + E._get(i).solution
+              for i in ("04.entry", "04.grad")]
+    for text in texts:
+        assert "from 1" not in text and "class 3" not in text and "p_1 p_3" not in text
+
+
+# --------------------------------------------------------------------------- answers of any kind
+
+def test_complex_answers_are_refused_without_a_warning():
+    for answer in (np.complex128(3 * math.log(2)), 3 * math.log(2) + 0j,
+                   np.array([3 * math.log(2) + 1j])):
+        fb = check("01.halving", answer)
+        assert not fb.right and fb.diagnosis == "complex" and "complex" in fb.message
+
+
+def test_a_function_returning_complex_numbers_is_refused():
+    fb = check("01.surprisal", lambda p: -np.log(np.asarray(p, dtype=complex)))
+    assert not fb.right and fb.diagnosis == "complex"
+
+
+def test_huge_answers_and_errors_are_not_echoed_whole():
+    huge = "x" * 1_000_000
+    for exercise_id in ("01.compare", "01.halving"):
+        assert len(check(exercise_id, huge).message) < 1000
+
+    def raises_huge(p):
+        raise ValueError(huge)
+    assert len(check("01.surprisal", raises_huge).message) < 3000
+
+
+@pytest.mark.parametrize("convert", [list, np.float64, np.float32, tuple],
+                         ids=["list", "float64", "float32", "tuple"])
+def test_lists_and_numpy_scalars_are_answers(convert):
+    right = softmax_np(np.zeros(4)) - np.eye(4)[2]
+    assert check("04.grad", list(right) if convert in (list, tuple) else right)
+    assert check("01.halving", convert(3 * math.log(2)) if convert not in (list, tuple)
+                 else convert([3 * math.log(2)]))
+
+
+def test_torch_tensors_are_answers_and_results():
+    torch = pytest.importorskip("torch")
+    right = torch.softmax(torch.zeros(4, requires_grad=True), 0) - torch.eye(4)[2]
+    assert right.requires_grad and check("04.grad", right)
+    assert check("01.halving", torch.tensor(3 * math.log(2), requires_grad=True))
+    fb = check("04.softmax", lambda z: torch.softmax(torch.as_tensor(z), -1))
+    assert fb.right, fb.message
+
+
+def test_jax_arrays_are_answers():
+    jnp = pytest.importorskip("jax.numpy")
+    assert check("04.grad", jnp.full(4, 0.25) - jnp.eye(4)[2])
+
+
+# --------------------------------------------------------------------------- learners' functions
+
+def _endless(z):
+    while True:
+        pass
+
+
+def _endless_swallowing(z):
+    while True:
+        try:
+            pass
+        except Exception:  # noqa: BLE001 - the learner's code may swallow anything
+            pass
+
+
+@pytest.mark.parametrize("func", [_endless, _endless_swallowing])
+def test_an_endless_loop_is_stopped_and_reported(monkeypatch, func):
+    monkeypatch.setattr(E, "TIME_LIMIT", 0.2)
+    fb = check("04.softmax", func)
+    assert not fb.right and fb.diagnosis == "time_limit" and "stopped" in fb.message
+
+
+def test_an_endless_loop_is_stopped_off_the_main_thread(monkeypatch):
+    import threading
+    monkeypatch.setattr(E, "TIME_LIMIT", 0.2)
+    out = {}
+    thread = threading.Thread(target=lambda: out.setdefault("fb", check("04.softmax",
+                                                                        _endless)))
+    thread.start()
+    thread.join(30)
+    assert not thread.is_alive() and out["fb"].diagnosis == "time_limit"
+
+
+def test_an_input_changed_in_place_is_reported_and_the_next_case_gets_a_fresh_copy():
+    ex = E._get("04.softmax")
+    seen = []
+
+    def mutating(z):
+        seen.append(np.array(z, copy=True))
+        z -= np.max(z, axis=-1, keepdims=True)  # in place
+        e = np.exp(z)
+        return e / e.sum(-1, keepdims=True)
+    fb = check("04.softmax", mutating)
+    assert fb.right and any("in place" in n for n in fb.notes)
+    import zlib
+    cases = ex.cases(np.random.default_rng(zlib.crc32(b"04.softmax")))
+    for got, case in zip(seen, cases):
+        np.testing.assert_array_equal(got, case.args["z"])
+
+
+def test_a_function_that_prints_a_lot_does_not_flood_the_output(capsys):
+    def chatty(z):
+        print("x" * 100_000)
+        return softmax_np(z)
+    fb = check("04.softmax", chatty)
+    assert fb.right
+    captured = capsys.readouterr()
+    assert captured.out == "" and len(fb.message) < 3000
+    assert any("printed" in n for n in fb.notes)
+
+
+# --------------------------------------------------------------------------- text answers
+
+@pytest.mark.parametrize("exercise_id, answer", [
+    ("03.same", "they're the same"), ("03.same", "They cost the same."),
+    ("06.good", "no, it's worse"), ("06.good", "No - it is not better"),
+    ("05.race", "cross-entropy wins"), ("05.race", "MSE is slower than CE"),
+    ("05.race", "the cross entropy model is ahead"), ("04.shift", "No, nothing changes"),
+    ("09.diagnose", "overconfident, above 1"), ("09.diagnose", ("overconfident", "T > 1")),
+    ("09.diagnose", "Over-confident; the temperature is larger than 1")])
+def test_natural_phrasings_of_a_right_answer_are_accepted(exercise_id, answer):
+    fb = check(exercise_id, answer)
+    assert fb.right, fb.message
+
+
+@pytest.mark.parametrize("exercise_id, answer", [
+    ("05.race", "ce loses"), ("03.same", "a costs more"), ("06.good", "yes, it's better"),
+    ("09.diagnose", "overconfident, below 1")])
+def test_phrasings_of_a_wrong_answer_are_wrong(exercise_id, answer):
+    assert not check(exercise_id, answer)
+
+
+def test_a_word_not_understood_is_named():
+    fb = check("06.good", "perhaps")
+    assert not fb.right and "'perhaps'" in fb.message and "'yes' or 'no'" in fb.message
+
+
+# --------------------------------------------------------------------------- hints that grow
+
+@pytest.mark.parametrize("exercise_id, wrongs", [
+    ("02.mean", [7 * log_loss(BCE_T, BCE_P), 0.9, 0.1]),
+    ("04.entry", [0.5, 0.25, -0.3]),
+    ("04.softmax", [lambda z: np.exp(z), lambda z: np.exp(z) / np.exp(z).sum(),
+                    lambda z: z])])
+def test_help_grows_with_each_wrong_attempt(exercise_id, wrongs):
+    messages = [check(exercise_id, w).message for w in wrongs]
+    assert len(set(messages)) == 3
+    assert "Hint" in messages[1]
+    assert "First step of the solution" in messages[2] and "solution(" in messages[2]
+    assert E.attempts(exercise_id) == 3
+    assert check(exercise_id, E._get(exercise_id).solution if exercise_id == "04.softmax"
+                 else E._get(exercise_id).expected())  # a right answer is still right
+
+
+def test_attempts_are_counted_per_exercise():
+    check("02.mean", 0.9)
+    check("02.mean", 0.8)
+    assert E.attempts("02.mean") == 2 and E.attempts("02.loss") == 0
+    assert "First step" not in check("02.loss", 0.9).message
+
+
+def test_in_voila_no_text_talks_about_cells(monkeypatch):
+    for name in E._VOILA_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("VOILA_KERNEL_ID", "x")
+    texts = [check(i, None).message for i in ("01.halving", "04.softmax", "06.good")]
+    texts += [check("02.mean", w).message for w in (0.9, 0.8, 0.7, 0.6)]
+    texts += [check("04.softmax", f).message for f in (lambda z: z, lambda z: 2 * z,
+                                                        lambda z: None)]
+    for text in texts:
+        for phrase in ("run the cell", "replace None", "scroll up", "solution("):
+            assert phrase not in text, text
