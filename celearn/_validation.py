@@ -67,10 +67,16 @@ class ProbableMistakeWarning(UserWarning):
 
 
 def warn_mistake(message):
-    """Issue a :class:`ProbableMistakeWarning` pointing at the caller's caller."""
+    """Issue a :class:`ProbableMistakeWarning` pointing at the first caller outside celearn."""
+    import inspect
+    import os
     import warnings
 
-    warnings.warn(message, ProbableMistakeWarning, stacklevel=4)
+    package = os.path.dirname(os.path.abspath(__file__)) + os.sep
+    frame, level = inspect.currentframe(), 1
+    while frame is not None and frame.f_code.co_filename.startswith(package):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, ProbableMistakeWarning, stacklevel=level)
 
 
 def _refuse_hidden_state(x, name):
@@ -481,7 +487,7 @@ def check_reduction(reduction):
     if not isinstance(reduction, str) or reduction not in REDUCTIONS:
         valid = ", ".join(repr(r) for r in REDUCTIONS)
         raise ValueError(
-            f"reduction must be one of {valid}; got {reduction!r}. Use 'mean' "
+            f"reduction must be one of {valid}; got {reduction!r:.60}. Use 'mean' "
             f"for the average loss, 'sum' for the total, 'none' for one loss "
             f"per sample."
         )
@@ -493,7 +499,7 @@ def check_eps(eps):
     value = _real_scalar(eps, "eps", "a number in [0, 0.5)")
     if not 0 <= value < 0.5:
         raise ValueError(
-            f"eps must be in [0, 0.5); got {eps!r}. eps=0 (the default) computes "
+            f"eps must be in [0, 0.5); got {eps!r:.60}. eps=0 (the default) computes "
             f"the exact loss; a small eps such as 1e-7 clips p to [eps, 1 - eps]."
         )
     return value
@@ -504,7 +510,7 @@ def check_temperature(temperature):
     value = _real_scalar(temperature, "temperature", "a positive number")
     if not (np.isfinite(value) and value > 0):
         raise ValueError(
-            f"temperature must be a finite number > 0; got {temperature!r}. "
+            f"temperature must be a finite number > 0; got {temperature!r:.60}. "
             f"temperature=1 is the plain softmax; values below 1 sharpen it, "
             f"values above 1 flatten it towards uniform."
         )
@@ -515,13 +521,13 @@ def check_step(h):
     """Finite-difference step ``h`` must be a finite real number > 0."""
     if isinstance(h, (str, bytes)):
         raise ValueError(
-            f"h must be a number, not a string; got {h!r}. Pass it without "
+            f"h must be a number, not a string; got {h!r:.60}. Pass it without "
             f"quotes, e.g. h=1e-6 (float64) or h=1e-3 (float32)."
         )
     value = _real_scalar(h, "h", "a positive number such as 1e-6")
     if not (np.isfinite(value) and value > 0):
         raise ValueError(
-            f"h must be a finite number > 0; got {h!r}. h is the finite-"
+            f"h must be a finite number > 0; got {h!r:.60}. h is the finite-"
             f"difference step: about 1e-6 suits float64, about 1e-3 float32."
         )
     return value
@@ -540,11 +546,11 @@ def check_base(base, dtype=None):
     if not (np.isfinite(value) and value > 0 and value != 1):
         raise ValueError(
             f"base must be None (nats) or a finite number > 0 other than 1; got "
-            f"{base!r}. Use base=2 for bits or base=None for nats."
+            f"{base!r:.60}. Use base=2 for bits or base=None for nats."
         )
     if dtype is not None and abs(value - 1) < 1 and np.dtype(dtype).type(value) == 1:
         raise ValueError(
-            f"base {base!r} rounds to 1 in {np.dtype(dtype)}, and a logarithm to "
+            f"base {base!r:.60} rounds to 1 in {np.dtype(dtype)}, and a logarithm to "
             f"base 1 is undefined. Use a base further from 1 (such as 2 for bits), "
             f"or pass float64 input."
         )
@@ -564,7 +570,7 @@ def check_num_classes(num_classes):
     if not ok:
         raise ValueError(
             f"num_classes must be an integer >= 1 (the number of classes K); "
-            f"got {num_classes!r}."
+            f"got {num_classes!r:.60}."
         )
     return num_classes
 
@@ -601,6 +607,12 @@ def check_one_hot_size(labels, num_classes, dtype):
     nbytes = labels.size * num_classes * itemsize  # Python ints: no overflow
     if nbytes <= MAX_ONE_HOT_BYTES:
         return
+    if len(str(num_classes)) > 15:
+        raise ValueError(
+            f"num_classes = a {len(str(num_classes))}-digit number would make a one-hot "
+            f"array far beyond memory (the limit is {MAX_ONE_HOT_BYTES / 2**30:g} GiB). "
+            f"num_classes is the number of classes K, one column per class."
+        )
     shape = labels.shape + (num_classes,)
     hint = ""
     if labels.dtype.kind in "iu" and labels.min() >= 0:
@@ -629,7 +641,7 @@ def check_axis(axis, x, name):
     )
     if isinstance(axis, (bool, np.bool_)):
         raise ValueError(
-            f"axis must be an integer, not a bool; got {axis!r}. {supported}"
+            f"axis must be an integer, not a bool; got {axis!r:.60}. {supported}"
         )
     try:
         axis = operator.index(axis)
@@ -640,7 +652,7 @@ def check_axis(axis, x, name):
             if axis is None or isinstance(axis, (tuple, list)) else ""
         )
         raise ValueError(
-            f"axis must be an integer; got {axis!r}. {supported}{several}"
+            f"axis must be an integer; got {axis!r:.60}. {supported}{several}"
         ) from None
     if not -x.ndim <= axis < x.ndim:
         raise ValueError(
@@ -658,7 +670,7 @@ def check_label_smoothing(label_smoothing):
     value = _real_scalar(label_smoothing, "label_smoothing", "a number in [0, 1]")
     if not 0 <= value <= 1:
         raise ValueError(
-            f"label_smoothing must be in [0, 1]; got {label_smoothing!r}. It is the "
+            f"label_smoothing must be in [0, 1]; got {label_smoothing!r:.60}. It is the "
             f"share of each target moved to the uniform distribution: 0 (the "
             f"default) is no smoothing, 0.1 is a common choice."
         )
@@ -670,7 +682,7 @@ def check_gamma(gamma):
     value = _real_scalar(gamma, "gamma", "a number >= 0")
     if not (np.isfinite(value) and value >= 0):
         raise ValueError(
-            f"gamma must be a finite number >= 0; got {gamma!r}. gamma=0 is the "
+            f"gamma must be a finite number >= 0; got {gamma!r:.60}. gamma=0 is the "
             f"plain cross-entropy; the focal-loss paper uses gamma=2."
         )
     return value
@@ -687,7 +699,7 @@ def check_ignore_index(ignore_index):
             pass
     raise ValueError(
         f"ignore_index must be None or an integer label (PyTorch uses -100 for "
-        f"padding); got {ignore_index!r}."
+        f"padding); got {ignore_index!r:.60}."
     )
 
 
@@ -723,7 +735,7 @@ def check_alpha(alpha, dtype, num_classes=None):
         value = _real_scalar(alpha, "alpha", "None or a number in [0, 1]")
         if not 0 <= value <= 1:
             raise ValueError(
-                f"alpha must be None or a number in [0, 1]; got {alpha!r}. alpha "
+                f"alpha must be None or a number in [0, 1]; got {alpha!r:.60}. alpha "
                 f"weighs the positive terms and 1 - alpha the negative ones "
                 f"(torchvision's default is 0.25); None switches the weighting off."
             )

@@ -342,13 +342,16 @@ def expected_calibration_error(t, p, *, n_bins=15):
 # Temperature scaling
 # ---------------------------------------------------------------------------
 def _check_temperature_value(T):
-    if isinstance(T, (bool, np.bool_)) or not isinstance(T, numbers.Real) \
-            or not (np.isfinite(T) and T > 0):
+    try:
+        value = float(T) if isinstance(T, numbers.Real) else np.nan
+    except OverflowError:  # an int beyond the float range
+        value = np.inf
+    if isinstance(T, (bool, np.bool_)) or not (np.isfinite(value) and value > 0):
         raise ValueError(
-            f"T must be a finite number > 0 (a temperature); got {T!r}. T = 1 leaves "
+            f"T must be a finite number > 0 (a temperature); got {T!r:.60}. T = 1 leaves "
             f"the logits unchanged, T > 1 softens the probabilities, T < 1 sharpens them."
         )
-    return float(T)
+    return value
 
 
 def temperature_nll(t, z, T):
@@ -377,7 +380,15 @@ def temperature_nll(t, z, T):
     """
     T = _check_temperature_value(T)
     t, z = _label_rows(t, z, "z", "logits")
-    return _nll(t, z.astype(np.float64) / T)
+    with np.errstate(over="ignore"):
+        scaled = z.astype(np.float64) / T
+    if not np.isfinite(scaled).all():
+        raise ValueError(
+            f"z / T overflows: the largest |z| is {float(np.max(np.abs(z))):.3g} and T = "
+            f"{T:.3g}, so the scaled logits are beyond the float range (the loss would "
+            f"be astronomically large). Use a larger T, or logits of a sane size."
+        )
+    return _nll(t, scaled)
 
 
 def _nll(t, z):
@@ -576,7 +587,7 @@ def train_and_track(X, y, X_val, y_val, *, epochs=3000, lr=0.5, label_smoothing=
     init_scale = _positive(init_scale, "init_scale", allow_zero=True)
     if isinstance(label_smoothing, (bool, np.bool_)) or not isinstance(label_smoothing, numbers.Real) \
             or not 0 <= label_smoothing < 1:
-        raise ValueError(f"label_smoothing must be a number in [0, 1); got {label_smoothing!r}. "
+        raise ValueError(f"label_smoothing must be a number in [0, 1); got {label_smoothing!r:.60}. "
                          f"0 trains on the hard labels; 0.1 is a common choice.")
     if num_classes is None:
         labels = np.concatenate([np.ravel(y), np.ravel(y_val)])

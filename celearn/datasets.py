@@ -198,7 +198,7 @@ def make_gaussian_classes(n, *, num_classes=3, separation=2.0, seed=0):
     from .activations import softmax
 
     if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be an integer >= 1 (the number of samples); got {n!r}.")
+        raise ValueError(f"n must be an integer >= 1 (the number of samples); got {n!r:.60}.")
     num_classes = check_num_classes(num_classes)
     if num_classes < 2:
         raise ValueError(
@@ -209,7 +209,7 @@ def make_gaussian_classes(n, *, num_classes=3, separation=2.0, seed=0):
             or not (np.isfinite(separation) and separation > 0):
         raise ValueError(
             f"separation must be a finite number > 0 (the distance between neighbouring "
-            f"class means, in standard deviations); got {separation!r}. Try 1 (much "
+            f"class means, in standard deviations); got {separation!r:.60}. Try 1 (much "
             f"overlap) to 4 (little)."
         )
     seed = check_seed(seed)

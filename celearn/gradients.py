@@ -268,7 +268,7 @@ def _scalar_value(f, x, index, side, h):
             f"it returned shape {value.shape}."
         )
     if value.dtype.kind not in "biuf":
-        raise TypeError(f"f must return a real number; it returned {value!r}.")
+        raise TypeError(f"f must return a real number; it returned {value!r:.60}.")
     if not np.isfinite(value):
         raise ValueError(
             f"f returned {value.item()} at x[{index}] {side} h (h = {h:g}). "

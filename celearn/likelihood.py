@@ -119,7 +119,7 @@ def coin_likelihood(q, heads, tails):
 def _check_rule(rule):
     if not isinstance(rule, str) or rule not in SCORING_RULES:
         raise ValueError(f"rule must be one of {', '.join(map(repr, SCORING_RULES))}; "
-                         f"got {rule!r}.")
+                         f"got {rule!r:.60}.")
     return rule
 
 
@@ -127,7 +127,7 @@ def _p_star(p_star):
     if isinstance(p_star, (bool, np.bool_)) or not isinstance(p_star, numbers.Real) \
             or not 0 <= p_star <= 1:
         raise ValueError(f"p_star must be a number in [0, 1] (the true probability of "
-                         f"t = 1); got {p_star!r}.")
+                         f"t = 1); got {p_star!r:.60}.")
     return float(p_star)
 
 

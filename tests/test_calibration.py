@@ -363,3 +363,10 @@ def test_a_million_bins_still_work_and_match_scikit_learn():
     ref = sk_calibration_curve(t, p, n_bins=10**6)
     np.testing.assert_allclose(ours[0], ref[0])
     np.testing.assert_allclose(ours[1], ref[1])
+
+
+def test_temperature_nll_overflow_names_z_and_t_not_an_inner_z():
+    with pytest.raises(ValueError, match=r"z / T overflows: the largest \|z\| is 1e\+300 and T = 1e-10"):
+        temperature_nll([0, 1], [[1e300, 0.0], [0.0, 1.0]], 1e-10)
+    with pytest.raises(ValueError, match=r"^T must be a finite number > 0"):
+        temperature_nll([0, 1], [[1.0, 0.0], [0.0, 1.0]], 10**400)

@@ -925,3 +925,35 @@ def test_fuzz_sigmoid_focal_loss_against_torchvision(case):
             q = t * cl.sigmoid(-z) + (1 - t) * cl.sigmoid(z)
             ok = q > 1e-4  # torchvision's 1 - p_t cancels below
             close_where(ours[ok], ref[ok], 1e-10, 1e-15 * (np.abs(z[ok]) + 1))
+
+
+# =========================================================== messages name the learner's call
+@pytest.mark.parametrize("call, name", [
+    (lambda: cl.sigmoid_focal_loss([1.0, 0.0], [0.9, 0.1]), "sigmoid_focal_loss"),
+    (lambda: cl.sigmoid_focal_grad_logits([1.0, 0.0], [0.9, 0.1]), "sigmoid_focal_grad_logits"),
+    (lambda: cl.binary_cross_entropy_with_logits([1.0, 0.0], [0.9, 0.1], pos_weight=2.0),
+     "binary_cross_entropy_with_logits"),
+])
+def test_double_sigmoid_warning_names_the_function_called_and_this_line(call, name):
+    from celearn._validation import ProbableMistakeWarning
+
+    with pytest.warns(ProbableMistakeWarning) as record:
+        call()
+    message = str(record[0].message)
+    assert f"{name} applies sigmoid" in message
+    others = {"sigmoid_focal_loss", "sigmoid_focal_grad_logits",
+              "binary_cross_entropy_with_logits"} - {name}
+    assert not any(f"{o} applies" in message for o in others)
+    assert record[0].filename == __file__  # points at the learner's line, not celearn's
+
+
+@pytest.mark.parametrize("call", [
+    lambda: cl.binary_cross_entropy([1], [0.5], eps=10**400),
+    lambda: cl.sigmoid_focal_loss([1.0], [1.0], gamma=10**400),
+    lambda: cl.softmax_cross_entropy([0], [[1.0, 2.0]], label_smoothing=10**400),
+    lambda: cl.one_hot([0, 1], 10**400),
+])
+def test_errors_do_not_echo_a_huge_argument_whole(call):
+    with pytest.raises(ValueError) as info:
+        call()
+    assert len(str(info.value)) < 400 and "0" * 100 not in str(info.value)
