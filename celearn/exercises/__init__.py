@@ -1354,7 +1354,8 @@ def _first_step(ex):
         body = inspect.getsource(ex.solution).split("\n")[1:]
         code = [line.strip() for line in body
                 if line.strip() and not line.strip().startswith(('"""', "#", "'''"))
-                and not line.strip().endswith('"""')]
+                and not line.strip().endswith('"""') and not line.strip().startswith("with ")
+                and not re.fullmatch(r"[\w, ]+ = (np\.asarray\([^()]*\)(, )?)+", line.strip())]
         return f"`{code[0]}`" if code else ""
     if ex.first_step:
         return ex.first_step

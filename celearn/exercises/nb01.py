@@ -6,6 +6,7 @@ from . import Case, Exercise, Implement, clipped_variants, register
 
 register(Exercise(
     id="01.halving",
+    first_step='1/8 = 1/2 · 1/2 · 1/2: count the halvings of 1, then multiply by ln 2.',
     question="Three halvings (p = 1/8) cost 3 ln 2 ≈ 2.079 nats.",
     expected=lambda: float(surprisal(1 / 8)),
     hint="p = 1/8 is three halvings of 1; each halving adds ln 2 ≈ 0.693 nats.",
@@ -20,6 +21,7 @@ register(Exercise(
 ))
 register(Exercise(
     id="01.bits",
+    first_step='1024 = 2^10, so p = 2^-10; -log2 p is the exponent.',
     question="An event with p = 1/1024 carries 10 bits.",
     expected=lambda: float(surprisal(1 / 1024, base=2)),
     hint="1024 = 2^10: count the halvings, each one is a bit.",
@@ -28,6 +30,7 @@ register(Exercise(
 ))
 register(Exercise(
     id="01.compare",
+    first_step='Compute both surprisals: -ln 0.01 and -ln 0.9 (np.log).',
     question="p = 0.01 is the bigger surprise: 4.605 nats against 0.105 for p = 0.9.",
     expected=lambda: "a" if surprisal(0.01) > surprisal(0.9) else "b",
     choices=("a", "b"),

@@ -9,6 +9,7 @@ from . import Case, Exercise, Implement, clipped_variants, register
 
 register(Exercise(
     id="02.cost_more",
+    first_step='(a) has t = 0, so its loss is -ln(1 - 0.9); (b) has t = 1, so -ln 0.2.',
     question="(a) costs more: p = 0.9 with t = 0 costs 2.303 nats, p = 0.2 with t = 1 costs 1.609.",
     expected=lambda: ("a" if binary_cross_entropy(0, 0.9) > binary_cross_entropy(1, 0.2)
                       else "b"),
@@ -25,6 +26,7 @@ register(Exercise(
 ))
 register(Exercise(
     id="02.loss",
+    first_step='t = 1 keeps the branch -ln p; here p = 0.25.',
     question="A seal photo (t = 1) scored p = 0.25 costs -ln 0.25 = 1.386 nats.",
     expected=lambda: float(binary_cross_entropy(1, 0.25)),
     hint="t = 1 keeps only the first branch, -ln p.",
@@ -39,6 +41,7 @@ _Z2 = 2.0  # the logit of exercise 02.grad
 
 register(Exercise(
     id="02.grad",
+    first_step='p = cl.sigmoid(2) ≈ 0.881; the gradient is p - t with t = 0.',
     question="With t = 0 and logit z = 2, dL/dz = sigmoid(2) - 0 = 0.881.",
     expected=lambda: float(bce_grad_logits(0, _Z2)),
     hint="dL/dz = p - t with p = sigmoid(z); use cl.sigmoid.",
@@ -55,6 +58,7 @@ register(Exercise(
 ))
 register(Exercise(
     id="02.mean",
+    first_step="Compute the seven per-sample losses (reduction='none'), then average them.",
     question="The mean loss of the worked example is 4.4603 / 7 = 0.6372 nats.",
     expected=lambda: float(binary_cross_entropy(*bce_example())),
     hint="reduction='mean' is the default: the total divided by the number of samples.",
@@ -68,6 +72,7 @@ register(Exercise(
 ))
 register(Exercise(
     id="02.coin",
+    first_step='p = 0.5 costs -ln 0.5 = ln 2 per photo, whatever t is; there are 7 photos.',
     question="Seven coin-flip predictions (p = 0.5) cost 7 ln 2 = 4.852 nats: more than the model's 4.460.",
     expected=lambda: float(binary_cross_entropy(bce_example().t, [0.5] * 7, reduction="sum")),
     hint="Whatever t is, p = 0.5 costs -ln 0.5 = ln 2 per sample.",

@@ -9,6 +9,7 @@ _DUCK = [0.2, 0.5, 0.3]
 
 register(Exercise(
     id="03.loss",
+    first_step='The duck is class 2, so the loss is -ln p[2] with p = (0.2, 0.5, 0.3).',
     question="A duck (class 2) predicted as (0.2, 0.5, 0.3) costs -ln 0.3 = 1.204 nats.",
     expected=lambda: float(categorical_cross_entropy(2, _DUCK)),
     hint="Only the probability of the true class counts: -ln p_duck.",
@@ -27,6 +28,7 @@ register(Exercise(
 ))
 register(Exercise(
     id="03.same",
+    first_step='The one-hot target keeps p_panda only: read p[0] in both predictions.',
     question="They cost the same: both give the true class (panda) 0.4, so both cost -ln 0.4 = 0.916.",
     expected=lambda: {1: "a", -1: "b", 0: "same"}[int(np.sign(np.round(
         categorical_cross_entropy(0, [0.4, 0.3, 0.3])
@@ -42,6 +44,7 @@ register(Exercise(
 ))
 register(Exercise(
     id="03.uniform",
+    first_step='Every class gets p = 1/3, the true one too: L = -ln(1/3).',
     question="The uniform prediction over K = 3 classes costs ln 3 = 1.0986 nats, whatever the class.",
     expected=lambda: float(categorical_cross_entropy(0, np.full(3, 1 / 3))),
     hint="p_k = 1/3 for the true class, so L = -ln(1/3).",
@@ -54,6 +57,8 @@ register(Exercise(
 ))
 register(Exercise(
     id="03.mean",
+    first_step=("The per-sample losses are -ln of each row's true-class probability; then average"
+                ' over N = 4.'),
     question="The mean loss of the worked example is 2.2146 / 4 = 0.5536 nats.",
     expected=lambda: float(categorical_cross_entropy(*cce_example())),
     hint="reduction='mean' divides the sum of the per-sample losses by N = 4.",

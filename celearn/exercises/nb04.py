@@ -9,6 +9,7 @@ _Z = [1.0, 2.0, 3.0]
 
 register(Exercise(
     id="04.shift",
+    first_step='Compare cl.softmax(z + 100) with cl.softmax(z) for z = (1, 2, 3) (np.allclose).',
     question="Adding 100 to every logit changes nothing: softmax is shift-invariant.",
     expected=lambda: ("no" if np.allclose(softmax(np.array(_Z) + 100), softmax(_Z))
                       else "yes"),
@@ -41,6 +42,8 @@ def _entry_mistakes():
 
 register(Exercise(
     id="04.entry",
+    first_step=('p = cl.softmax([1., 2, 3]) = (0.090, 0.245, 0.665); the entry [0, 2] is off the '
+                'diagonal.'),
     question="For z = (1, 2, 3), ∂p_0/∂z_2 = -p_0 p_2 = -0.0599.",
     expected=lambda: float(softmax_jacobian(_Z)[0, 2]),
     hint="Off the diagonal (i ≠ j) the entry is -p_i p_j; compute p = cl.softmax(z) first "
@@ -51,6 +54,7 @@ register(Exercise(
 ))
 register(Exercise(
     id="04.grad",
+    first_step='Equal logits give p = (1/4, 1/4, 1/4, 1/4); t is the one-hot row of class 2.',
     question="For z = (0, 0, 0, 0) and true class 2, dL/dz = p - t = (0.25, 0.25, -0.75, 0.25).",
     expected=lambda: cce_grad_logits(2, np.zeros(4)),
     hint="All logits equal: p is uniform, 1/4 each. Subtract the one-hot target "
@@ -68,6 +72,7 @@ register(Exercise(
 ))
 register(Exercise(
     id="04.trace",
+    first_step='p = cl.softmax([2.0, 1.0, 0.1]); the diagonal entries are p_i(1 - p_i).',
     question="The Jacobian's diagonal sums to 1 - sum p_i² = 0.4972 for z = (2, 1, 0.1).",
     expected=lambda: float(np.trace(softmax_jacobian([2.0, 1.0, 0.1]))),
     hint="The diagonal entries are p_i(1 - p_i); add them up (np.trace).",

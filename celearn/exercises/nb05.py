@@ -9,6 +9,7 @@ from . import Case, Exercise, Implement, register
 
 register(Exercise(
     id="05.slope",
+    first_step='d/dp (-ln p) = -1/p; put in p = 0.05.',
     question="At p = 0.05 (t = 1) the slope of -ln p is -1/p = -20.",
     expected=lambda: float(bce_grad_p(1, 0.05)),
     hint="d/dp (-ln p) = -1/p.",
@@ -22,6 +23,7 @@ register(Exercise(
 ))
 register(Exercise(
     id="05.min_ratio",
+    first_step='The ratio is 1 / (2p(1 - p)): it is smallest where p(1 - p) is largest.',
     question="The slope ratio (1/p) / (2(1 - p)) = 1 / (2p(1 - p)) is smallest at p = 1/2, "
              "where it is 2: cross-entropy is always at least twice as steep.",
     expected=lambda: _smallest_slope_ratio(),
@@ -36,6 +38,7 @@ register(Exercise(
 ))
 register(Exercise(
     id="05.ratio5",
+    first_step='σ(-5) ≈ 0.00669; the ratio of the z-gradients is 1 / (2σ(z)(1 - σ(z))).',
     question="At z = -5 with t = 1 the cross-entropy gradient is 1 / (2σ(z)(1 - σ(z))) ≈ 75.2 "
              "times the squared-error one.",
     expected=lambda: float(bce_grad_logits(1, -5.0) / mse_grad_logits(1, -5.0)),
@@ -52,6 +55,8 @@ register(Exercise(
 ))
 register(Exercise(
     id="05.race",
+    first_step=('Run the race with initial-weight scale 4 and seed 3 and read both accuracies at '
+                'epoch 50.'),
     question="With initial-weight scale 4 and seed 3, the cross-entropy model is ahead after "
              "50 epochs: its accuracy is far higher.",
     expected=lambda: _race_leader(),

@@ -8,6 +8,7 @@ _UNIFORM8 = np.full(8, 1 / 8)
 
 register(Exercise(
     id="06.uniform8",
+    first_step='Each of the 8 outcomes has p = 1/8, surprisal -log2(1/8) bits.',
     question="A uniform distribution over 8 outcomes has entropy log2 8 = 3 bits.",
     expected=lambda: float(entropy(_UNIFORM8, base=2)),
     hint="Every outcome has p = 1/8, so every surprisal is -log2(1/8); the average is the same.",
@@ -22,6 +23,8 @@ _P, _Q = [0.5, 0.25, 0.25], [0.25, 0.25, 0.5]
 
 register(Exercise(
     id="06.kl",
+    first_step=('KL = Σ p_k log2(p_k / q_k): the terms are 1/2·log2 2, 1/4·log2 1 and '
+                '1/4·log2(1/2).'),
     question="KL(p‖q) = 0.25 bits for p = (1/2, 1/4, 1/4), q = (1/4, 1/4, 1/2).",
     expected=lambda: float(kl_divergence([0.5, 0.25, 0.25], [0.25, 0.25, 0.5], base=2)),
     hint="KL = sum p_k log2(p_k / q_k); or H(p, q) - H(p) with base=2.",
@@ -37,6 +40,8 @@ register(Exercise(
 ))
 register(Exercise(
     id="06.baseline",
+    first_step=('Predicting the frequencies themselves costs their entropy: cl.entropy([0.5, 0.3,'
+                ' 0.2]).'),
     question="Predicting the class frequencies (0.5, 0.3, 0.2) for every sample costs "
              "H = 1.030 nats: any useful model must beat that.",
     expected=lambda: float(cross_entropy([0.5, 0.3, 0.2], [0.5, 0.3, 0.2])),
@@ -54,6 +59,7 @@ _LOSS = 2.3  # nats per token, exercise 06.perplexity
 
 register(Exercise(
     id="06.perplexity",
+    first_step='The loss is in nats, so the perplexity is e raised to it: np.exp(2.3).',
     question="A loss of 2.3 nats per token is a perplexity of e^2.3 ≈ 9.97: as unsure as a "
              "fair choice among about 10 tokens.",
     expected=lambda: float(np.exp(_LOSS)),
@@ -69,6 +75,8 @@ register(Exercise(
 ))
 register(Exercise(
     id="06.good",
+    first_step=('The baseline is the entropy of (0.95, 0.05): cl.entropy([0.95, 0.05]); compare '
+                'with 0.30.'),
     question="No: the baseline of a 95/5 binary task is only 0.199 nats, so 0.30 nats is worse "
              "than always predicting the frequencies.",
     expected=lambda: "yes" if 0.30 < float(entropy([0.95, 0.05])) else "no",

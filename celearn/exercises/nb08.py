@@ -8,6 +8,8 @@ from . import Case, Exercise, Implement, register
 
 register(Exercise(
     id="08.coin_mle",
+    first_step=('The log-likelihood is 13 ln q + 7 ln(1 - q); set its derivative 13/q - 7/(1 - q)'
+                ' to 0.'),
     question="13 heads in 20 tosses: the likelihood q^13 (1 - q)^7 is largest at the observed "
              "frequency q = 13/20 = 0.65.",
     expected=lambda: float(np.linspace(0, 1, 20_001)[
@@ -23,6 +25,8 @@ register(Exercise(
 ))
 register(Exercise(
     id="08.likelihood",
+    first_step=('The NLL is the SUMMED BCE of the seven photos: cl.binary_cross_entropy(t, p, '
+                "reduction='sum')."),
     question="The seven photos' labels got joint probability e^-4.4603 ≈ 0.0116 from the model.",
     expected=lambda: float(np.exp(-binary_cross_entropy(*bce_example(), reduction="sum"))),
     hint="The likelihood is exp(-NLL), and the NLL is the SUMMED BCE of the seven photos.",
@@ -40,6 +44,7 @@ register(Exercise(
 ))
 register(Exercise(
     id="08.absolute",
+    first_step='The expected penalty is 0.7·(1 - q) + 0.3·q: a straight line in q.',
     question="Under the absolute error the expected penalty 0.7 + q(1 - 1.4) keeps falling up "
              "to q = 1: exaggerating beats the honest 0.7 (an improper rule).",
     expected=lambda: best_report(0.7, rule="absolute"),
@@ -54,6 +59,7 @@ register(Exercise(
 ))
 register(Exercise(
     id="08.start",
+    first_step='Tiny weights give equal logits, so p = 1/100 for every class, the true one too.',
     question="An untrained 100-class model predicts about 1/100 for every class, so it starts "
              "at -ln(1/100) = ln 100 ≈ 4.605 nats.",
     expected=lambda: float(-np.log(1 / 100)),

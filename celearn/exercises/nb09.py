@@ -10,6 +10,8 @@ _Z_DEMO = np.array([[3.0, 1.0, 0.0], [0.5, 2.0, -1.0], [0.0, 0.2, 0.1]])
 
 register(Exercise(
     id="09.accuracy",
+    first_step=('Dividing all logits by T > 0 keeps their order: the argmax, hence each '
+                'prediction, stays.'),
     question="Still 0.85: z / T keeps the order of each sample's logits, so every prediction "
              "(the argmax) and hence the accuracy is unchanged.",
     expected=lambda: 0.85 * float(np.mean(softmax(_Z_DEMO / 2.5).argmax(1) == _Z_DEMO.argmax(1))),
@@ -26,6 +28,7 @@ _T_ONE = np.array([0] * 72 + [1] * 28)
 _P_ONE = np.tile([0.9, 0.1], (100, 1))
 register(Exercise(
     id="09.one_bin",
+    first_step='In the one bin the accuracy is 72/100 and the mean confidence 0.9.',
     question="One bin: ECE = |accuracy - confidence| = |0.72 - 0.9| = 0.18.",
     expected=lambda: expected_calibration_error(_T_ONE, _P_ONE),
     hint="All 100 samples fall in the same bin; the ECE is |acc - conf| weighted by 100/100.",
@@ -38,6 +41,7 @@ register(Exercise(
 ))
 register(Exercise(
     id="09.smooth_floor",
+    first_step='The smoothed target is t = 0.9·one-hot + 0.1/10; the best p is t itself.',
     question="The smoothed target (0.91, 0.01, ..., 0.01) has entropy ≈ 0.500 nats: even the "
              "perfect p = t pays that.",
     expected=lambda: float(entropy(0.9 * np.eye(10)[0] + 0.1 / 10)),
@@ -60,6 +64,8 @@ register(Exercise(
 ))
 register(Exercise(
     id="09.diagnose",
+    first_step=('Accuracy flat means the ranking is unchanged; a rising loss means the logits '
+                'grow too large.'),
     question="Overconfident: the predictions are unchanged, but the wrong ones are made with "
              "growing confidence; a fitted T is above 1.",
     expected=lambda: "overconfident",
