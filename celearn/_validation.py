@@ -122,6 +122,15 @@ def as_array(x, name):
             f"rectangular array-like: every row must have the same length."
         ) from None
     kind = arr.dtype.kind
+    huge = [e for e in arr.flat if isinstance(e, numbers.Integral)
+            and not isinstance(e, bool) and abs(e) > 2**1023] if kind == "O" else []
+    if huge and all(isinstance(e, numbers.Real) for e in arr.flat):
+        big = max(huge, key=abs)
+        raise ValueError(
+            f"{name} holds an integer of {len(str(abs(int(big))))} digits, beyond the "
+            f"float range (about 1.8e308); celearn computes in floats. Pass numbers of "
+            f"a sensible size."
+        )
     if kind == "c":
         raise TypeError(
             f"{name} has complex dtype {arr.dtype}; celearn works with real "

@@ -142,6 +142,11 @@ def _gaussian_means(num_classes, separation):
     return radius * np.stack([np.cos(angles), np.sin(angles)], axis=1)
 
 
+#: The largest ``separation`` :func:`make_gaussian_classes` accepts: the logits
+#: x M^T grow like its square and must stay far inside the float range.
+MAX_SEPARATION = 1e6
+
+
 def make_gaussian_classes(n, *, num_classes=3, separation=2.0, seed=0):
     r"""K Gaussian classes in 2-D whose true probabilities are known.
 
@@ -206,19 +211,25 @@ def make_gaussian_classes(n, *, num_classes=3, separation=2.0, seed=0):
             f"got {num_classes}."
         )
     if isinstance(separation, (bool, np.bool_)) or not isinstance(separation, (int, float, np.number)) \
-            or not (np.isfinite(separation) and separation > 0):
+            or not 0 < (separation if isinstance(separation, int) else float(separation)) \
+            <= MAX_SEPARATION:
         raise ValueError(
-            f"separation must be a finite number > 0 (the distance between neighbouring "
-            f"class means, in standard deviations); got {separation!r:.60}. Try 1 (much "
+            f"separation must be a finite number > 0, at most {MAX_SEPARATION:g} (the distance "
+            f"between neighbouring class means, in standard deviations; beyond 40 the "
+            f"classes never overlap in float64); got {separation!r:.60}. Try 1 (much "
             f"overlap) to 4 (little)."
         )
     seed = check_seed(seed)
     nbytes = int(n) * (num_classes + 3) * 8  # X, y and p_true, float64
     if nbytes > MAX_ONE_HOT_BYTES:
+        size = (f"{nbytes / 2**30:.3g} GiB" if len(str(nbytes)) < 300
+                else f"a {len(str(nbytes))}-digit number of bytes")
+        shown = [f"{k:,}" if len(str(k)) <= 15 else f"a {len(str(k))}-digit number"
+                 for k in (int(n), num_classes)]
         raise ValueError(
-            f"n = {int(n):,} samples of K = {num_classes:,} classes would take "
-            f"{nbytes / 2**30:.3g} GiB (X, y and p_true; the limit is "
-            f"{MAX_ONE_HOT_BYTES / 2**30:g} GiB). Ask for fewer samples or classes."
+            f"n = {shown[0]} samples of K = {shown[1]} classes would take {size} "
+            f"(X, y and p_true; the limit is {MAX_ONE_HOT_BYTES / 2**30:g} GiB). Ask for "
+            f"fewer samples or classes."
         )
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     means = _gaussian_means(num_classes, float(separation))

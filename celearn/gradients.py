@@ -348,7 +348,8 @@ def numerical_gradient(f, x, *, h=1e-6):
         x[index] = original
         # exact in float64 for float32 x; for float64 x the difference of two
         # close floats is exact too (Sterbenz)
-        grad[index] = (f_plus - f_minus) / (float(x_plus) - float(x_minus))
+        # halves: exact scalings that keep a step near the float's max from overflowing
+        grad[index] = (f_plus / 2 - f_minus / 2) / (float(x_plus) / 2 - float(x_minus) / 2)
     return grad[()]
 
 

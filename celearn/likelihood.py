@@ -271,6 +271,7 @@ def logistic_losses_1d(w, x, t):
             f"so the logits w x are inf. Use smaller weights w (or rescale x)."
         )
     tt = np.broadcast_to(t, z.shape)
-    ce = binary_cross_entropy_with_logits(tt, z, reduction="none").mean(axis=-1)
+    n = z.shape[-1]
+    ce = (binary_cross_entropy_with_logits(tt, z, reduction="none") / n).sum(axis=-1)  # no overflow
     se = ((sigmoid(z) - tt) ** 2).mean(axis=-1)
     return ce, se

@@ -168,3 +168,19 @@ def test_train_and_track_names_a_bad_seed():
     X = np.array([[-1.0], [1.0]])
     with pytest.raises(ValueError, match=r"^seed must be a whole number >= 0"):
         cl.calibration.train_and_track(X, [0, 1], X, [0, 1], epochs=1, seed=-3)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"n": 10**400}, r"n = a 401-digit number samples"),
+    ({"n": 10, "num_classes": 10**30}, r"K = a 31-digit number classes"),
+    ({"n": 10, "separation": 10**400}, r"at most 1e\+06"),
+    ({"n": 10, "separation": 1e308}, r"at most 1e\+06"),
+])
+def test_absurd_sizes_raise_value_errors_that_state_the_limit(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        datasets.make_gaussian_classes(**kwargs)
+
+
+def test_separation_float16_is_accepted_without_a_warning():
+    X, _, _ = datasets.make_gaussian_classes(5, separation=np.float16(2.0))
+    assert np.isfinite(X).all()

@@ -175,3 +175,9 @@ def test_gradient_dtypes(dtype):
     for g in (cl.bce_grad_p(t, x), cl.bce_grad_logits(t, x), cl.mse_grad_p(t, x), cl.mse_grad_logits(t, x)):
         assert g.dtype == dtype
     assert cl.cce_grad_logits(np.array([1]), x[None, :]).dtype == dtype
+
+
+def test_numerical_gradient_with_a_step_near_the_float_max_is_not_nan():
+    # f = sum: the slope is 1 whatever the step; (f+ - f-) and (x+ - x-) would overflow
+    g = cl.numerical_gradient(lambda x: float(np.sum(x)), np.array([1.0]), h=1e308)
+    assert g == 1.0

@@ -175,3 +175,8 @@ def test_huge_counts_raise_a_value_error_that_states_the_limit(kw):
 def test_logistic_losses_overflow_names_w_and_x_not_z():
     with pytest.raises(ValueError, match=r"w \* x overflows.*largest \|w\| is 1e\+300"):
         L.logistic_losses_1d([1e300], [1e10, -1.0], [1, 0])
+
+
+def test_logistic_losses_mean_does_not_overflow_for_huge_finite_losses():
+    ce, _ = L.logistic_losses_1d([-1e308], [1.0, 1.0], [1, 1])
+    assert ce == pytest.approx(1e308, rel=1e-15)  # each loss is 1e308: so is their mean

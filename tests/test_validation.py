@@ -425,3 +425,13 @@ def test_valid_logits_do_not_warn(call):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         call()
+
+
+@pytest.mark.parametrize("call", [
+    lambda: cl.sigmoid(10**400),
+    lambda: cl.binary_cross_entropy([1, 0], [0.3, 0.2], weight=10**400),
+    lambda: cl.softmax_cross_entropy([0], [[10**400, 0.0]]),
+])
+def test_an_integer_beyond_the_float_range_is_a_value_error_not_a_type_error(call):
+    with pytest.raises(ValueError, match=r"holds an integer of 401 digits, beyond the float range"):
+        call()
