@@ -14,10 +14,16 @@ computed by celearn (never a hard-coded copy), within a stated tolerance.
 A wrong number is compared with the usual slips -- a sum for a mean, bits
 for nats, a flipped sign, a percentage for a fraction, a class index
 shifted by one, 1 - x for x, the probability for the surprisal ... -- and
-with the mistakes the exercise itself declares (also computed by celearn),
-and the feedback names the slip without giving the answer away. Text is
-normalised: case, spaces, quotes and brackets are ignored ("(A)" is "a"),
-and synonyms are accepted ("bigger" for "larger", "lower" for "smaller").
+with the mistakes the exercise itself declares (also computed by celearn).
+A slip is named only when the answer equals its value (to the tolerance, or to
+the digits typed) and no other slip explains it as well: declared slips first,
+usual slips only where they are plausible for the answer (a percentage only for
+a fraction, bits only for a log), two usual slips with one value name neither.
+A value the solution prints ("≈ 0.0116") is right. Complex answers are refused;
+torch tensors, jax arrays, lists and numpy scalars are read as arrays. Text is
+read as a sentence: case, spaces, quotes and brackets are ignored ("(A)" is
+"a"), synonyms and phrasings are accepted ("they're the same", "no, it's
+worse", "cross-entropy wins"), and a word not understood is named.
 
 **Implement-it exercises** call the learner's function on random inputs and
 on the notebook's extremes (p = 0 and 1, logits of +-1000, float32 inputs,
@@ -27,6 +33,13 @@ why a naive implementation fails there ("overflow: exp(1000) is inf").
 Exceptions, NaN, wrong shapes or dtypes and numpy's RuntimeWarnings inside
 the learner's code are reported, never raised. Some extremes are
 *required*; others are only *notes* (each exercise's question says which).
+Each call gets fresh copies of its inputs and a time limit (``TIME_LIMIT``:
+an endless loop is stopped and reported); an input changed in place and
+printed output (captured, capped) are noted. A slip is not named when a case
+the function passed rules it out.
+
+Help grows with the wrong attempts at an exercise in this kernel: the
+diagnosis, then a hint, then the first step of the worked solution.
 
 Each notebook's exercises live in a module ``nbNN.py`` beside this file and
 are registered on import; ``cl.exercises.solution(id)`` shows the worked
@@ -109,6 +122,7 @@ class Feedback:
         self.diagnosis = diagnosis
         self.case = case
         self.notes = list(notes)
+        self.attempt = 0  # the how-manieth wrong attempt this was (0 when right)
 
     def __bool__(self):
         return self.right
