@@ -41,7 +41,7 @@ _Z2 = 2.0  # the logit of exercise 02.grad
 
 register(Exercise(
     id="02.grad",
-    first_step='p = cl.sigmoid(2) ≈ 0.881; the gradient is p - t with t = 0.',
+    first_step='p = cl.sigmoid(2); the gradient is p - t with t = 0.',
     question="With t = 0 and logit z = 2, dL/dz = sigmoid(2) - 0 = 0.881.",
     expected=lambda: float(bce_grad_logits(0, _Z2)),
     hint="dL/dz = p - t with p = sigmoid(z); use cl.sigmoid.",
