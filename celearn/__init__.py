@@ -51,13 +51,14 @@ __all__ = [
     "sigmoid_focal_loss", "softmax_focal_loss", "sigmoid_focal_grad_logits",
     "softmax_focal_grad_logits",
     "one_hot", "surprisal", "ProbableMistakeWarning", "check_claim", "calibration", "datasets", "likelihood", "use_style", "plotting", "widgets", "exercises",
-    "training", "naive", "practice",
+    "training", "naive", "practice", "softmax_regression",
 ]
 
 
 def __getattr__(name):
     # Lazy submodules: ``cl.widgets`` imports ipywidgets/anywidget only when used.
-    if name in ("widgets", "plotting", "exercises", "training", "naive", "practice"):
+    if name in ("widgets", "plotting", "exercises", "training", "naive", "practice",
+                "softmax_regression"):
         import importlib
 
         return importlib.import_module(f".{name}", __name__)
