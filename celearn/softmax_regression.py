@@ -1,5 +1,9 @@
 r"""Softmax regression from scratch: the reference pieces of notebook 12.
 
+Their signatures are those of the notebook's exercises (``loss(X, y, W, b, lam)``,
+``sgd_step(X, y, W, b, lr, lam)``, ``fit(X, y, W, b, lr, lam, batch_size, epochs, seed)``),
+so a learner who skips one can use the reference in its place.
+
 The model, its loss and its gradient, for N samples of D features and K classes:
 
 .. math::
@@ -42,7 +46,7 @@ from .losses import softmax_cross_entropy
 
 __all__ = ["Split", "split", "init_params", "logits", "loss", "gradients", "sgd_step", "fit",
            "Run", "train", "accuracy", "evaluate", "hinge_loss", "hinge_grad_logits",
-           "sklearn_C"]
+           "sklearn_C", "Comparison", "compare"]
 
 
 # --------------------------------------------------------------------------- data
@@ -164,7 +168,7 @@ def logits(X, W, b):
     return X @ W + as_float_array(b, "b")
 
 
-def loss(X, y, W, b, *, lam=0.0):
+def loss(X, y, W, b, lam=0.0):
     r"""Mean softmax cross-entropy of the model on (X, y) plus :math:`\frac{\lambda}{2}\lVert W\rVert^2`.
 
     Computed from the logits with ``softmax_cross_entropy`` (log-sum-exp), so it is
@@ -183,7 +187,7 @@ def loss(X, y, W, b, *, lam=0.0):
     return softmax_cross_entropy(y, X @ W + b) + 0.5 * lam * np.sum(W * W)
 
 
-def gradients(X, y, W, b, *, lam=0.0):
+def gradients(X, y, W, b, lam=0.0):
     r"""The gradient of :func:`loss`: ``(dW, dL/db)``, shapes (D, K) and (K,).
 
     :math:`G = (\mathrm{softmax}(Z) - T)/N`, :math:`\partial L/\partial W = X^\top G + \lambda W`,
@@ -208,7 +212,7 @@ def _fast_gradients(X, y, W, b, lam):
     return X.T @ G + lam * W, G.sum(axis=0)
 
 
-def sgd_step(X, y, W, b, *, lr, lam=0.0):
+def sgd_step(X, y, W, b, lr, lam=0.0):
     """One gradient step on the minibatch (X, y): returns new ``(W, b)`` (the inputs are kept)."""
     X, y, W, b = _model(X, y, W, b)
     lr = _number(lr, "lr", hint="lr is the learning rate; try 0.5.")
@@ -224,7 +228,7 @@ def _batches(N, batch_size, epochs, seed):
         yield [order[i:i + batch_size] for i in range(0, N, batch_size)]
 
 
-def fit(X, y, W, b, *, lr, lam=0.0, batch_size=32, epochs=1, seed=0, on_epoch=None):
+def fit(X, y, W, b, lr, lam=0.0, batch_size=32, epochs=1, seed=0, *, on_epoch=None):
     """Minibatch SGD: each epoch shuffles the samples and steps once per batch.
 
     The shuffling is ``rng = np.random.default_rng(seed)`` once, then
@@ -389,3 +393,85 @@ def _margins(y, z, margin):
     m = np.maximum(0.0, z - z[np.arange(len(y)), y][:, None] + margin)
     m[np.arange(len(y)), y] = 0.0
     return m
+
+
+# --------------------------------------------------------------------------- the real thing
+
+@dataclass(frozen=True)
+class Comparison:
+    """The trained model against scikit-learn and PyTorch (where installed).
+
+    ``rows``: ``(name, test accuracy, test loss)``; ``objective``: the training
+    objective (:func:`loss` with ``lam``) of each model that has weights;
+    ``largest_gradient``: the largest ``|dL/dW|`` there; ``missing``: frameworks
+    not installed.
+    """
+
+    rows: list
+    objective: dict
+    largest_gradient: dict
+    missing: list
+
+    def __repr__(self):
+        lines = [f"{'model':44s} {'test accuracy':>13s} {'test loss':>10s}"]
+        lines += [f"{name:44s} {acc:13.3f} {nll:10.4f}" for name, acc, nll in self.rows]
+        for name in self.objective:
+            lines.append(f"training objective, {name}: {self.objective[name]:.4f} (largest "
+                         f"|dL/dW| {self.largest_gradient[name]:.0e})")
+        lines += [f"{m} is not installed: its row is left out (pip install {m})."
+                  for m in self.missing]
+        return "\n".join(lines)
+
+
+def compare(data, W, b, *, lam, max_iter=2000):
+    """Compare (W, b) with scikit-learn's ``LogisticRegression`` and PyTorch.
+
+    scikit-learn (if installed) is trained on ``data.X_train`` with the same L2
+    penalty, ``C = sklearn_C(N, lam)`` (L-BFGS, its default tolerance);
+    PyTorch (if installed) computes the test loss of the SAME weights with
+    ``nn.Linear`` and ``F.cross_entropy`` in float64. Neither is needed by celearn.
+
+    Returns
+    -------
+    Comparison
+    """
+    if not isinstance(data, Split):
+        raise ValueError(f"data must be a Split (from celearn.softmax_regression.split); got "
+                         f"{type(data).__name__}.")
+    Xt, yt, W, b = _model(data.X_train, data.y_train, W, b)
+    lam = _number(lam, "lam", hint="scikit-learn needs a penalty: C = 1/(N·lam).")
+    ours = evaluate(data.X_test, data.y_test, W, b)
+    rows = [("your loop (minibatch SGD)", ours["accuracy"], ours["nll"])]
+    objective, largest, missing = {}, {}, []
+
+    def record(name, W_, b_):
+        objective[name] = float(loss(Xt, yt, W_, b_, lam))
+        largest[name] = float(np.abs(gradients(Xt, yt, W_, b_, lam)[0]).max())
+
+    record("yours", W, b)
+    try:
+        from sklearn.linear_model import LogisticRegression
+    except ImportError:
+        missing.append("scikit-learn")
+    else:
+        clf = LogisticRegression(C=sklearn_C(len(Xt), lam), max_iter=max_iter).fit(Xt, yt)
+        theirs = evaluate(data.X_test, data.y_test, clf.coef_.T, clf.intercept_)
+        rows.append(("scikit-learn LogisticRegression (L-BFGS)", theirs["accuracy"],
+                     theirs["nll"]))
+        record("scikit-learn's", clf.coef_.T, clf.intercept_)
+    try:
+        import torch
+    except ImportError:
+        missing.append("torch")
+    else:
+        layer = torch.nn.Linear(W.shape[0], W.shape[1], dtype=torch.float64)
+        with torch.no_grad():
+            layer.weight.copy_(torch.from_numpy(np.ascontiguousarray(W.T)))  # stored (K, D)
+            layer.bias.copy_(torch.from_numpy(b))
+            z = layer(torch.from_numpy(np.asarray(data.X_test, dtype=np.float64)))
+            y_test = torch.from_numpy(np.asarray(data.y_test, dtype=np.int64))
+            nll = torch.nn.functional.cross_entropy(z, y_test).item()
+            acc = (z.argmax(dim=1) == y_test).double().mean().item()
+        rows.append(("PyTorch nn.Linear + F.cross_entropy (yours)", acc, nll))
+    return Comparison(rows=rows, objective=objective, largest_gradient=largest,
+                      missing=missing)

@@ -371,9 +371,40 @@ def test_the_c_exercise_uses_the_notebooks_training_size(data):
     assert len(data.X_train) == nb12._N_TRAIN
 
 
-def test_use_falls_back_to_the_reference(capsys):
-    assert nb12.use("12.loss", None) is nb12.my_loss
-    mine = _loss_from(lambda Z, y: -np.mean(_stable_log_p(Z)[np.arange(len(y)), y]))
-    assert nb12.use("12.loss", mine) is mine
-    out = capsys.readouterr().out
-    assert "not solved yet" in out and "yours passes" in out
+def test_references_take_the_exercises_arguments():
+    X, y, W, b = _problem(10)
+    assert sr.loss(X, y, W, b, 0.1) == pytest.approx(nb12.my_loss(X, y, W, b, 0.1), rel=1e-12)
+    pairs = [(sr.gradients(X, y, W, b, 0.1), nb12.my_gradients(X, y, W, b, 0.1)),
+             (sr.sgd_step(X, y, W, b, 0.5, 0.1), nb12.my_sgd_step(X, y, W, b, 0.5, 0.1)),
+             (sr.fit(X, y, W, b, 0.5, 0.1, 3, 2, 0), nb12.my_fit(X, y, W, b, 0.5, 0.1, 3, 2, 0))]
+    for got, want in pairs:
+        for g, w in zip(got, want):
+            np.testing.assert_allclose(g, w, rtol=1e-12, atol=1e-15)
+
+
+def test_compare_rows(data, run):
+    torch = pytest.importorskip("torch")
+    cmp = sr.compare(data, run.W, run.b, lam=NOTEBOOK["lam"])
+    names = [r[0] for r in cmp.rows]
+    assert len(names) == 3 and "scikit-learn" in names[1] and "PyTorch" in names[2]
+    ours, sk, th = cmp.rows
+    assert th[2] == pytest.approx(ours[2], abs=1e-6) and th[1] == ours[1]
+    assert abs(sk[1] - ours[1]) <= 0.01 and abs(sk[2] - ours[2]) <= 0.01
+    assert cmp.objective["scikit-learn's"] <= cmp.objective["yours"]
+    assert cmp.missing == [] and "test accuracy" in repr(cmp)
+    assert torch.__name__ == "torch"
+
+
+def test_compare_without_the_frameworks(data, run):
+    import subprocess
+    import sys
+    code = ("import sys; sys.modules['sklearn'] = None; sys.modules['torch'] = None\n"
+            "import numpy as np, celearn as cl\n"
+            "sr = cl.softmax_regression\n"
+            "X, y = cl.datasets.load_digits(); d = sr.split(X / 16, y)\n"
+            "W, b = sr.fit(d.X_train, d.y_train, *sr.init_params(64, 10), 1.0, 1e-4, 32, 5, 0)\n"
+            "print(sr.compare(d, W, b, lam=1e-4))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert "scikit-learn is not installed" in out and "torch is not installed" in out
+    assert "your loop" in out

@@ -4,8 +4,8 @@ The learner writes the model piece by piece, each checked against
 ``celearn.softmax_regression``: the logits, the stable mean loss with L2, its
 gradient (dW, db), one SGD step and the shuffled epoch loop. Functions that
 return the pair ``(W, b)`` or ``(dW, db)`` are checked one half at a time
-(:class:`PairImplement`). :func:`use` returns the learner's function when it
-passes and the reference otherwise, so the notebook runs on either way.
+(:class:`PairImplement`). The references in ``celearn.softmax_regression`` take the
+same arguments, so a learner who skips an exercise can use them instead.
 """
 from dataclasses import dataclass, fields
 from functools import partial
@@ -17,9 +17,6 @@ from ..activations import log_softmax, softmax
 from ..utils import one_hot
 from . import (Case, Exercise, Feedback, Implement, _check_function, _is_celearn_function,
                _run, register)
-
-_MINE = {}
-
 
 # --------------------------------------------------------------------------- reference solutions
 
@@ -126,31 +123,8 @@ class PairImplement(Implement):
         return Feedback(True, text, notes=notes)
 
 
-def use(exercise_id, func):
-    """The learner's function if it passes ``exercise_id``, else the reference solution.
-
-    Prints which one is used, so a notebook runs on when an exercise is skipped.
-
-    Examples
-    --------
-    >>> from celearn.exercises.nb12 import use
-    >>> f = use("12.logits", None)
-    12.logits: not solved yet, so the reference my_logits is used below (cl.exercises.solution('12.logits') shows it).
-    >>> f.__name__
-    'my_logits'
-    """
-    ex = _MINE[exercise_id]
-    if func is not None and func is not Ellipsis and ex.feedback(func).right:
-        print(f"{exercise_id}: yours passes, and is used below.")
-        return func
-    print(f"{exercise_id}: not solved yet, so the reference {ex.solution.__name__} is used "
-          f"below (cl.exercises.solution({exercise_id!r}) shows it).")
-    return ex.solution
-
-
 def _register(ex):
-    _MINE[ex.id] = register(ex)
-    return ex
+    return register(ex)
 
 
 # --------------------------------------------------------------------------- cases
