@@ -39,6 +39,10 @@ register(Exercise(
         (float(softmax_cross_entropy(_Y, _Z, weight=_W, reduction="sum")) / 3,
          "that is the weighted sum divided by N = 3; PyTorch divides by the sum of the "
          "targets' weights, 1 + 3 + 3 = 7.", "divided_by_n"),
+        (float(softmax_cross_entropy(_Y, _Z, weight=_W, reduction="sum")) / sum(_W),
+         "that is the weighted sum divided by the sum of the class weights, 1 + 3 = 4; "
+         "PyTorch divides by the weights of the targets, one per sample: 1 + 3 + 3 = 7.",
+         "divided_by_class_weights"),
         (float(softmax_cross_entropy(_Y, _Z)), "that is the unweighted mean: the class "
          "weights are missing.", "unweighted"),
         (float(softmax_cross_entropy(_Y, _Z, weight=_W, reduction="sum")),
