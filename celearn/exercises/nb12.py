@@ -203,7 +203,7 @@ def _loss_cases(rng):
         Case("float32 inputs", {**{k: v.astype(np.float32) if k != "y" else v
                                    for k, v in _problem(rng, lam=0.0).items()
                                    if k != "lam"}, "lam": 0.1},
-             required=False, why="the result should stay float32."),
+             why="the result must keep the input's dtype (float32)."),
     ]
 
 
@@ -234,8 +234,8 @@ _register(Implement(
     question="Write f(X, y, W, b, lam) returning the MEAN cross-entropy of softmax(X W + b) "
              "against integer labels y, plus (lam / 2)·ΣW² (b is not penalised), computed "
              "stably from the logits. Required: random inputs (N = K and N ≠ K), logits "
-             "±1000 (mean loss 833.3, no overflow), large weights with lam = 0.5. float32 "
-             "is a note.",
+             "±1000 (mean loss 833.3, no overflow), large weights with lam = 0.5, float32 "
+             "kept.",
     signature="f(X, y, W, b, lam)",
     reference=lambda X, y, W, b, lam: sr.loss(X, y, W, b, lam=lam),
     cases=_loss_cases,
