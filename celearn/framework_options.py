@@ -74,14 +74,14 @@ def reduce(loss, reduction, denominator=None):
         total = loss.sum()
     if reduction == "sum":
         return total
-    if denominator is None:
-        with np.errstate(over="ignore"):
+    with np.errstate(over="ignore"):  # a mean beyond the float range is inf
+        if denominator is None:
             mean = loss.mean()
-        denominator = loss.size
-    else:
-        mean = total / denominator
-    if np.isinf(mean) and np.isfinite(loss).all():  # the sum overflowed, not the mean
-        mean = (loss / denominator).sum()
+            denominator = loss.size
+        else:
+            mean = total / denominator
+        if np.isinf(mean) and np.isfinite(loss).all():  # maybe the sum overflowed, not the mean
+            mean = (loss / denominator).sum()
     return mean
 
 
