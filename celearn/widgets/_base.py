@@ -146,6 +146,59 @@ def _palette(theme):
         COLORS.update(light)
 
 
+_PICTURE_MODELS: set = set()
+_HOOKED: set = set()                                   # ids of the shells hooked
+
+
+def _forget_pictures_in_history(data):
+    """IPython 9 keeps the mime bundle of every output in ``history_manager.outputs``, for
+    the whole session: an explorer's saved picture (100-250 kB) each time its cell is
+    re-run. Once the cell has run (the picture is in the notebook by then), that copy of
+    the picture is dropped; the rest of the record stays."""
+    view = data.get("application/vnd.jupyter.widget-view+json") or {}
+    if "model_id" not in view:
+        return
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    except ImportError:                                # pragma: no cover - no IPython
+        return
+    if shell is None or not hasattr(getattr(shell, "history_manager", None), "outputs"):
+        return                                         # IPython < 9 keeps no bundles
+    _PICTURE_MODELS.add(view["model_id"])
+    if id(shell) not in _HOOKED:
+        shell.events.register("post_run_cell", lambda *_: _drop_history_pictures(shell))
+        _HOOKED.add(id(shell))
+
+
+def _drop_history_pictures(shell):
+    outputs = getattr(getattr(shell, "history_manager", None), "outputs", None) or {}
+    for number in list(outputs)[-3:]:                  # the cell that just ran, and before
+        for output in outputs[number]:
+            bundle = getattr(output, "bundle", None)
+            if not isinstance(bundle, dict) or "image/png" not in bundle:
+                continue
+            view = bundle.get("application/vnd.jupyter.widget-view+json") or {}
+            if view.get("model_id") in _PICTURE_MODELS:
+                bundle.pop("image/png")
+                bundle.pop("text/html", None)
+                _PICTURE_MODELS.discard(view["model_id"])
+
+
+class _State(traitlets.Any):
+    """The ``state`` trait: every value set is validated by the explorer, also inside
+    ipywidgets' ``set_state`` (where a cross-validator would be skipped for a value
+    equal to the old one, e.g. ``True`` for ``1.0``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.allow_none = False               # None from the page is validated too
+
+    def validate(self, obj, value):
+        return obj._validate_state(value)
+
+
 _UIDS = itertools.count(1)
 _LIVE: "weakref.WeakValueDictionary[int, Explorer]" = weakref.WeakValueDictionary()
 
@@ -193,7 +246,9 @@ class Explorer(anywidget.AnyWidget):
 
     #: no Layout model: an explorer is one widget model (its CSS lives in ``_css``)
     layout = traitlets.Any(None, allow_none=True)
-    state = traitlets.Dict({}).tag(sync=True)
+    #: the controls' values by name; any JSON the page sends is validated (not a Dict
+    #: trait: its type check would raise out of the comm handler on e.g. null)
+    state = _State({}).tag(sync=True)
     controls_spec = traitlets.List([]).tag(sync=True)
     explorer = traitlets.Unicode("").tag(sync=True)
     uid = traitlets.Int(0).tag(sync=True)
@@ -278,14 +333,14 @@ class Explorer(anywidget.AnyWidget):
         return {}
 
     # -- the state ----------------------------------------------------------------------
-    @traitlets.validate("state")
-    def _validate_state(self, proposal):
+    def _validate_state(self, new):
         """Input from the page or from Python: keep what the controls can hold.
 
         Never raises: a value a control cannot hold keeps the control's current value.
         """
-        new = proposal["value"]
-        old = dict(self.state) if self.state else {}
+        # the last state validated (inside ipywidgets' set_state, which holds trait
+        # notifications, self.state already reads the proposal)
+        old = dict(self.__dict__.get("_valid_state") or {})
         if not isinstance(new, dict) or self._closed:
             return old
         merged = dict(old)
@@ -299,7 +354,9 @@ class Explorer(anywidget.AnyWidget):
             if value != old.get(name):
                 changed.append(name)
             merged[name] = value
-        return self._coherent(merged, old, changed)
+        valid = self._coherent(merged, old, changed)
+        self._valid_state = dict(valid)
+        return valid
 
     def _coherent(self, state, old, changed):
         """``state`` with the coupled controls made consistent (react, in control order)."""
@@ -519,6 +576,7 @@ class Explorer(anywidget.AnyWidget):
         data["text/html"] = (f'<img src="data:image/png;base64,{picture}" '
                              f'alt="{html.escape(alt, quote=True)}">')
         data["text/plain"] = f"{type(self).__name__}: {self.readout_text}"
+        _forget_pictures_in_history(data)
         return data, {**(metadata or {}), "image/png": {"alt": alt}}
 
     def __repr__(self):

@@ -326,6 +326,7 @@ function render({ model, el }) {
 
   // -- saving and settling ---------------------------------------------------------------
   let lastSave = -Infinity, saveTimer = null, settleTimer = null, busy = false;
+  let lastMoved = [];
   let unsaved = false;                         // moved without saving (05: saves on release)
   function save(final) {
     unsaved = false;
@@ -382,7 +383,12 @@ function render({ model, el }) {
       }
     }
     const changed = JSON.stringify(next) !== JSON.stringify(local);
+    // another control than the one whose save is pending: send that move first, so the
+    // kernel hears every control's last value (e.g. 02's edited prediction, then a sample)
+    if (saveTimer && moved.some((n) => !lastMoved.includes(n))) save(true);
+    if (moved.length) lastMoved = moved;
     local = next;
+    if (typeof remember === "function") remember(local, params);
     if (changed) {
       view = {};
       syncInputs(from);
