@@ -463,6 +463,9 @@ function render({ model, el }) {
     const keyText = keyNode ? keyNode.textContent : "";
     root.dataset.value = String(out.value);
     root.dataset.state = JSON.stringify(local);
+    // the state whose numbers are drawn (05: the kernel's curves may still be older)
+    const live = model.get("live");
+    root.dataset.live = JSON.stringify(live && live.state ? live.state : local);
     root.dataset.frames = String(Number(root.dataset.frames || 0) + 1);
     const seen = new Set();
     let previous = null;                       // the SVG keeps the marks' order (z-order)
