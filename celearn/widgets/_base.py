@@ -457,12 +457,11 @@ class Explorer(anywidget.AnyWidget):
 
     def render_static(self):
         """(Re)draw the static figure; send it with its axes geometry and params."""
+        # Python's figure (the saved picture's) is always the light one; a dark page
+        # gets a dark twin of the static picture
+        self.fig, fig_png = self._draw_static("light")
         if self.theme == "dark":
-            self._draw_static("dark")                      # the page's picture ...
-            self.fig, light_png = self._draw_static("light")   # ... and Python's figure
             fig_png = self._draw_static("dark")[1]
-        else:
-            self.fig, fig_png = self._draw_static("light")
         self._static_png = fig_png
         fig = self.fig
         width, height = fig.bbox.width, fig.bbox.height
