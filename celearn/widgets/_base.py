@@ -39,6 +39,7 @@ readout, which holds one ``<span class="celearn-key" data-value=... data-trend=.
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import io
 import itertools
@@ -212,6 +213,33 @@ def explorer_by_uid(uid):
                          "in this kernel") from None
 
 
+# -- a re-run cell replaces its explorer ------------------------------------------------
+_SLOTS: dict = {}
+_EXECUTION = {"msg_id": None, "counts": {}}
+
+
+def _slot_key(cls):
+    """(class, cell code, ordinal) of the running cell, or None outside a kernel."""
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        kernel = getattr(shell, "kernel", None)
+        parent = kernel.get_parent() if kernel is not None else None
+    except Exception:                                  # pragma: no cover - no IPython
+        return None, None
+    if not parent or "header" not in parent:
+        return None, None
+    msg_id = parent["header"].get("msg_id")
+    code = (parent.get("content") or {}).get("code", "")
+    if msg_id != _EXECUTION["msg_id"]:
+        _EXECUTION["msg_id"], _EXECUTION["counts"] = msg_id, {}
+    n = _EXECUTION["counts"].get(cls, 0)
+    _EXECUTION["counts"][cls] = n + 1
+    digest = hashlib.sha1(code.encode("utf-8", "replace")).hexdigest()
+    return (cls.__qualname__, digest, n), msg_id
+
+
 class Explorer(anywidget.AnyWidget):
     """Base class of the explorers.
 
@@ -295,6 +323,7 @@ class Explorer(anywidget.AnyWidget):
         self.render_static()
         self.observe(self._on_state, names="state")
         self.observe(self._on_theme, names="theme")
+        self._release_previous()
 
     # -- for subclasses -------------------------------------------------------------
     def build(self, fig):
@@ -582,6 +611,17 @@ class Explorer(anywidget.AnyWidget):
         return f"<{type(self).__name__}: {self.readout_text}>"
 
     # -- lifetime ---------------------------------------------------------------------
+    def _release_previous(self):
+        """A re-run cell replaces its explorer: close the one it made last time."""
+        slot, msg_id = _slot_key(type(self))
+        if slot is None:
+            return
+        old = _SLOTS.get(slot)
+        previous = old[0]() if old else None
+        if previous is not None and old[1] != msg_id and previous is not self:
+            previous.close()
+        _SLOTS[slot] = (weakref.ref(self), msg_id)
+
     def close(self):
         """Close the explorer's comm and free its figure (no imports, no work at exit)."""
         if getattr(self, "_closed", True):
@@ -600,6 +640,10 @@ class Explorer(anywidget.AnyWidget):
         self.fig = None
         self._static_png = b""
         self._scene_cache = None
+        # and the heavy synced values (the picture, 07's table, 05's curves): the comm is
+        # closed, so nothing is sent
+        for name in ("background", "live", "params"):
+            self.set_trait(name, type(getattr(self, name))())
 
 
 __all__ = ["Explorer", "FloatLogSlider", "ToggleButtons", "check_value", "fmt", "key", "esc"]
