@@ -152,7 +152,7 @@ ARM = """
 (el) => {
   const log = {readout: [], frames: []};
   const readout = el.querySelector('.celearn-readout');
-  const board = el.querySelector('.celearn-board');
+  const board = el;
   new MutationObserver(() => log.readout.push([performance.now(), readout.textContent]))
     .observe(readout, {childList: true, subtree: true, characterData: true});
   new MutationObserver(() => log.frames.push(performance.now()))
@@ -195,10 +195,10 @@ def measure(page, explorer, control, server, kernel, proxy, rtt, counts):
     el = explorer
     el.scroll_into_view_if_needed()
     if control == "slider":
-        handle = el.locator(h.HANDLE).first
-        track = handle.locator("xpath=ancestor::*[contains(@class,'noUi-target')][1]")
-        hb, tb = handle.bounding_box(), track.bounding_box()
-        start = (hb["x"] + hb["width"] / 2, hb["y"] + hb["height"] / 2)
+        track = el.locator(h.HANDLE).first            # the range input; its thumb sits at
+        tb, state = track.bounding_box(), h.slider_state(track)   # the value's place
+        frac = (state["now"] - state["min"]) / ((state["max"] - state["min"]) or 1)
+        start = (tb["x"] + 8 + frac * (tb["width"] - 16), tb["y"] + tb["height"] / 2)
         end = (tb["x"] + tb["width"] * (0.9 if start[0] < tb["x"] + tb["width"] / 2 else 0.1),
                start[1])
     else:

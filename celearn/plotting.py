@@ -16,16 +16,30 @@ import numpy as np
 #: Path of the shipped style sheet (usable with ``plt.style.use``).
 STYLE = str(resources.files("celearn") / "celearn.mplstyle")
 
-#: Fixed colour meanings across the whole course (seaborn "colorblind").
+#: Fixed colour meanings across the whole course (seaborn "colorblind", darkened where
+#: a colour had less than 3:1 contrast against white: WCAG 2.2's non-text contrast).
 COLORS = {
     "ce": "#0173b2",        # cross-entropy, -log p, surprisal: blue
-    "mse": "#de8f05",       # squared error: orange
+    "mse": "#c07000",       # squared error: orange
     "true": "#029e73",      # the true class / target t: green
     "wrong": "#d55e00",     # other classes, t = 0 branch, errors: vermillion
-    "p": "#cc78bc",         # a predicted distribution p: pink-purple
-    "q": "#56b4e9",         # a second distribution q: sky blue
+    "p": "#c060a8",         # a predicted distribution p: pink-purple
+    "q": "#3a8fd0",         # a second distribution q: sky blue
     "marker": "#000000",    # the point a slider controls: black
-    "neutral": "#949494",   # reference lines and baselines: grey
+    "neutral": "#8a8a8a",   # reference lines and baselines: grey
+}
+
+#: The same meanings on a dark page (JupyterLab Dark's #111111): lighter twins, each
+#: at least 3:1 against the dark background.
+DARK_COLORS = {
+    "ce": "#56a8e0",
+    "mse": "#e69a2e",
+    "true": "#2fc295",
+    "wrong": "#f07a3a",
+    "p": "#d98cc9",
+    "q": "#8fd0f5",
+    "marker": "#e0e0e0",
+    "neutral": "#9a9a9a",
 }
 
 

@@ -219,3 +219,22 @@ print(json.dumps(sorted(k for k in ours if ours[k] != theirs[k])))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "[]", f"rcParams that differ from seaborn's theme + the style: {out}"
+
+
+def _contrast(a, b):
+    def luminance(color):
+        channels = [int(color.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    hi, lo = sorted([luminance(a), luminance(b)], reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_chart_colours_have_3_to_1_contrast_in_light_and_dark_pages():
+    # WCAG 2.2 non-text contrast (1.4.11): marks against the page they are drawn on
+    assert _contrast("#000000", "#ffffff") == pytest.approx(21.0)     # the formula's anchor
+    for name, color in plotting.COLORS.items():
+        assert _contrast(color, "#ffffff") >= 3, (name, color, _contrast(color, "#ffffff"))
+    assert set(plotting.DARK_COLORS) == set(plotting.COLORS)           # same meanings
+    for name, color in plotting.DARK_COLORS.items():
+        assert _contrast(color, "#111111") >= 3, (name, color, _contrast(color, "#111111"))

@@ -34,10 +34,10 @@ class TestBCEExplorer:
         ex = BCEExplorer(p=0.3, t=1)
         marker = mark(ex, "marker")
         assert (marker["x"], marker["y"]) == (0.3, pytest.approx(-np.log(0.3)))
-        picture = ex.board.background
+        picture = ex.background
         ex.t.value = 0
         assert mark(ex, "marker")["y"] == pytest.approx(-np.log(0.7))
-        assert ex.board.background != picture         # the other branch is drawn solid now
+        assert ex.background != picture         # the other branch is drawn solid now
         grad = next(m for m in ex.marks if m.get("ax") == 1)
         assert grad["y"] == pytest.approx(0.3)
 
@@ -55,7 +55,7 @@ class TestBCEExplorer:
     @pytest.mark.parametrize("t, trend", [(1, "down"), (0, "up")])
     def test_declared_trend_follows_the_target(self, t, trend):
         ex = BCEExplorer(p=0.5, t=t)
-        assert f'data-trend="{trend}"' in ex.readout.value
+        assert f'data-trend="{trend}"' in ex.readout_html
         before = ex.key_value
         ex.p.value = 0.501          # one keyboard step
         assert (ex.key_value - before) * (1 if trend == "up" else -1) > 0
@@ -66,7 +66,7 @@ class TestBCEExplorer:
             ex.t.value = t
             for p in (ex.p.min, ex.p.max):
                 ex.p.value = p
-                lo, hi = ex.board.axes[0]["ylim"]
+                lo, hi = ex.axes[0]["ylim"]
                 assert lo <= mark(ex, "marker")["y"] <= hi
 
 
@@ -97,7 +97,7 @@ class TestBCEExampleExplorer:
         ex.sample.value = 6
         assert ex.p.value == 0.17
         assert ex.key_value == pytest.approx(4.460303459760249)
-        assert 'data-trend="down"' in ex.readout.value      # t = 1 for sample 6
+        assert 'data-trend="down"' in ex.readout_html      # t = 1 for sample 6
         ex.p.value = 0.9
         assert ex.preds[5] == 0.9 and ex.preds[4] == 0.85
         assert ex.key_value < 4.460303459760249

@@ -23,7 +23,7 @@ def test_browser_scene_equals_pythons(data):
     for _ in range(25):
         ex.T.value = snap(ex.T, np.exp(rng.uniform(np.log(0.25), np.log(8))))
         todo.append(dict(ex.state))
-    js, _ = run_js("temperature", todo, ex.board.params)
+    js, _ = run_js("temperature", todo, ex.params)
     for state, js_scene in zip(todo, js):
         problems = compare(ex.scene(state), js_scene)
         assert not problems, f"at {state}: " + "; ".join(problems[:5])

@@ -66,15 +66,15 @@ def test_sliders_keep_the_sum_at_one():
 
 def test_true_class_toggle_re_sends_the_static_picture_only_then():
     ex = TriangleExplorer()
-    picture = ex.board.background
+    picture = ex.background
     for v in (0.3, 0.4, 0.7):
         ex.sliders[0].value = v
     ex.drag_to(*ex.xy_of([0.2, 0.3, 0.5]))
-    assert ex.board.background == picture
+    assert ex.background == picture
     ex.true_class.value = 2
-    assert ex.board.background != picture
+    assert ex.background != picture
     assert ex.key_value == pytest.approx(-np.log(0.5))
-    assert 'data-trend="up"' in ex.readout.value   # first slider is p(panda), not the truth
+    assert 'data-trend="up"' in ex.readout_html   # first slider is p(panda), not the truth
     assert mark(ex, "bar2")["color"] == cl.plotting.COLORS["true"]
 
 
@@ -98,7 +98,7 @@ def test_browser_couples_the_sliders_exactly_as_python():
         state = dict(ex.state)
         state[name] = float(rng.integers(1, 999)) / 1000
         cases.append([name, state])
-    _, _, js = run_js("triangle", [], ex.board.params, reacts=cases)
+    _, _, js = run_js("triangle", [], ex.params, reacts=cases)
     for (name, state), js_values in zip(cases, js):
         py_values = ex.react(name, state)
         assert py_values == pytest.approx(js_values), (name, state)
@@ -118,6 +118,6 @@ def test_refuses_arguments_it_cannot_show(kwargs, match):
 
 def test_class_names_are_shown_as_written():
     ex = TriangleExplorer(labels=("50%", "#1", "<b>$x$"))
-    assert "&lt;b&gt;" in ex.readout.value and "<b>$x$" in ex.readout_text
+    assert "&lt;b&gt;" in ex.readout_html and "<b>$x$" in ex.readout_text
     ex.true_class.value = 2                           # re-draws the picture with the names
     assert ex.snapshot_png()[:4] == b"\x89PNG"

@@ -33,8 +33,8 @@ def test_default_readout_and_heatmap():
     p = cl.softmax(z)
     J = cl.softmax_jacobian(z)
     assert ex.key_value == pytest.approx(p[0], rel=1e-12)
-    assert ex.readout_text.startswith(f"p₁ = {p[0]:.3f} (p = {p[0]:.3f}, {p[1]:.3f}, {p[2]:.3f})")
-    assert f"J₁₁ = p₁(1 − p₁)/T = {J[0, 0]:.3f}" in ex.readout_text
+    assert ex.readout_text.startswith(f"p₀ = {p[0]:.3f} (p = {p[0]:.3f}, {p[1]:.3f}, {p[2]:.3f})")
+    assert f"J₀₀ = p₀(1 − p₀)/T = {J[0, 0]:.3f}" in ex.readout_text
     values, _ = cells(ex)
     np.testing.assert_allclose(values, J, atol=5e-4)         # 3 decimals in the cells
     text = {m["key"]: m["text"] for m in ex.marks if m["kind"] == "text"}
@@ -110,15 +110,15 @@ def test_temperature_flattens_p_and_shrinks_the_jacobian_diagonal():
 def test_dragging_a_logit_bar_sets_its_slider():
     ex = JacobianExplorer()
     caps = [m for m in ex.marks if m.get("drag")]
-    assert [m["drag"] for m in caps] == ["z1", "z2", "z3"]
+    assert [m["drag"] for m in caps] == ["z0", "z1", "z2"]
     assert all(m["ax"] == 0 for m in caps)
-    ex.drag_to("z2", 1.0, 3.04)
+    ex.drag_to("z1", 1.0, 3.04)
     assert ex.logits[1].value == 3.0
     assert ex.key_value == pytest.approx(cl.softmax([2.0, 3.0, 0.1])[0], rel=1e-12)
-    ex.drag_to("z3", 2.0, -40.0)                  # clamped to the slider
+    ex.drag_to("z2", 2.0, -40.0)                  # clamped to the slider
     assert ex.logits[2].value == -5.0
-    cap = next(m for m in ex.marks if m.get("drag") == "z3")
-    assert cap["valuetext"] == "z₃ = -5.0" and cap["y0"] < -5.0 < cap["y1"]
+    cap = next(m for m in ex.marks if m.get("drag") == "z2")
+    assert cap["valuetext"] == "z₂ = -5.0" and cap["y0"] < -5.0 < cap["y1"]
     with pytest.raises(ValueError, match="no draggable mark"):
         ex.drag_to("T", 0, 1)
 

@@ -22,7 +22,7 @@ def states(ex, n, seed):
 def test_browser_scene_equals_pythons(cls):
     ex = cls()
     todo = states(ex, 40, seed=4)
-    js, _ = run_js(cls.name, todo, ex.board.params)
+    js, _ = run_js(cls.name, todo, ex.params)
     for state, js_scene in zip(todo, js):
         problems = compare(ex.scene(state), js_scene)
         assert not problems, f"{cls.__name__} at {state}: " + "; ".join(problems[:5])
@@ -32,7 +32,7 @@ def test_coin_edges_in_the_browser_too():
     # all heads / no heads: 0 · ln 0 terms must be 0, the optimum at q = 1 or 0
     ex = CoinLikelihoodExplorer(heads=3, tosses=6)
     todo = [{"q": 0.01, "heads": 0}, {"q": 0.99, "heads": 6}, {"q": 0.5, "heads": 3}]
-    js, _ = run_js("coin", todo, ex.board.params)
+    js, _ = run_js("coin", todo, ex.params)
     for state, js_scene in zip(todo, js):
         assert not compare(ex.scene(state), js_scene)
 

@@ -54,7 +54,7 @@ def test_browser_scene_matches_python(cls, name, draw):
     if NODE is None:
         pytest.skip("node is not installed: the browser scene cannot be run")
     drags = [["p_t", 0.37, 1.0, states[0]]] if name == "focal" else []
-    js, js_drags = run_js(name, states, {"colors": dict(cl.plotting.COLORS), **ex.params()}, drags)
+    js, js_drags = run_js(name, states, {"colors": dict(cl.plotting.COLORS), **ex.params_for_browser()}, drags)
     for state, out in zip(states, js):
         assert compare(ex.scene(state), out, rtol=1e-12, atol=1e-14) == []
     for (mark, x, y, state), out in zip(drags, js_drags):

@@ -1,5 +1,5 @@
 """Drive the slopes explorer and the training-race explorer of notebook 05 from Python."""
-import asyncio
+import json
 
 import numpy as np
 import pytest
@@ -8,27 +8,6 @@ from celearn.training import train_softmax_regression
 from celearn.widgets import RaceExplorer, SlopesExplorer
 from celearn.widgets.slopes import iris_standardized
 from scenes import compare, run_js
-
-
-def run_in_fresh_loop(coroutine_function):
-    """asyncio.run in its own thread: other tests in the session (Playwright's
-    sync API) may leave an event loop set in the main thread."""
-    import threading
-
-    errors = []
-
-    def target():
-        try:
-            asyncio.run(coroutine_function())
-        except BaseException as exc:  # re-raised in the test's thread
-            errors.append(exc)
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join(timeout=60)
-    assert not thread.is_alive(), "the event loop did not finish within 60 s"
-    if errors:
-        raise errors[0]
 
 
 def mark(ex, key):
@@ -89,7 +68,7 @@ class TestSlopesExplorer:
         # at p = 0.2 the ratio is 3.1249999999999991 in celearn, 3.125 with -1/p: the
         # browser must compute the slopes as celearn does
         states = [{"p": v} for v in (0.01, 0.011, 0.2, 0.5, 0.98, 0.99)]
-        js, _ = run_js("slopes", states, ex.board.params)
+        js, _ = run_js("slopes", states, ex.params)
         for state, js_scene in zip(states, js):
             assert not compare(ex.scene(state), js_scene)
 
@@ -123,11 +102,12 @@ class TestRaceExplorer:
         x, values = race.lines["ce", "loss"]
         assert len(x) == race.epochs.value + 1
         assert np.array_equal(values, race.runs["ce"].loss)
-        # what the kernel sends: numbers only, never a picture
-        live = race.board.live
-        assert live["state"] == race.state and live["readout"] == race.readout.value
-        assert all(m["kind"] in ("line", "text") for m in live["marks"])
-        loss_ax, acc_ax = race.board.axes
+        # what the kernel sends: the curves as numbers, never a picture
+        live = race.live
+        assert live["state"] == race.state
+        assert live["runs"]["ce"]["loss"] == race.runs["ce"].loss.tolist()
+        assert "base64" not in json.dumps(live, allow_nan=False)
+        loss_ax, acc_ax = race.axes
         assert loss_ax["yscale"] == "log"
         low, high = loss_ax["ylim"]
         for key in ("ce", "mse"):                              # the curves fit the axes
@@ -135,28 +115,28 @@ class TestRaceExplorer:
 
     def test_browser_draws_what_the_kernel_sent(self, race):
         state = dict(race.state)
-        live = dict(race.board.live)
+        live = dict(race.live)
         stale = dict(state, lr=state["lr"] + 0.05)
-        (now, faded), _ = run_js("race", [state, stale], race.board.params, lives=[live, live])
+        (now, faded), _ = run_js("race", [state, stale], race.params, lives=[live, live])
         assert not compare(race.scene(state), now)
         assert all(m["alpha"] == 0.35 for m in faded["marks"])   # training: last curves faded
-        assert faded["readout"] == live["readout"]
+        assert faded["readout"] == now["readout"]
 
     def test_final_ce_loss_falls_with_each_learning_rate_step(self):
         ex = RaceExplorer(epochs=300)
-        background = ex.board.background
+        background = ex.background
         values = []
         for k in range(1, 41):
             ex.lr.value = round(0.05 * k, 2)
             values.append(ex.key_value)
         assert np.all(np.diff(values) < 0)
-        assert ex.board.background == background               # no picture re-sent
+        assert ex.background == background               # no picture re-sent
 
     def test_epochs_rescale_the_axes(self):
         ex = RaceExplorer(epochs=100)
-        assert ex.board.axes[0]["xlim"][1] == pytest.approx(102)
+        assert ex.axes[0]["xlim"][1] == pytest.approx(102)
         ex.epochs.value = 500
-        assert ex.board.axes[0]["xlim"][1] == pytest.approx(510)
+        assert ex.axes[0]["xlim"][1] == pytest.approx(510)
         assert len(ex.lines["ce", "loss"][0]) == 501
 
     def test_small_initial_weights_let_squared_error_learn_too(self):
@@ -173,48 +153,35 @@ class TestRaceExplorer:
         a, b = RaceExplorer(), RaceExplorer()
         assert a.readout_text == b.readout_text
 
-    def test_replay_without_an_event_loop_ends_on_the_full_race(self, race, monkeypatch):
-        import asyncio
+    def test_replay_is_drawn_by_the_page_from_the_curves_it_holds(self, race):
+        # the kernel sends the curves once; the page replays them frame by frame
+        # (scene at view.upto): every frame equals Python's scene(state, upto)
+        state, live = dict(race.state), dict(race.live)
+        steps = race.replay_steps()
+        assert len(steps) >= 20 and steps[0] == 0 and steps[-1] == race.epochs.value
+        before = race.replays
+        race.replay()                          # Python's replay asks the page to run it
+        assert race.replays == before + 1
+        from scenes import NODE
+        import json, subprocess, tempfile
+        from pathlib import Path
+        from celearn.widgets._base import scene_js
+        with tempfile.TemporaryDirectory() as d:
+            (Path(d) / "s.mjs").write_text(scene_js("race") + "\nexport { scene, replaySteps };\n")
+            (Path(d) / "r.mjs").write_text(
+                'import * as m from "./s.mjs";\n'
+                f"const input = {json.dumps({'state': state, 'live': live, 'P': race.params})};\n"
+                "const steps = m.replaySteps(input.live.state.epochs);\n"
+                "process.stdout.write(JSON.stringify({steps, frames: steps.map((u) => "
+                "m.scene(input.state, input.P, input.live, {upto: u}))}));\n")
+            out = json.loads(subprocess.run([NODE, "r.mjs"], cwd=d, capture_output=True,
+                                            text=True, check=True).stdout)
+        assert out["steps"] == steps.tolist()
+        for upto, frame in zip(steps, out["frames"]):
+            assert not compare(race.scene(state, upto), frame), upto
 
-        def no_loop():
-            raise RuntimeError("no running event loop")
-
-        # earlier tests in the same process (Playwright's sync API) can leave a loop
-        # registered in this thread; this test is about the case without one
-        monkeypatch.setattr(asyncio, "get_running_loop", no_loop)
-        before = race.frames_drawn
-        race.replay()
-        assert race.frames_drawn - before >= 20
-        x, _ = race.lines["mse", "loss"]
-        assert len(x) == race.epochs.value + 1
-
-    def test_replay_animates_in_a_running_loop(self):
-        ex = RaceExplorer(epochs=100)
-        sent = []
-        ex.board.observe(lambda change: sent.append(len(change["new"]["marks"][0]["x"])),
-                         names="live")
-
-        async def click_and_wait():
-            ex.replay_button.click()
-            assert ex._task is not None  # runs in the background, the kernel stays free
-            await ex._task
-
-        run_in_fresh_loop(click_and_wait)
-        assert len(sent) >= 20 and sent == sorted(sent)
-        assert sent[0] == 1 and sent[-1] == 101
-
-    def test_moving_a_control_stops_a_replay(self):
-        ex = RaceExplorer(epochs=100)
-
-        async def replay_then_move():
-            ex.replay()
-            await asyncio.sleep(0)
-            ex.init_scale.value = 1.0
-            assert ex._task is None
-
-        run_in_fresh_loop(replay_then_move)
-        x, _ = ex.lines["ce", "loss"]
-        assert len(x) == 101
+    def test_the_sliders_send_on_release(self, race):
+        assert all(spec["continuous"] is False for spec in race.controls_spec)
 
     def test_label_follows_line_end(self, race):
         n = race.epochs.value

@@ -4,6 +4,8 @@ import json
 import numpy as np
 import pytest
 
+from scenes import compare, run_js
+
 from celearn import naive
 from celearn.widgets import StabilityExplorer
 from celearn.widgets.stability import DIRECTION, TRUE_CLASS, losses_at
@@ -34,18 +36,25 @@ def test_first_slider_is_a_log_slider_up_to_1e4():
     assert ex.key_value > before
 
 
-def test_the_kernel_sends_the_scene_as_numbers():
+def test_the_kernel_sends_every_slider_positions_numbers_once():
     ex = StabilityExplorer()
     assert ex.kernel_scene and not ex.draggable
-    ex.dtype.value = "float32"
-    ex.scale.value = 200.0
-    live = ex.board.live
-    assert live["state"] == {"scale": 200.0, "dtype": "float32"}
-    assert live["readout"] == ex.readout.value and live["marks"] == ex.marks
-    assert live["value"] == ex.key_value
-    # plain JSON numbers: no inf/nan, no pictures
+    live = ex.live
+    assert live["scales"] == ex.scale.values == ex.controls_spec[0]["values"]
+    for dtype in ("float64", "float32"):
+        assert len(live["table"][dtype]) == len(ex.scale.values)
+    # plain JSON numbers (inf and nan as strings), no pictures
     text = json.dumps(live, allow_nan=False)
-    assert "base64" not in text and len(text) < 5000
+    assert "base64" not in text and len(text) < 40000
+    table = live["table"]
+    ex.dtype.value = "float32"
+    ex.scale.value = ex.scale.values[60]              # a slider position: nothing new sent
+    assert ex.live["table"] is table and "now" not in ex.live
+    ex.scale.value = 200.0                            # set from Python, off the grid
+    assert ex.live["now"] == {"scale": 200.0, "dtype": "float32",
+                              "row": ex.live["now"]["row"]}
+    js, _ = run_js("stability", [dict(ex.state)], ex.params, lives=[dict(ex.live)])
+    assert not compare(ex.scene(dict(ex.state)), js[0])
 
 
 @pytest.mark.parametrize("dtype, s, ce_naive, bce_naive", [
@@ -119,11 +128,11 @@ def test_break_zone_starts_where_naive_fails():
 
 def test_float32_breaks_earlier_and_the_dtype_redraws_the_static_picture():
     ex = StabilityExplorer()
-    x64, background = ex.zones["ce"], ex.board.background
+    x64, background = ex.zones["ce"], ex.background
     ex.dtype.value = "float32"
     assert ex.zones["ce"] < x64 / 5
-    assert ex.board.background != background
-    assert "float32" in ex.axes[0].get_title() + ex.axes[0].get_title(loc="left")
+    assert ex.background != background
+    assert "float32" in ex.panels[0].get_title() + ex.panels[0].get_title(loc="left")
 
 
 def test_markers_follow_the_slider():
@@ -148,92 +157,3 @@ def test_bad_arguments_are_explained(kwargs, match):
         StabilityExplorer(**kwargs)
 
 
-# -- prefetch: the page asks for every slider position's scene at once -----------------
-def browser_positions(ex):
-    """The values the page asks for (``positions`` in js/render.js, run in node)."""
-    import subprocess
-    import tempfile
-    from pathlib import Path
-
-    from celearn.widgets._base import _JS
-    from scenes import NODE
-
-    if NODE is None:
-        pytest.fail("node runs the explorers' JavaScript in these tests: install Node.js")
-    control = {"min": ex.scale.min, "max": ex.scale.max, "step": ex.scale.step,
-               "base": ex.scale.base}
-    driver = ("import { positions } from './render.mjs';\n"
-              f"const c = {json.dumps(control)};\n"
-              "process.stdout.write(JSON.stringify(positions({ get: (k) => c[k] })));\n")
-    with tempfile.TemporaryDirectory() as d:
-        Path(d, "render.mjs").write_text((_JS / "render.js").read_text()
-                                         + "\nexport { positions };\n")
-        Path(d, "driver.mjs").write_text(driver)
-        out = subprocess.run([NODE, "driver.mjs"], cwd=d, capture_output=True, text=True,
-                             timeout=60)
-    assert out.returncode == 0, out.stderr
-    return json.loads(out.stdout)
-
-
-def sent_messages(ex, monkeypatch):
-    sent = []
-    monkeypatch.setattr(ex.board, "send", lambda content, buffers=None: sent.append(content))
-    return sent
-
-
-@pytest.mark.parametrize("dtype", ["float64", "float32"])
-def test_a_prefetch_answers_every_slider_position_with_the_scene_python_computes(
-        dtype, monkeypatch):
-    ex, ref = StabilityExplorer(dtype=dtype), StabilityExplorer(dtype=dtype)
-    sent = sent_messages(ex, monkeypatch)
-    values = browser_positions(ex)
-    grid = 10 ** np.linspace(-1, 4, 101)
-    # every slider position is asked for, in the browser's own numbers
-    assert len(values) >= 101
-    assert all(np.isclose(values, grid[:, None], rtol=1e-12).any(axis=1))
-    states = [{"scale": v, "dtype": dtype} for v in values]
-    ex._on_board_msg(ex.board, {"kind": "prefetch", "states": states}, [])
-    assert len(sent) == 1 and sent[0]["kind"] == "scenes"
-    entries = sent[0]["entries"]
-    assert [e["state"] for e in entries] == states
-    for entry in entries:
-        expected = ref.scene(entry["state"])
-        assert entry["readout"] == expected["readout"] and entry["marks"] == expected["marks"]
-        assert entry["value"] == expected["value"]
-    json.dumps(sent[0], allow_nan=False)       # numbers the page can parse
-    ex.close()
-    ref.close()
-
-
-def test_a_synced_prefetched_position_sends_no_scene_and_python_reads_the_same(monkeypatch):
-    ex = StabilityExplorer()
-    sent = sent_messages(ex, monkeypatch)
-    value = browser_positions(ex)[37]
-    state = {"scale": value, "dtype": "float64"}
-    ex._on_board_msg(ex.board, {"kind": "prefetch", "states": [state]}, [])
-    shown = sent[0]["entries"][0]
-    before = dict(ex.board.live)
-    ex.scale.set_state({"value": value})       # the held value sync from the page
-    assert ex.board.live == before              # the page has this scene: nothing sent
-    assert ex.readout.value == shown["readout"] and ex.key_value == shown["value"]
-    ex.scale.value = 1000.0                     # set from Python: the page needs it
-    assert ex.board.live["state"] == {"scale": 1000.0, "dtype": "float64"}
-    ex.close()
-
-
-def test_a_prefetch_the_controls_cannot_hold_is_left_out(monkeypatch):
-    ex = StabilityExplorer()
-    sent = sent_messages(ex, monkeypatch)
-    good = {"scale": 10.0, "dtype": "float64"}
-    bad = [None, "x", {"scale": 10.0}, {**good, "dtype": "float16"}, {**good, "scale": 1e9},
-           {**good, "scale": 11.0}, {**good, "scale": float("nan")}, {**good, "scale": True}]
-    ex._on_board_msg(ex.board, {"kind": "prefetch", "states": bad + [good]}, [])
-    assert [e["state"] for e in sent[0]["entries"]] == [good]
-    for states in (bad, [], None, "x", [good] * (ex.MAX_PREFETCH + 1)):
-        sent.clear()
-        ex._on_board_msg(ex.board, {"kind": "prefetch", "states": states}, [])
-        assert sent == []
-    ex.close()
-    sent.clear()
-    ex._on_board_msg(ex.board, {"kind": "prefetch", "states": [good]}, [])   # closed
-    assert sent == []

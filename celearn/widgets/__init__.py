@@ -1,10 +1,11 @@
-"""Interactive explorers, one per idea of the course (ipywidgets + anywidget).
+"""Interactive explorers, one per idea of the course (one anywidget each).
 
 Show one in a notebook with a single line, e.g. ``cl.widgets.LogExplorer()``.
-Every explorer is drivable from Python: set ``explorer.controls[i].value`` and
-its readout (``explorer.readout_text``, ``explorer.key_value``) updates
-synchronously.  In the browser, the moving parts are drawn without waiting for
-the kernel (see ``celearn/widgets/_base.py``).
+Every explorer is drivable from Python: set ``explorer.p.value`` (each control is a
+small proxy of the explorer's ``state`` trait) and its readout
+(``explorer.readout_text``, ``explorer.key_value``) updates synchronously.  In the
+browser, the moving parts are drawn without waiting for the kernel (see
+``celearn/widgets/_base.py``).
 """
 from ._base import Explorer
 from .frontend import frontend_check

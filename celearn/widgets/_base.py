@@ -1,74 +1,68 @@
-"""The shared machinery of every explorer: controls, a static figure, marks drawn live.
+"""The shared machinery of every explorer: one anywidget with a ``state`` trait.
 
-An explorer is an ``ipywidgets.VBox`` holding its controls (ipywidgets sliders and
-toggles: keyboard and screen readers know them) and a *board*, an anywidget that
-shows
+An explorer is one ``anywidget.AnyWidget`` (one widget model, one comm).  Its
+traits:
 
-* the static part of the figure (axes, curves, labels, colour maps), drawn once by
-  matplotlib with the course style and sent as one PNG, and
-* the moving part (markers, guide lines, tangents, bars, text, the readout), drawn
-  by the browser in data coordinates on an SVG laid over the picture.
+* ``state`` -- the controls' values by name, the only trait that moves after the
+  first render, in both directions.  Python validates every value it receives
+  (``@validate("state")``): unknown keys are dropped, values a control cannot hold
+  (NaN, None, a string, an unknown option) keep the control's current value, numbers
+  outside a slider's range are clamped, and coupled controls (the triangle's three
+  probabilities) are made consistent, so the readout is always the scene of a state
+  the controls can hold; nothing raises out of the comm handler.
+* ``controls`` -- the control specs (``_controls.py``), sent once: the ES module draws
+  them as native inputs.
+* ``background``, ``size``, ``axes``, ``params`` -- the static part of the figure
+  (drawn once by matplotlib with the course style, one PNG) with its axes geometry,
+  and the numbers the browser's scene needs besides the state.
+* ``live`` -- for explorers whose numbers the browser cannot compute (07's float32
+  arithmetic, 05's training runs): the numbers the kernel computed, as a table.
+* ``theme`` -- set by the browser ("light" or "dark"): the static picture is drawn in
+  that theme's colours.
 
-Mark sizes (``lw``, ``r``, ``size``, ``dx``, ``dy``, ``dash``) are in points, as in
-matplotlib; the browser converts them to CSS pixels.
-
-Each explorer describes its moving part as a *scene*: a list of marks and a readout,
-computed from the controls' values.  The scene exists twice, with the same numbers:
-
-* in Python (:meth:`Explorer.scene`), from celearn's functions: it is the source of
-  truth for :attr:`Explorer.readout_text` and :attr:`Explorer.key_value`, which
-  update synchronously when a control's ``.value`` is set from Python, and it draws
-  the saved picture (:meth:`Explorer.snapshot_png`);
-* in the browser (``js/<name>.js``), from closed-form formulas only, so a drag never
-  waits for the kernel.  Explorers whose point is numpy's own arithmetic or a training
-  run set ``kernel_scene = True``: the kernel sends the scene as numbers
-  (``board.live``) and the browser draws them.  Tests run both at random positions and compare every number.
-
-The browser listens to the sliders' own models, so dragging a slider or a mark
-repaints at once and the kernel receives the values through ipywidgets' message
-throttling, held to about one sync per 100 ms per explorer on a local kernel
-(``holdSyncs`` in ``js/render.js``); no picture crosses the wire after the first.
-
-A kernel-drawn scene reaches the page in one of two ways.  As the controls move, the
-page sends their values in a message of its own (``{"kind": "state"}``, at most one per
-40 ms) and the kernel answers with the scene in ``board.live``.  When the scene depends
-on the controls only and one slider is what a learner drags (``prefetch``, 07's logit
-scale), the page asks once for every position of that slider, in the numbers its own
-JavaScript engine gives (``{"kind": "prefetch"}``), and keeps the scenes the kernel sends
-back (``{"kind": "scenes"}``): a drag then draws without waiting, and the kernel, which
-keeps the same scenes, answers later value syncs with nothing.
+The moving part (markers, guide lines, tangents, bars, text, the readout) is a
+*scene*: a list of marks in data coordinates and a readout, computed from the state.
+It exists twice with the same numbers: in Python (:meth:`Explorer.scene`, celearn's
+functions; the source of :attr:`Explorer.readout_text`, :attr:`Explorer.key_value`
+and of the saved picture) and in the browser (``js/<name>.js``, closed-form formulas
+or the kernel's table), so a drag never waits for the kernel.  Tests run both and
+compare every number.  Mark sizes (``lw``, ``r``, ``size``, ``dx``, ``dy``, ``dash``)
+are in points, as in matplotlib.
 
 Stable CSS classes: ``celearn-explorer`` and ``celearn-explorer-<name>`` on the
-explorer, ``celearn-controls`` on the row of controls, ``celearn-readout`` on the
+explorer, ``celearn-controls`` on its row of controls, ``celearn-readout`` on the
 readout, which holds one ``<span class="celearn-key" data-value=... data-trend=...>``
 (the key number and how it moves when the first control increases), and
 ``celearn-figure`` on the element that shows the figure; draggable marks carry
-``celearn-handle`` (focusable, moved with the arrow keys).
+``celearn-handle`` (focusable sliders, moved with the keys).
 """
 from __future__ import annotations
 
 import base64
-from decimal import ROUND_HALF_UP, Decimal
 import hashlib
 import html
 import io
 import itertools
+import math
 import re
-import time
 import weakref
-from functools import cache
+from contextlib import contextmanager
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import anywidget
-import ipywidgets as widgets
-import matplotlib.pyplot as plt
+import matplotlib as mpl
 import numpy as np
 import traitlets
+from matplotlib import font_manager
+from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure, FigureBase
 from matplotlib.patches import Rectangle
+from PIL import Image, ImageDraw, ImageFont
 
-from ..plotting import COLORS, STYLE
+from ..plotting import COLORS, DARK_COLORS, STYLE
+from ._controls import Control, FloatLogSlider, ToggleButtons
 
 _JS = Path(__file__).with_name("js")
 _TAGS = re.compile(r"<[^>]+>")
@@ -78,19 +72,13 @@ PX_PER_PT = 100 / 72
 PIXEL_RATIO = 2
 STATIC_NOTE = ("Static picture of the explorer at its starting state: "
                "run the notebook's cells to make it live.")
-
-_CSS = """
-.celearn-board { font-family: "DejaVu Sans", "Bitstream Vera Sans", Arial, sans-serif; }
-.celearn-board .celearn-readout { min-height: 1.6em; margin: 2px 0 4px 0; font-size: 14px; }
-.celearn-board .celearn-figure { position: relative; line-height: 0; user-select: none; }
-.celearn-board .celearn-figure img { position: absolute; left: 0; top: 0; }
-.celearn-board .celearn-figure svg { position: absolute; left: 0; top: 0; overflow: visible;
-  font-family: "DejaVu Sans", "Bitstream Vera Sans", Arial, sans-serif; touch-action: none; }
-.celearn-board .celearn-marks > :not(.celearn-handle) { pointer-events: none; }
-.celearn-board .celearn-handle { cursor: grab; outline: none; }
-.celearn-board .celearn-handle:focus { stroke: #0173b2; stroke-width: 3px; }
-.celearn-board .celearn-handle:active { cursor: grabbing; }
-"""
+#: the page colours of the dark theme's static picture (JupyterLab Dark's layout colour)
+DARK_PAPER, DARK_INK = "#111111", "#e0e0e0"
+#: matplotlib settings that draw the static picture for a dark page
+DARK_RC = {"figure.facecolor": DARK_PAPER, "axes.facecolor": DARK_PAPER,
+           "savefig.facecolor": DARK_PAPER, "text.color": DARK_INK,
+           "axes.labelcolor": DARK_INK, "axes.edgecolor": "#9a9a9a",
+           "xtick.color": DARK_INK, "ytick.color": DARK_INK, "grid.color": "#333333"}
 
 
 def fmt(x, digits=3):
@@ -136,22 +124,7 @@ def check_value(name, value, lo, hi, *, what="a value"):
 
 def snap(control, value):
     """``value`` clamped to a slider's range and snapped to its step (as the browser does)."""
-    lo, hi, step = control.min, control.max, getattr(control, "step", 0) or 0
-    if isinstance(control, widgets.FloatLogSlider):
-        # min, max and step are exponents of the base: snap the exponent
-        base = control.base
-        e = np.log(max(float(value), 1e-300)) / np.log(base)
-        e = min(hi, max(lo, e))
-        if step > 0:
-            e = lo + round((e - lo) / step) * step
-        return float(base ** min(hi, max(lo, e)))
-    v = min(hi, max(lo, float(value)))
-    if step > 0:
-        v = lo + round((v - lo) / step) * step
-    v = min(hi, max(lo, v))
-    decimals = max(0, int(np.ceil(-np.log10(step))) + 2) if step > 0 else 12
-    v = round(v, decimals)
-    return int(v) if isinstance(control, widgets.IntSlider) else v
+    return control.snap(value)
 
 
 def scene_js(name):
@@ -159,47 +132,23 @@ def scene_js(name):
     return (_JS / "lib.js").read_text() + "\n" + (_JS / f"{name}.js").read_text()
 
 
-class Board(anywidget.AnyWidget):
-    """The figure of an explorer: a static picture, marks drawn by the browser, the readout."""
-
-    _css = _CSS
-    background = traitlets.Unicode("").tag(sync=True)
-    size = traitlets.List([600.0, 300.0]).tag(sync=True)
-    axes = traitlets.List([]).tag(sync=True)
-    params = traitlets.Dict({}).tag(sync=True)
-    alt = traitlets.Unicode("").tag(sync=True)
-    names = traitlets.List([]).tag(sync=True)
-    #: option values of the selection controls (toggles, dropdowns) by name: their
-    #: browser models hold an ``index``, Python's ``.value`` is ``choices[name][index]``
-    choices = traitlets.Dict({}).tag(sync=True)
-    controls = traitlets.List([]).tag(sync=True, **widgets.widget_serialization)
-    #: the scene computed by the kernel, for explorers whose point is numpy's own
-    #: arithmetic or a training run (``Explorer.kernel_scene``): numbers, not pictures
-    live = traitlets.Dict({}).tag(sync=True)
-
-
-@cache
-def board_class(name):
-    """A :class:`Board` subclass whose ES module draws scene ``name`` (built once)."""
-    esm = scene_js(name) + "\n" + (_JS / "render.js").read_text()
-    return type(f"Board_{name.replace('-', '_')}", (Board,), {"_esm": esm})
-
-
-class _Readout:
-    """The readout as Python holds it (``.value`` is its HTML)."""
-
-    _dom_classes = ("celearn-readout",)
-
-    def __init__(self, explorer):
-        self._explorer = weakref.ref(explorer)
-
-    @property
-    def value(self):
-        explorer = self._explorer()
-        return "" if explorer is None else explorer._fresh()._readout_html
+@contextmanager
+def _palette(theme):
+    """Inside the block, ``COLORS`` holds the colours of ``theme`` (the static picture's)."""
+    if theme != "dark":
+        yield
+        return
+    light = dict(COLORS)
+    COLORS.update(DARK_COLORS)
+    try:
+        with mpl.rc_context(DARK_RC):
+            yield
+    finally:
+        COLORS.update(light)
 
 
 _PICTURE_MODELS: set = set()
+_HOOKED: set = set()                                   # ids of the shells hooked
 
 
 def _forget_pictures_in_history(data):
@@ -214,20 +163,17 @@ def _forget_pictures_in_history(data):
         from IPython import get_ipython
 
         shell = get_ipython()
-    except Exception:                                  # pragma: no cover - no IPython
+    except ImportError:                                # pragma: no cover - no IPython
         return
     if shell is None or not hasattr(getattr(shell, "history_manager", None), "outputs"):
         return                                         # IPython < 9 keeps no bundles
     _PICTURE_MODELS.add(view["model_id"])
-    if not getattr(shell, "_celearn_history_hook", False):
-        shell.events.register("post_run_cell", _drop_history_pictures)
-        shell._celearn_history_hook = True
+    if id(shell) not in _HOOKED:
+        shell.events.register("post_run_cell", lambda *_: _drop_history_pictures(shell))
+        _HOOKED.add(id(shell))
 
 
-def _drop_history_pictures(*_):
-    from IPython import get_ipython
-
-    shell = get_ipython()
+def _drop_history_pictures(shell):
     outputs = getattr(getattr(shell, "history_manager", None), "outputs", None) or {}
     for number in list(outputs)[-3:]:                  # the cell that just ran, and before
         for output in outputs[number]:
@@ -237,40 +183,38 @@ def _drop_history_pictures(*_):
             view = bundle.get("application/vnd.jupyter.widget-view+json") or {}
             if view.get("model_id") in _PICTURE_MODELS:
                 bundle.pop("image/png")
+                bundle.pop("text/html", None)
                 _PICTURE_MODELS.discard(view["model_id"])
 
 
-def _close_tree(widget):
-    """Close a widget, its children and the Layout/Style widgets it owns."""
-    owned = [widget]
-    seen = set()
-    while owned:
-        w = owned.pop()
-        if id(w) in seen:
-            continue
-        seen.add(id(w))
-        for name in ("children", "layout", "style"):
-            value = getattr(w, name, None) if w.has_trait(name) else None
-            if isinstance(value, widgets.Widget):
-                owned.append(value)
-            elif isinstance(value, (list, tuple)):
-                owned.extend(v for v in value if isinstance(v, widgets.Widget))
-        widgets.Widget.close(w)
+class _State(traitlets.Any):
+    """The ``state`` trait: every value set is validated by the explorer, also inside
+    ipywidgets' ``set_state`` (where a cross-validator would be skipped for a value
+    equal to the old one, e.g. ``True`` for ``1.0``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.allow_none = False               # None from the page is validated too
+
+    def validate(self, obj, value):
+        return obj._validate_state(value)
 
 
-# -- releasing explorers that a re-run cell replaces ---------------------------------
-_SLOTS: dict = {}
-_LIVE: "weakref.WeakValueDictionary[int, Explorer]" = weakref.WeakValueDictionary()
 _UIDS = itertools.count(1)
+_LIVE: "weakref.WeakValueDictionary[int, Explorer]" = weakref.WeakValueDictionary()
 
 
 def explorer_by_uid(uid):
-    """The live explorer whose board carries ``data-uid="uid"`` in the page (tests use it)."""
+    """The live explorer whose root carries ``data-uid="uid"`` in the page (tests use it)."""
     try:
         return _LIVE[int(uid)]
-    except KeyError:
+    except (KeyError, ValueError, TypeError):
         raise ValueError(f"no live explorer has uid {uid!r}; it was closed or never made "
                          "in this kernel") from None
+
+
+# -- a re-run cell replaces its explorer ------------------------------------------------
+_SLOTS: dict = {}
 _EXECUTION = {"msg_id": None, "counts": {}}
 
 
@@ -296,23 +240,21 @@ def _slot_key(cls):
     return (cls.__qualname__, digest, n), msg_id
 
 
-class Explorer(widgets.VBox):
+class Explorer(anywidget.AnyWidget):
     """Base class of the explorers.
 
     Subclasses set ``name`` (CSS suffix and scene file ``js/<name>.js``) and
-    ``trend``, create their controls, call ``super().__init__(controls)`` with a
-    dict ``{name: widget}``, and implement :meth:`build` (the static figure, once),
-    :meth:`scene` (marks and readout from the controls' values) and, when the
-    static picture needs numbers, :meth:`params`.
+    ``trend``, create their controls (``celearn.widgets._controls``), call
+    ``super().__init__(controls)`` with a dict ``{name: control}``, and implement
+    :meth:`build` (the static figure), :meth:`scene` (marks and readout from a state)
+    and, when the browser needs numbers besides the state, :meth:`params`.
 
     Parameters
     ----------
-    controls : dict of str to ipywidgets
+    controls : dict of str to Control
         The controls, by the names the scene uses; the first is the main slider.
     figsize : (float, float)
         Figure size in inches (100 dpi: 100 CSS pixels per inch).
-    footer : ipywidgets.Widget, optional
-        Shown under the figure (e.g. a button).
     """
 
     #: suffix of the CSS class ``celearn-explorer-<name>`` and of ``js/<name>.js``
@@ -323,67 +265,86 @@ class Explorer(widgets.VBox):
     scene_name = None
     #: whether the figure has marks that can be dragged (and focused, moved with keys)
     draggable = True
-    #: True when the kernel computes the scene (numpy's float32 arithmetic, training):
-    #: the browser then draws ``board.live``, the marks and readout Python sends
+    #: True when the browser draws numbers the kernel computed (``live``)
     kernel_scene = False
-    #: for kernel-drawn scenes: the controls whose change redraws the static picture
+    #: the controls whose change redraws the static picture
     static_controls = ()
-    #: for kernel-drawn scenes that depend on the controls' values only: the control
-    #: (a slider) whose every position the page asks the kernel for at once
-    #: (``{"kind": "prefetch"}``) and keeps, so dragging it never waits for the kernel
-    prefetch = None
-    #: the most scenes one prefetch request may ask for
-    MAX_PREFETCH = 512
 
-    def __init__(self, controls, *, figsize=(6.0, 3.0), footer=None):
-        if not isinstance(controls, dict):
-            controls = {c.description or f"c{i}": c for i, c in enumerate(controls)}
+    _css = (_JS / "explorer.css").read_text()
+
+    #: no Layout model: an explorer is one widget model (its CSS lives in ``_css``)
+    layout = traitlets.Any(None, allow_none=True)
+    #: the controls' values by name; any JSON the page sends is validated (not a Dict
+    #: trait: its type check would raise out of the comm handler on e.g. null)
+    state = _State({}).tag(sync=True)
+    controls_spec = traitlets.List([]).tag(sync=True)
+    explorer = traitlets.Unicode("").tag(sync=True)
+    uid = traitlets.Int(0).tag(sync=True)
+    trend_name = traitlets.Unicode("any").tag(sync=True)
+    background = traitlets.Unicode("").tag(sync=True)
+    size = traitlets.List([600.0, 300.0]).tag(sync=True)
+    axes = traitlets.List([]).tag(sync=True)
+    params = traitlets.Dict({}).tag(sync=True)
+    alt = traitlets.Unicode("").tag(sync=True)
+    live = traitlets.Dict({}).tag(sync=True)
+    #: the page's theme, set by the browser: the static picture follows it
+    theme = traitlets.Unicode("light").tag(sync=True)
+    #: a counter the browser's replay button (05's race) follows
+    replays = traitlets.Int(0).tag(sync=True)
+
+    def __init_subclass__(cls, **kwargs):
+        if "name" in cls.__dict__ or "scene_name" in cls.__dict__:
+            cls._esm = (scene_js(cls.scene_name or cls.name) + "\n"
+                        + (_JS / "render.js").read_text())
+        super().__init_subclass__(**kwargs)
+
+    def __init__(self, controls, *, figsize=(6.0, 3.0)):
+        self._closed = True                     # until the explorer is complete
+        if not isinstance(controls, dict) or not all(isinstance(c, Control)
+                                                     for c in controls.values()):
+            raise ValueError("controls must be a dict of name -> celearn control "
+                             "(celearn.widgets._controls)")
         self.control_names = list(controls)
         self.controls = list(controls.values())
+        self._by_name = dict(controls)
         self.figsize = figsize
-        self._readout_html, self._marks, self._value = "", [], float("nan")
-        self._prefetched = {}                  # state key -> scene the page holds too
-        self._stale = True
+        self.fig = None
+        self._static_png = b""
+        self._scene_cache = None                # (state, scene) last computed
+        start = {}
+        for name, control in controls.items():
+            control._bind(self, name)
+            start[name] = control._initial
+        super().__init__(controls_spec=[c.spec() for c in self.controls],
+                         explorer=self.name, trend_name=self.trend, uid=next(_UIDS))
         self._closed = False
-        self._reacting = False
-        self.uid = next(_UIDS)
+        self.set_trait("state", self._coherent(start, start, changed=()))
         _LIVE[self.uid] = self
-        choices = {name: [o[1] if isinstance(o, tuple) else o for o in c.options]
-                   for name, c in zip(self.control_names, self.controls)
-                   if hasattr(c, "options") and hasattr(c, "index")}
-        self.board = board_class(self.scene_name or self.name)(
-            names=self.control_names, controls=self.controls, choices=choices)
         self.render_static()
-        self._refresh()
-        controls_box = widgets.HBox(self.controls, layout=widgets.Layout(flex_flow="row wrap"))
-        controls_box.add_class("celearn-controls")
-        self.controls_box = controls_box
-        children = [controls_box, self.board]
-        if footer is not None:
-            children.append(footer)
-        super().__init__(children=children)
-        self.add_class("celearn-explorer")
-        self.add_class(f"celearn-explorer-{self.name}")
-        self._kernel_values = {}
-        for control in self.controls:
-            control.observe(self._guard_stale_echo, names="value")
-            control.observe(self._on_change, names="value")
-        if self.kernel_scene:
-            self.board.on_msg(self._on_board_msg)
+        self.observe(self._on_state, names="state")
+        self.observe(self._on_theme, names="theme")
         self._release_previous()
 
     # -- for subclasses -------------------------------------------------------------
     def build(self, fig):
-        """Draw the static figure once (called inside the course style)."""
+        """Draw the static figure (called inside the course style)."""
         raise NotImplementedError
 
     def scene(self, state):
         """``{"marks": [...], "readout": html, "value": key number}`` for ``state``."""
         raise NotImplementedError
 
-    def params(self):
-        """Numbers and texts the browser's scene needs besides the controls."""
+    def params_for_browser(self):
+        """Numbers and texts the browser's scene needs besides the state."""
         return {}
+
+    def react(self, name, state):
+        """Values other controls take when control ``name`` moved (coupled controls).
+
+        Mirrors ``react`` in the explorer's JavaScript. Return ``None`` when nothing
+        else moves.  Must leave a consistent state unchanged.
+        """
+        return None
 
     def drag(self, mark, x, y, state):
         """New control values when draggable ``mark`` is dragged to data point (x, y).
@@ -393,254 +354,127 @@ class Explorer(widgets.VBox):
         """
         raise ValueError(f"{type(self).__name__} has no draggable mark {mark!r}")
 
+    def state_changed(self, old, new):
+        """Hook: the state moved from ``old`` to ``new`` (after validation)."""
+
+    def live_numbers(self):
+        """For kernel-drawn explorers: the ``live`` trait for the current state."""
+        return {}
+
+    # -- the state ----------------------------------------------------------------------
+    def _validate_state(self, new):
+        """Input from the page or from Python: keep what the controls can hold.
+
+        Never raises: a value a control cannot hold keeps the control's current value.
+        """
+        # the last state validated (inside ipywidgets' set_state, which holds trait
+        # notifications, self.state already reads the proposal)
+        old = dict(self.__dict__.get("_valid_state") or {})
+        if not isinstance(new, dict) or self._closed:
+            return old
+        merged = dict(old)
+        changed = []
+        for name, control in zip(self.control_names, self.controls):
+            if name not in new:
+                continue
+            value = control.accept(new[name])
+            if value is None:
+                continue
+            if value != old.get(name):
+                changed.append(name)
+            merged[name] = value
+        valid = self._coherent(merged, old, changed)
+        self._valid_state = dict(valid)
+        return valid
+
+    def _coherent(self, state, old, changed):
+        """``state`` with the coupled controls made consistent (react, in control order)."""
+        state = dict(state)
+        names = changed if changed else ()
+        for name in names:
+            try:
+                values = self.react(name, state)
+            except (ValueError, TypeError, ArithmeticError):
+                values = None
+            for other, value in (values or {}).items():
+                accepted = self._by_name[other].accept(value)
+                if accepted is not None:
+                    state[other] = accepted
+        if old and state != old:
+            try:
+                self.scene(state)
+            except (ValueError, TypeError, ArithmeticError):
+                return dict(old)                  # a state the scene cannot show: refused
+        return state
+
+    def set_values(self, values):
+        """Set several controls at once (one state change, one message to the page)."""
+        unknown = set(values) - set(self.control_names)
+        if unknown:
+            raise ValueError(f"{type(self).__name__} has no control named "
+                             f"{sorted(unknown)[0]!r}; its controls are {self.control_names}")
+        checked = {name: self._by_name[name].check(v) for name, v in values.items()}
+        self.state = {**self.state, **checked}
+
+    def _on_state(self, change):
+        old, new = change["old"], change["new"]
+        self.state_changed(old, new)
+        if any(old.get(name) != new.get(name) for name in self.static_controls):
+            self.render_static()
+        if self.kernel_scene:
+            self.live = self.live_numbers()
+        for name, control in zip(self.control_names, self.controls):
+            if old.get(name) != new.get(name) and control._observers:
+                control._notify(old.get(name), new.get(name))
+
+    def _on_theme(self, change):
+        if change["new"] in ("light", "dark") and change["new"] != change["old"]:
+            self.render_static()
+
     def drag_to(self, mark, x, y):
         """Do from Python what dragging ``mark`` to data point (x, y) does in the browser."""
         x, y = float(x), float(y)
         if not (np.isfinite(x) and np.isfinite(y)):
             raise ValueError(f"drag_to needs a finite point; got ({x!r}, {y!r}): pass "
                              "coordinates inside the figure's axes")
-        for name, value in self.drag(mark, x, y, self.state).items():
-            control = self.controls[self.control_names.index(name)]
-            control.value = snap(control, value)
+        values = self.drag(mark, x, y, dict(self.state))
+        self.set_values({name: self._by_name[name].snap(v) for name, v in values.items()})
 
     def key(self, value, text, trend=None):
         """The readout's key number (``trend`` defaults to the class's)."""
         return key(value, text, trend or self.trend)
 
-    # -- state ------------------------------------------------------------------------
-    @property
-    def state(self):
-        """The controls' values by name, as the browser's scene receives them."""
-        return {n: c.value for n, c in zip(self.control_names, self.controls)}
-
-    def react(self, name, state):
-        """Values other controls take when control ``name`` is moved (coupled controls).
-
-        Mirrors ``react`` in the explorer's JavaScript, which runs when the learner
-        moves a control in the browser; Python runs it when a control is set from
-        Python.  Return ``None`` when nothing else moves.
-        """
-        return None
-
-    def _on_change(self, change):
-        owner = change["owner"]
-        # coupled controls: the browser moves them itself for a change it made
-        # (_property_lock holds the values the front end just sent)
-        if not self._reacting and not getattr(owner, "_property_lock", None):
-            name = self.control_names[self.controls.index(owner)]
-            values = self.react(name, self.state)
-            if values:
-                self._reacting = True
-                try:
-                    for other, value in values.items():
-                        control = self.controls[self.control_names.index(other)]
-                        control.value = snap(control, value)
-                finally:
-                    self._reacting = False
-        self._scene_changed(self._from_browser(change))
-
-    #: how long a value set from Python is remembered by :meth:`_guard_stale_echo` (s)
-    ECHO_SECONDS = 5.0
-
-    def _guard_stale_echo(self, change):
-        """Undo a stale write-back of a value Python set earlier.
-
-        When Python sets a float slider, ipywidgets' slider view moves its noUiSlider,
-        which reports the value snapped to its own grid with float noise (0.25 comes back
-        as 0.25000000000000006) and syncs that back as if the learner had moved it. If
-        Python has set a newer value meanwhile (a cell that sets a slider twice, or moves
-        coupled sliders one after the other), that late sync would undo the newer value
-        and can leave coupled sliders in no valid state (q1 + q2 > 1). A synced value
-        within float noise of, but not equal to, an earlier Python value, arriving while
-        the control holds the latest Python value, is that echo: the control keeps the
-        latest value (and the page is sent it again).
-        """
-        control, new, old = change["owner"], change["new"], change["old"]
-        now = time.monotonic()
-        recent = [(t, v) for t, v in self._kernel_values.get(id(control), ())
-                  if now - t < self.ECHO_SECONDS]
-        self._kernel_values[id(control)] = recent
-        if not self._from_browser(change):
-            recent.append((now, new))
-            return
-        if not recent or recent[-1][1] != old or not isinstance(new, float):
-            return
-        for _, v in recent[:-1]:
-            if isinstance(v, (int, float)) and v != new and v != old \
-                    and abs(new - v) <= 1e-9 * max(1.0, abs(v)):
-                control.value = old
-                return
-
-    @staticmethod
-    def _from_browser(change):
-        """Whether ``change`` is a value the page synced (ipywidgets' front-end lock)."""
-        return bool(getattr(change["owner"], "_property_lock", None))
-
-    def _scene_changed(self, from_browser=False):
-        """The controls moved: bring Python's copy of the scene up to date."""
-        page_has_it = from_browser and (getattr(self, "_sent", None)
-                                        or self._state_key(self.state) in self._prefetched)
-        if self.kernel_scene and not page_has_it:
-            # the browser needs the kernel's scene now (a change made from Python, or a
-            # page that does not send its state itself)
-            self._refresh()
-        elif self.kernel_scene:
-            # the page sent this state (or a newer one) in its own message and already
-            # has that scene, or holds it from a prefetch: answering the slower value
-            # sync would send an older scene
-            self._stale = True
-        else:
-            # the browser draws this scene itself: Python's copy is computed when read
-            # (readout_text, key_value, marks, the saved picture), not at every step of
-            # a drag, so a dragging learner costs the kernel almost nothing
-            self._stale = True
-
-    def _refresh(self, send=True):
-        state = self.state
-        self._stale = False
-        sent = getattr(self, "_sent", None)
-        # already computed: for the browser's own message, or prefetched (the page shows
-        # these numbers)
-        out = sent[1] if sent is not None and sent[0] == state else \
-            self._prefetched.get(self._state_key(state))
-        if out is None:
-            try:
-                out = self.scene(state)
-            except ValueError:
-                if not self._readout_html:
-                    raise
-                # Coupled sliders (a distribution's bars) reach the kernel one value sync
-                # at a time: between two syncs of one move the kernel can hold a mix that
-                # is no state at all (q1 + q2 > 1). Keep the last scene and compute again
-                # at the next read, when the other value has arrived.
-                self._stale = True
-                return
-        self._readout_html = out["readout"]
-        self._marks = out["marks"]
-        self._value = float(out["value"])
-        if self.kernel_scene and send:
-            self.board.live = {"marks": out["marks"], "readout": out["readout"],
-                               "value": out["value"], "state": state}
-
-    def _fresh(self):
-        """Self, with Python's copy of the scene computed for the controls' values.
-
-        Reading never sends a scene to the page: a kernel-drawn explorer is stale only
-        when the page has asked for (and got) a newer scene than the controls here hold."""
-        if self._stale:
-            self._refresh(send=False)
-        return self
-
-    # -- the browser's state, for kernel-drawn scenes -----------------------------------
-    def _on_board_msg(self, _board, content, _buffers):
-        """The browser sends the controls' values as they move (``{"kind": "state"}``),
-        without waiting for ipywidgets' one-message-at-a-time value sync: the scene goes
-        back at once, so the final scene arrives one round trip after mouse-up."""
-        if not isinstance(content, dict) or self._closed:
-            return
-        if content.get("kind") == "state":
-            state = self._checked_state(content.get("state"))
-            if state is not None:
-                self._on_browser_state(state)
-        elif content.get("kind") == "prefetch" and self.prefetch:
-            self._on_prefetch(content.get("states"))
-
-    def _state_key(self, state):
-        return tuple(state.get(name) for name in self.control_names)
-
-    def _on_prefetch(self, states):
-        """Send the scenes of the states the page asks for (every position of the
-        ``prefetch`` slider at the other controls' values) in one message back,
-        ``{"kind": "scenes", "entries": [...]}``; the page keeps them and draws them
-        without asking again.  The states are the page's own numbers (a log slider's
-        10**e may differ from Python's in the last bit), checked like a state message;
-        the ones the controls cannot hold are left out."""
-        if not isinstance(states, list) or not 0 < len(states) <= self.MAX_PREFETCH:
-            return
-        if len(self._prefetched) > 8 * self.MAX_PREFETCH:
-            self._prefetched.clear()           # a page that asked for many dtypes, often
-        entries = []
-        for raw in states:
-            state = self._checked_state(raw)
-            if state is None:
-                continue
-            key = self._state_key(state)
-            out = self._prefetched.get(key)
-            if out is None:
-                try:
-                    out = self.scene(state)
-                except ValueError:
-                    continue
-                self._prefetched[key] = out
-            entries.append({"marks": out["marks"], "readout": out["readout"],
-                            "value": out["value"], "state": state})
-        if entries:
-            self.board.send({"kind": "scenes", "entries": entries})
-
-    def _checked_state(self, state):
-        """``state`` as the controls would hold it, or None when it is not one they can
-        hold (a message from the page is input like any other)."""
-        if not isinstance(state, dict) or set(state) != set(self.control_names):
-            return None
-        checked = {}
-        for name, control in zip(self.control_names, self.controls):
-            value = state[name]
-            if hasattr(control, "options") and hasattr(control, "index"):
-                options = [o[1] if isinstance(o, tuple) else o for o in control.options]
-                if value not in options:
-                    return None
-                checked[name] = value
-                continue
-            if isinstance(value, bool) or not isinstance(value, (int, float)) \
-                    or not np.isfinite(value):
-                return None
-            snapped = snap(control, value)
-            if not np.isclose(snapped, value, rtol=1e-9, atol=0):
-                return None                     # outside the range or off the step
-            # the browser's own number (a log slider's 10**e may differ from Python's in
-            # the last bit): the slider's sync brings the kernel exactly this value
-            checked[name] = int(value) if isinstance(control, widgets.IntSlider) else value
-        return checked
-
-    def _on_browser_state(self, state):
-        """Send the scene of ``state`` (the controls' values in the browser) to the browser.
-
-        A control in ``static_controls`` changes the static picture too: its new value
-        is applied here, as its own sync would, so picture and scene arrive together."""
-        for name in self.static_controls:
-            control = self.controls[self.control_names.index(name)]
-            if control.value != state[name]:
-                control.value = state[name]
-        out = self._prefetched.get(self._state_key(state)) or self.scene(state)
-        self._sent = (state, out)
-        self.board.live = {"marks": out["marks"], "readout": out["readout"],
-                           "value": out["value"], "state": state}
+    # -- Python's copy of the scene -------------------------------------------------------
+    def _current(self):
+        state = dict(self.state)
+        if self._scene_cache is None or self._scene_cache[0] != state:
+            self._scene_cache = (state, self.scene(state))
+        return self._scene_cache[1]
 
     @property
-    def readout(self):
-        """The readout (``.value`` is its HTML, as the browser shows it)."""
-        return _Readout(self)
+    def readout_html(self):
+        """The readout's HTML, as the browser shows it."""
+        return self._current()["readout"] if not self._closed else ""
 
     @property
     def readout_text(self):
         """The readout as plain text (what a screen reader says)."""
-        return html.unescape(_TAGS.sub("", self._fresh()._readout_html)).strip()
+        return html.unescape(_TAGS.sub("", self.readout_html)).strip()
 
     @property
     def key_value(self):
         """The key number currently shown in the readout."""
-        m = re.search(r'data-value="([^"]+)"', self._fresh()._readout_html)
+        m = re.search(r'data-value="([^"]+)"', self.readout_html)
         return float(m.group(1)) if m else None
 
     @property
     def marks(self):
         """The moving marks of the current scene (data coordinates)."""
-        return self._fresh()._marks
+        return self._current()["marks"] if not self._closed else []
 
     # -- the static picture -----------------------------------------------------------
-    def render_static(self):
-        """(Re)draw the static figure, send it with its axes geometry and params."""
-        with plt.style.context(STYLE):
+    def _draw_static(self, theme):
+        with mpl.rc_context(fname=STYLE), _palette(theme):
             fig = Figure(figsize=self.figsize, dpi=100, layout="constrained")
             FigureCanvasAgg(fig)
             self.build(fig)
@@ -648,38 +482,48 @@ class Explorer(widgets.VBox):
             fig.set_layout_engine("none")
             png = io.BytesIO()
             fig.savefig(png, format="png", dpi=100 * PIXEL_RATIO)
-        self.fig = fig
-        self._static_png = png.getvalue()
+        return fig, png.getvalue()
+
+    def render_static(self):
+        """(Re)draw the static figure; send it with its axes geometry and params."""
+        # Python's figure (the saved picture's) is always the light one; a dark page
+        # gets a dark twin of the static picture
+        self.fig, fig_png = self._draw_static("light")
+        if self.theme == "dark":
+            fig_png = self._draw_static("dark")[1]
+        self._static_png = fig_png
+        fig = self.fig
         width, height = fig.bbox.width, fig.bbox.height
         geometry = []
         for ax in self.axes_for_marks():
             box = ax.get_window_extent()
             geometry.append({
-                "bbox": [float(box.x0), float(height - box.y1), float(box.x1), float(height - box.y0)],
+                "bbox": [float(box.x0), float(height - box.y1), float(box.x1),
+                         float(height - box.y0)],
                 "xlim": [float(v) for v in ax.get_xlim()],
                 "ylim": [float(v) for v in ax.get_ylim()],
                 "xscale": ax.get_xscale(), "yscale": ax.get_yscale(),
             })
-        params = {"colors": dict(COLORS), "uid": self.uid, "kernel_scene": self.kernel_scene,
-                  "prefetch": self.prefetch if self.kernel_scene else None,
-                  # the values of the controls this static picture was drawn for
-                  "static_state": {name: self.state[name] for name in self.static_controls},
-                  **self.params()}
-        self.board.set_trait("size", [float(width), float(height)])
-        self.board.axes = geometry
-        self.board.params = params
-        self.board.background = ("data:image/png;base64,"
-                                 + base64.b64encode(self._static_png).decode("ascii"))
+        params = {"colors": dict(COLORS), "dark_colors": dict(DARK_COLORS),
+                  **self.params_for_browser()}
+        with self.hold_sync():
+            self.size = [float(width), float(height)]
+            self.axes = geometry
+            self.params = params
+            self.alt = f"{type(self).__name__}: {self.readout_text}"
+            self.background = "data:image/png;base64," + base64.b64encode(fig_png).decode()
+            if self.kernel_scene:
+                self.live = self.live_numbers()
 
     def axes_for_marks(self):
         """The axes marks refer to by index (``mark["ax"]``); default: all but colour bars."""
         return [ax for ax in self.fig.axes if ax.get_label() != "<colorbar>"]
 
-    def _draw_marks(self, fig):
+    def _draw_marks(self):
         """Draw the current marks with matplotlib (for the saved picture); return the artists."""
         axes = self.axes_for_marks()
         artists = []
-        for m in self._fresh()._marks:
+        for m in self.marks:
             ax = axes[m.get("ax", 0)]
             kind, color, alpha = m["kind"], m.get("color", "#000000"), m.get("alpha")
             if kind == "line":
@@ -720,8 +564,8 @@ class Explorer(widgets.VBox):
         """
         if self.fig is None:
             raise ValueError("this explorer was closed; create a new one to draw it")
-        with plt.style.context(STYLE):
-            artists = self._draw_marks(self.fig)
+        with mpl.rc_context(fname=STYLE):
+            artists = self._draw_marks()
             try:
                 buf = io.BytesIO()
                 self.fig.savefig(buf, format="png", dpi=100)
@@ -730,9 +574,6 @@ class Explorer(widgets.VBox):
                     artist.remove()
         if not note:
             return buf.getvalue()
-        from matplotlib import font_manager
-        from PIL import Image, ImageDraw, ImageFont
-
         picture = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
         strip = 22
         out = Image.new("RGB", (picture.width, picture.height + strip), "white")
@@ -744,17 +585,27 @@ class Explorer(widgets.VBox):
         out.save(png, format="png")
         return png.getvalue()
 
+    @property
+    def alt_text(self):
+        """The saved picture's alt text: what the explorer shows, in words."""
+        return f"{type(self).__name__} at its starting state: {self.readout_text}"
+
     def _repr_mimebundle_(self, **kwargs):
-        # The live widget, plus a picture (with its readout as alt text) and the
-        # readout as text for viewers without a kernel (GitHub, nbviewer, nbconvert).
-        data = super()._repr_mimebundle_(**kwargs)
-        if data is None:
+        # The live widget, plus the picture (alt text: the readout) for viewers without
+        # a kernel: as image/png with alt metadata, and as an <img alt> in text/html,
+        # which nbconvert's default template and GitHub keep.
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if bundle is None:
             return None
-        data["image/png"] = base64.b64encode(self.snapshot_png(note=True)).decode("ascii")
+        data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
+        picture = base64.b64encode(self.snapshot_png(note=True)).decode("ascii")
+        alt = self.alt_text
+        data["image/png"] = picture
+        data["text/html"] = (f'<img src="data:image/png;base64,{picture}" '
+                             f'alt="{html.escape(alt, quote=True)}">')
         data["text/plain"] = f"{type(self).__name__}: {self.readout_text}"
         _forget_pictures_in_history(data)
-        alt = f"{type(self).__name__} at its starting state: {self.readout_text}"
-        return data, {"image/png": {"alt": alt}}
+        return data, {**(metadata or {}), "image/png": {"alt": alt}}
 
     def __repr__(self):
         return f"<{type(self).__name__}: {self.readout_text}>"
@@ -772,22 +623,14 @@ class Explorer(widgets.VBox):
         _SLOTS[slot] = (weakref.ref(self), msg_id)
 
     def close(self):
-        """Close the explorer: its controls, its board and its boxes; free its figure."""
-        if "_closed" not in self.__dict__:     # its __init__ refused the arguments
-            widgets.Widget.close(self)
-            return
-        if self._closed:
+        """Close the explorer's comm and free its figure (no imports, no work at exit)."""
+        if getattr(self, "_closed", True):
+            super().close()
             return
         self._closed = True
-        for control in self.controls:
-            control.unobserve(self._on_change, names="value")
-        _close_tree(self)
+        super().close()
         # A closed explorer may stay referenced (IPython's Out[n] keeps what a cell
-        # showed): drop everything heavy it holds, the figure and anything pointing
-        # into it (axes, artists a subclass kept), and the pictures.
-        from matplotlib.artist import Artist
-        from matplotlib.figure import FigureBase
-
+        # showed): drop the figure and anything pointing into it.
         for name, value in list(vars(self).items()):
             if isinstance(value, (Artist, FigureBase)) or (
                     isinstance(value, (list, tuple, dict)) and any(
@@ -796,14 +639,11 @@ class Explorer(widgets.VBox):
                 setattr(self, name, None)
         self.fig = None
         self._static_png = b""
-        self._marks, self._stale, self._sent, self._prefetched = [], False, None, {}
-        self.controls, self.control_names = [], []
-        for trait in ("background", "axes", "params", "live"):
-            self.board.set_trait(trait, self.board.trait_defaults(trait))
-        # ... and the closed widgets themselves (sliders, toggles, boxes, the board)
-        for name, value in list(vars(self).items()):
-            if isinstance(value, widgets.Widget) or (
-                    isinstance(value, (list, tuple)) and value
-                    and all(isinstance(v, widgets.Widget) for v in value)):
-                setattr(self, name, None)
-        self.set_trait("children", ())
+        self._scene_cache = None
+        # and the heavy synced values (the picture, 07's table, 05's curves): the comm is
+        # closed, so nothing is sent
+        for name in ("background", "live", "params"):
+            self.set_trait(name, type(getattr(self, name))())
+
+
+__all__ = ["Explorer", "FloatLogSlider", "ToggleButtons", "check_value", "fmt", "key", "esc"]

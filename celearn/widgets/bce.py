@@ -1,13 +1,13 @@
 """Explorers of notebook 02: binary cross-entropy for one prediction and for a batch."""
 from __future__ import annotations
 
-import ipywidgets as widgets
 import numpy as np
 
 from ..gradients import bce_grad_logits, bce_grad_p
 from ..information import cross_entropy, surprisal
 from ..losses import binary_cross_entropy
 from ..plotting import COLORS, label_line, probability_grid
+from . import _controls as ui
 from ._base import Explorer, check_value, fmt
 
 
@@ -48,20 +48,16 @@ class BCEExplorer(Explorer):
 
     name = "bce"
     trend = "down"  # for t = 1; with t = 0 the loss rises with p (see scene)
+    static_controls = ("t",)  # the active branch is drawn solid
 
     def __init__(self, p=0.8, t=1):
         p = check_value("p", p, 0.001, 0.999, what="the predicted probability of class 1")
         t = _check_target("t", t)
-        self.p = widgets.FloatSlider(
-            value=p, min=0.001, max=0.999, step=0.001, readout_format=".3f",
-            description="p", continuous_update=True,
-            style={"description_width": "2em"}, layout=widgets.Layout(width="420px"),
-        )
-        self.t = widgets.ToggleButtons(
+        self.p = ui.FloatSlider(p, min=0.001, max=0.999, step=0.001, readout_format=".3f",
+                                description="p")
+        self.t = ui.ToggleButtons(
             options=[("t = 1", 1), ("t = 0", 0)], value=t, description="target",
-            tooltips=["the sample is of class 1", "the sample is of class 0"],
-            style={"description_width": "4em", "button_width": "4.5em"},
-        )
+            tooltips=["the sample is of class 1", "the sample is of class 0"])
         super().__init__({"p": self.p, "t": self.t}, figsize=(8.0, 3.2))
 
     def build(self, fig):
@@ -89,11 +85,6 @@ class BCEExplorer(Explorer):
         right.set_ylabel(r"$\partial L/\partial z = p - t$")
         right.set_title("gradient w.r.t. the logit")
 
-    def _on_change(self, change):
-        if change["owner"] is self.t:
-            self.render_static()          # the active branch is drawn solid
-        self._scene_changed()
-
     def scene(self, state):
         p, t = float(state["p"]), int(state["t"])
         trend = "down" if t == 1 else "up"      # how the loss moves when p grows
@@ -102,11 +93,13 @@ class BCEExplorer(Explorer):
         dl_dp = float(bce_grad_p(t, p))
         dl_dz = float(bce_grad_logits(t, _logit(p)))
         right = p > 0.6
+        high = loss > 6.2                 # near the top: the label goes under the marker
         marks = [
             {"kind": "line", "x": [p, p], "y": [0.0, loss], "color": COLORS["neutral"],
              "lw": 1, "dash": "4 3"},
             {"kind": "text", "x": p, "y": loss, "text": f"{fmt(loss)} nats",
-             "dx": -10 if right else 10, "dy": 8, "ha": "right" if right else "left",
+             "dx": -10 if right else 10, "dy": -8 if high else 8,
+             "ha": "right" if right else "left", "va": "top" if high else "baseline",
              "color": "#000000", "size": 10},
             {"kind": "dot", "ax": 1, "x": p, "y": dl_dz, "r": 5, "color": COLORS["marker"]},
             {"kind": "dot", "key": "marker", "x": p, "y": loss, "r": 6,
@@ -179,17 +172,11 @@ class BCEExampleExplorer(Explorer):
             raise ValueError(f"sample must be a sample number from 1 to {n} (1-based, as in "
                              f"the table); got {sample!r}")
         self.targets, self.preds = targets, np.round(preds, 2)
-        self._syncing = False
-        self.p = widgets.FloatSlider(
-            value=float(self.preds[sample - 1]), min=0.01, max=0.99, step=0.01,
-            readout_format=".2f", description="p", continuous_update=True,
-            style={"description_width": "2em"}, layout=widgets.Layout(width="380px"),
-        )
-        self.sample = widgets.Dropdown(
+        self.p = ui.FloatSlider(float(self.preds[sample - 1]), min=0.01, max=0.99, step=0.01,
+                                readout_format=".2f", description="p")
+        self.sample = ui.Dropdown(
             options=[(f"sample {i + 1} (t = {self.targets[i]:g})", i + 1) for i in range(n)],
-            value=sample, description="editing",
-            style={"description_width": "4.5em"}, layout=widgets.Layout(width="16em"),
-        )
+            value=sample, description="editing")
         super().__init__({"p": self.p, "sample": self.sample}, figsize=(6.4, 3.2))
 
     def build(self, fig):
@@ -202,21 +189,21 @@ class BCEExampleExplorer(Explorer):
         ax.set_ylabel("sample")
         ax.set_title("Per-sample loss of the batch")
 
-    def params(self):
+    def params_for_browser(self):
         return {"targets": self.targets.tolist(), "preds": self.preds.tolist()}
 
-    def _on_change(self, change):
-        if change["owner"] is self.sample:
-            # show the chosen sample's prediction on the slider without editing it
-            self._syncing = True
-            self.p.value = float(self.preds[self.sample.value - 1])
-            self._syncing = False
-        elif self._syncing:
-            return
-        else:
-            self.preds[self.sample.value - 1] = self.p.value
-            self.board.params = {**self.board.params, "preds": self.preds.tolist()}
-        self._scene_changed()
+    def react(self, name, state):
+        """A chosen sample shows its own prediction on the slider (mirrors ``react`` in JS)."""
+        if name == "sample":
+            return {"p": float(self.preds[int(state["sample"]) - 1])}
+        return None
+
+    def state_changed(self, old, new):
+        # the slider edits the chosen sample's prediction: the batch keeps the edit
+        i = int(new["sample"]) - 1
+        if old and old.get("sample") == new["sample"] and self.preds[i] != new["p"]:
+            self.preds[i] = new["p"]
+            self.params = {**self.params, "preds": self.preds.tolist()}
 
     def scene(self, state):
         i = int(state["sample"]) - 1

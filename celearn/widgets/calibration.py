@@ -1,12 +1,12 @@
 """Explorer of notebook 09: temperature scaling, with its reliability diagram."""
 from __future__ import annotations
 
-import ipywidgets as widgets
 import numpy as np
 
 from ..activations import softmax
 from ..calibration import (_label_rows, fit_temperature, reliability_bins, temperature_nll)
 from ..plotting import COLORS
+from . import _controls as ui
 from ._base import Explorer, check_value, fmt
 
 T_MIN, T_MAX = 0.25, 8.0
@@ -72,13 +72,11 @@ class TemperatureExplorer(Explorer):
         self.t, self.z, self.n_bins = t, z.astype(np.float64), int(n_bins)
         self.T_fit = fit_temperature(t, z) if T_fit is None else \
             check_value("T_fit", T_fit, 1e-6, 1e6, what="the temperature to mark")
-        self.T = widgets.FloatSlider(value=T, min=T_MIN, max=T_MAX, step=0.01, description="T",
-                                     readout_format=".2f", continuous_update=True,
-                                     style={"description_width": "2em"},
-                                     layout=widgets.Layout(width="420px"))
+        self.T = ui.FloatSlider(value=T, min=T_MIN, max=T_MAX, step=0.01, description="T",
+                                     readout_format=".2f", continuous_update=True)
         super().__init__({"T": self.T}, figsize=(9.6, 3.5))
 
-    def params(self):
+    def params_for_browser(self):
         return {"t": self.t.tolist(), "z": self.z.tolist(), "n_bins": self.n_bins,
                 "T_fit": float(self.T_fit), "nll_top": float(self.nll_top)}
 

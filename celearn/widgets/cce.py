@@ -8,13 +8,13 @@ opposite corner k, and explodes near that edge.
 """
 from __future__ import annotations
 
-import ipywidgets as widgets
 import numpy as np
 
 from ..information import surprisal
 from ..losses import categorical_cross_entropy
 from ..plotting import (COLORS, LOSS_CMAP, SIMPLEX_CORNERS, draw_simplex, simplex_from_xy,
                         simplex_loss_image, simplex_xy)
+from . import _controls as ui
 from ._base import Explorer, esc, fmt
 
 #: every probability is kept at least this large, so the loss stays finite
@@ -88,6 +88,7 @@ class TriangleExplorer(Explorer):
 
     name = "triangle"
     trend = "down"  # first slider = p of class 0, the default true class; see scene
+    static_controls = ("true_class",)  # new colour map, equal-loss lines and labels
 
     def __init__(self, p=(0.5, 0.25, 0.25), true_class=0, labels=("panda", "seal", "duck")):
         labels = self._check_labels(labels)
@@ -98,16 +99,13 @@ class TriangleExplorer(Explorer):
         self.labels = labels
         thousandths = _thousandths(p)
         self.sliders = [
-            widgets.FloatSlider(
-                value=v / GRID, min=FLOOR, max=1 - 2 * FLOOR, step=0.001,
-                readout_format=".3f", description=f"p({name})", continuous_update=True,
-                style={"description_width": "5em"}, layout=widgets.Layout(width="330px"))
+            ui.FloatSlider(v / GRID, min=FLOOR, max=1 - 2 * FLOOR, step=0.001,
+                           readout_format=".3f", description=f"p({name})")
             for v, name in zip(thousandths, self.labels)
         ]
-        self.true_class = widgets.ToggleButtons(
+        self.true_class = ui.ToggleButtons(
             options=[(name, k) for k, name in enumerate(self.labels)], value=int(true_class),
-            description="true class", style={"description_width": "6em",
-                                             "button_width": "5em"})
+            description="true class")
         controls = {f"p{i}": s for i, s in enumerate(self.sliders)}
         super().__init__({**controls, "true_class": self.true_class}, figsize=(8.0, 3.6))
 
@@ -174,14 +172,9 @@ class TriangleExplorer(Explorer):
         bars.set_ylabel("predicted probability")
         bars.set_title("the prediction $p$")
 
-    def params(self):
+    def params_for_browser(self):
         return {"labels": list(self.labels), "floor": FLOOR,
                 "corners": SIMPLEX_CORNERS.tolist(), "max_loss": float(surprisal(FLOOR))}
-
-    def _on_change(self, change):
-        if change["owner"] is self.true_class:
-            self.render_static()          # new colour map, equal-loss lines and labels
-        super()._on_change(change)
 
     def react(self, name, state):
         """A moved slider rescales the other two (in thousandths) so the three sum to 1."""
@@ -264,14 +257,7 @@ class TriangleExplorer(Explorer):
         if not (np.isfinite(x) and np.isfinite(y)):
             raise ValueError(f"drag_to needs a finite point; got ({x!r}, {y!r}): pass "
                              "coordinates of the triangle's axes, e.g. ex.xy_of(p)")
-        values = self.drag("point", x, y, self.state)
-        self._reacting = True                  # the three move together: no rescaling
-        try:
-            for i, slider in enumerate(self.sliders):
-                slider.value = values[f"p{i}"]
-        finally:
-            self._reacting = False
-        self._scene_changed()
+        self.set_values(self.drag("point", x, y, dict(self.state)))  # the three together
 
 
 __all__ = ["TriangleExplorer", "set_one", "FLOOR"]

@@ -3,25 +3,22 @@ from __future__ import annotations
 
 import math
 
-import ipywidgets as widgets
 import numpy as np
 
 from ..information import cross_entropy, entropy, kl_divergence
 from ..plotting import COLORS
+from . import _controls as ui
 from ._base import Explorer, fmt
 
 _FLOOR = 0.01  # every probability stays >= 1%, so H(p, q) and KL stay finite
 _XMAX = 2.5  # nats or bits: fits H(p) <= log 3 and typical H(p, q); longer bars stop at the edge, their numbers still shown
 _STEPS = 100  # probabilities live on the 0.01 grid: whole hundredths
-_NAMES = {"p1": "p₁", "p2": "p₂", "p3": "p₃", "q1": "q₁", "q2": "q₂", "q3": "q₃"}
+_NAMES = {"p0": "p₀", "p1": "p₁", "p2": "p₂", "q0": "q₀", "q1": "q₁", "q2": "q₂"}
 
 
 def _slider(name, value):
-    return widgets.FloatSlider(
-        value=value, min=_FLOOR, max=1 - 2 * _FLOOR, step=0.01, readout_format=".2f",
-        description=name, continuous_update=True,
-        style={"description_width": "1.6em"}, layout=widgets.Layout(width="240px"),
-    )
+    return ui.FloatSlider(value, min=_FLOOR, max=1 - 2 * _FLOOR, step=0.01,
+                          readout_format=".2f", description=name)
 
 
 def _hundredths(v):
@@ -37,16 +34,16 @@ def _third(a, b):
 class DistributionExplorer(Explorer):
     r"""Two distributions over three outcomes: read :math:`H(p)`, :math:`H(p, q)` and :math:`D_{KL}(p\|q)`.
 
-    Sliders set :math:`p_1, p_2` and :math:`q_1, q_2`; the third probability is
-    the remainder, :math:`p_3 = 1 - p_1 - p_2`, so each distribution always sums
+    Sliders set :math:`p_0, p_1` and :math:`q_0, q_1`; the third probability is
+    the remainder, :math:`p_2 = 1 - p_0 - p_1`, so each distribution always sums
     to 1.  Every probability stays at least 0.01: when a slider would push the
     remainder below 0.01, the *other* slider of the same distribution gives way.
     The toggle switches every readout between nats and bits.
 
     The bars can be dragged too: drag the dot on top of a bar (or focus it and use
-    the arrow keys) to set that probability.  Dragging bar 1 or 2 moves its
-    slider, with the rule above; dragging bar 3 sets :math:`p_3` and takes the
-    difference from :math:`p_2`, and :math:`p_1` gives way once :math:`p_2` is at 0.01.
+    the arrow keys) to set that probability.  Dragging bar 0 or 1 moves its
+    slider, with the rule above; dragging bar 2 sets :math:`p_2` and takes the
+    difference from :math:`p_1`, and :math:`p_0` gives way once :math:`p_1` is at 0.01.
 
     The figure shows the identity :math:`H(p, q) = H(p) + D_{KL}(p\|q)` as bars:
 
@@ -66,13 +63,14 @@ class DistributionExplorer(Explorer):
     >>> ex = DistributionExplorer(p=(0.5, 0.25, 0.25), q=(0.25, 0.25, 0.5), unit="bits")
     >>> ex.readout_text
     'p = (0.50, 0.25, 0.25), q = (0.25, 0.25, 0.50): H(p) = 1.500 bits, H(p, q) = 1.750 bits, KL(p‖q) = 0.250 bits = H(p, q) − H(p).'
-    >>> ex.drag_to("q3", 2.2, 0.25)   # drag the top of q's third bar down to 0.25
+    >>> ex.drag_to("q2", 2.2, 0.25)   # drag the top of q's third bar down to 0.25
     >>> ex.q
     array([0.25, 0.5 , 0.25])
     """
 
     name = "distribution"
-    trend = "any"  # KL(p||q) falls as p1 approaches q1, then rises again
+    trend = "any"  # KL(p||q) falls as p0 approaches q0, then rises again
+    static_controls = ("unit",)  # the axis label and the max-H line move
 
     def __init__(self, p=(0.6, 0.3, 0.1), q=(0.3, 0.4, 0.3), *, unit="nats"):
         for name, d in (("p", p), ("q", q)):
@@ -88,37 +86,30 @@ class DistributionExplorer(Explorer):
                                  f"got {tuple(d)!r}; e.g. {name}=(0.6, 0.3, 0.1)")
         if unit not in ("nats", "bits"):
             raise ValueError(f"unit must be 'nats' or 'bits', got {unit!r}")
-        self.p1, self.p2 = _slider("p₁", float(p[0])), _slider("p₂", float(p[1]))
-        self.q1, self.q2 = _slider("q₁", float(q[0])), _slider("q₂", float(q[1]))
-        self.unit = widgets.ToggleButtons(
-            options=["nats", "bits"], value=unit, description="unit",
-            style={"description_width": "2.5em", "button_width": "4em"},
-            tooltips=["natural log", "log base 2"])
-        super().__init__({"p1": self.p1, "p2": self.p2, "q1": self.q1, "q2": self.q2,
+        self.p0, self.p1 = _slider("p₀", float(p[0])), _slider("p₁", float(p[1]))
+        self.q0, self.q1 = _slider("q₀", float(q[0])), _slider("q₁", float(q[1]))
+        self.unit = ui.ToggleButtons(options=["nats", "bits"], value=unit, description="unit",
+                                     tooltips=["natural log", "log base 2"])
+        super().__init__({"p0": self.p0, "p1": self.p1, "q0": self.q0, "q1": self.q1,
                           "unit": self.unit}, figsize=(8.2, 3.2))
 
     # -- the rule that keeps both distributions on the simplex -----------------------
     def react(self, name, state):
         """The other slider of the same distribution gives way to keep the remainder >= 0.01."""
-        other = {"p1": "p2", "p2": "p1", "q1": "q2", "q2": "q1"}.get(name)
+        other = {"p0": "p1", "p1": "p0", "q0": "q1", "q1": "q0"}.get(name)
         if other is None or 1 - state[name] - state[other] >= _FLOOR - 1e-9:
             return None
         return {other: round(1 - _FLOOR - state[name], 10)}
 
-    def _on_change(self, change):
-        if change["owner"] is self.unit:      # the axis label and the max-H line move
-            self.render_static()
-        super()._on_change(change)
-
     @property
     def p(self):
         """The current distribution p, shape (3,)."""
-        return np.array([self.p1.value, self.p2.value, _third(self.p1.value, self.p2.value)])
+        return np.array([self.p0.value, self.p1.value, _third(self.p0.value, self.p1.value)])
 
     @property
     def q(self):
         """The current distribution q, shape (3,)."""
-        return np.array([self.q1.value, self.q2.value, _third(self.q1.value, self.q2.value)])
+        return np.array([self.q0.value, self.q1.value, _third(self.q0.value, self.q1.value)])
 
     # -- figure ------------------------------------------------------------------------
     def build(self, fig):
@@ -129,7 +120,7 @@ class DistributionExplorer(Explorer):
                      ha="right", va="top", fontweight="bold", fontsize=12)
         bars_ax.text(0.98, 0.85, "q", color=COLORS["q"], transform=bars_ax.transAxes,
                      ha="right", va="top", fontweight="bold", fontsize=12)
-        bars_ax.set_xticks(x, ["outcome 1", "outcome 2", "outcome 3"])
+        bars_ax.set_xticks(x, ["outcome 0", "outcome 1", "outcome 2"])
         bars_ax.set_ylim(0, 1.12)
         bars_ax.set_xlim(-0.6, 2.75)
         bars_ax.set_xlabel("outcome (drag a bar's top)")
@@ -148,8 +139,8 @@ class DistributionExplorer(Explorer):
         info_ax.set_title("H(p, q) = H(p) + KL(p‖q)")
 
     def scene(self, state):
-        p = np.array([state["p1"], state["p2"], _third(state["p1"], state["p2"])])
-        q = np.array([state["q1"], state["q2"], _third(state["q1"], state["q2"])])
+        p = np.array([state["p0"], state["p1"], _third(state["p0"], state["p1"])])
+        q = np.array([state["q0"], state["q1"], _third(state["q0"], state["q1"])])
         unit = state["unit"]
         base = 2 if unit == "bits" else None
         h = float(entropy(p, base=base))
@@ -169,7 +160,7 @@ class DistributionExplorer(Explorer):
                               "va": "bottom", "size": 8, "color": "#000000"})
         for name, d, shift in (("p", p, -0.2), ("q", q, 0.2)):
             for i, v in enumerate(d):
-                mark = f"{name}{i + 1}"
+                mark = f"{name}{i}"
                 marks.append({"kind": "dot", "key": f"{mark}-handle", "x": i + shift,
                               "y": float(v), "r": 4.5, "color": COLORS[name], "edge": "#ffffff",
                               "drag": mark,
@@ -202,21 +193,21 @@ class DistributionExplorer(Explorer):
         return {"marks": marks, "readout": readout, "value": kl}
 
     def drag(self, mark, x, y, state):
-        """Dragging the top of bar ``mark`` ("p1" … "q3") to height y (x is ignored)."""
+        """Dragging the top of bar ``mark`` ("p0" … "q2") to height y (x is ignored)."""
         if mark not in _NAMES:
             raise ValueError(f"DistributionExplorer has no draggable mark {mark!r}; "
                              f"use one of {sorted(_NAMES)}")
         d, i = mark[0], int(mark[1])
         k = min(max(_hundredths(y), 1), _STEPS - 2)            # the new value, 0.01 … 0.98
-        a, b = _hundredths(state[f"{d}1"]), _hundredths(state[f"{d}2"])
-        if i == 1:
+        a, b = _hundredths(state[f"{d}0"]), _hundredths(state[f"{d}1"])
+        if i == 0:
             a = k
             b = min(b, _STEPS - 1 - a)          # the other slider gives way
-        elif i == 2:
+        elif i == 1:
             b = k
             a = min(a, _STEPS - 1 - b)
-        else:                                   # p3 = k: p2 takes the difference first
+        else:                                   # p2 = k: p1 takes the difference first
             b = _STEPS - k - a
             if b < 1:
                 b, a = 1, _STEPS - 1 - k
-        return {f"{d}1": a / _STEPS, f"{d}2": b / _STEPS}
+        return {f"{d}0": a / _STEPS, f"{d}1": b / _STEPS}

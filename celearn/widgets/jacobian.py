@@ -4,7 +4,6 @@ from __future__ import annotations
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
-import ipywidgets as widgets
 import numpy as np
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import LinearSegmentedColormap, Normalize
@@ -13,6 +12,7 @@ from matplotlib import colormaps
 from ..activations import softmax, softmax_jacobian
 from ..gradients import numerical_gradient
 from ..plotting import COLORS
+from . import _controls as ui
 from ._base import Explorer, check_value, fmt
 
 _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -91,7 +91,7 @@ class JacobianExplorer(Explorer):
     Three panels: the logits z as bars (drag a bar's top, or focus it and use the
     arrow keys), a heat map of :math:`J = (\mathrm{diag}(p) - pp^\top)/T` with its
     values in the cells (colour scale :math:`\pm 0.3/T`), and the probabilities p.
-    The readout states :math:`p_1`, :math:`J_{11}` and how closely the formula
+    The readout states :math:`p_0`, :math:`J_{00}` and how closely the formula
     agrees with central finite differences.
 
     Parameters
@@ -106,14 +106,14 @@ class JacobianExplorer(Explorer):
     >>> from celearn.widgets import JacobianExplorer
     >>> ex = JacobianExplorer(z=(0.0, 0.0, 0.0))
     >>> ex.readout_text.split(";")[0]
-    'p₁ = 0.333 (p = 0.333, 0.333, 0.333)'
-    >>> ex.drag_to("z1", 0, 2.04)            # drag the first logit bar's top to 2
+    'p₀ = 0.333 (p = 0.333, 0.333, 0.333)'
+    >>> ex.drag_to("z0", 0, 2.04)            # drag the first logit bar's top to 2
     >>> ex.logits[0].value, round(ex.key_value, 4)
     (2.0, 0.787)
     """
 
     name = "jacobian"
-    trend = "up"  # raising z_1 raises p_1
+    trend = "up"  # raising z_0 raises p_0
 
     def __init__(self, z=(2.0, 1.0, 0.1), temperature=1.0):
         if isinstance(z, (str, bytes)) or not hasattr(z, "__len__"):
@@ -127,17 +127,13 @@ class JacobianExplorer(Explorer):
                                   what="a softmax temperature")
         self.K = len(z)
         self.logits = [
-            widgets.FloatSlider(value=v, min=Z_MIN, max=Z_MAX, step=0.1, readout_format=".1f",
-                                description=f"z{_sub(i + 1)}", continuous_update=True,
-                                style={"description_width": "2em"},
-                                layout=widgets.Layout(width="300px"))
+            ui.FloatSlider(v, min=Z_MIN, max=Z_MAX, step=0.1, readout_format=".1f",
+                           description=f"z{_sub(i)}")
             for i, v in enumerate(z)
         ]
-        self.temperature = widgets.FloatSlider(
-            value=temperature, min=T_MIN, max=T_MAX, step=0.1, readout_format=".1f",
-            description="T", continuous_update=True, style={"description_width": "2em"},
-            layout=widgets.Layout(width="300px"))
-        controls = {f"z{i + 1}": s for i, s in enumerate(self.logits)}
+        self.temperature = ui.FloatSlider(temperature, min=T_MIN, max=T_MAX, step=0.1,
+                                          readout_format=".1f", description="T")
+        controls = {f"z{i}": s for i, s in enumerate(self.logits)}
         controls["T"] = self.temperature
         super().__init__(controls, figsize=(8.4, 3.4))
 
@@ -149,7 +145,7 @@ class JacobianExplorer(Explorer):
         ax.axhline(0, color=COLORS["neutral"], lw=1)
         ax.set_xlim(-0.6, K - 0.4)
         ax.set_ylim(Z_MIN - 1.3, Z_MAX + 1.3)          # room for the value labels
-        ax.set_xticks(range(K), [f"$z_{j + 1}$" for j in range(K)])
+        ax.set_xticks(range(K), [f"$z_{j}$" for j in range(K)])
         ax.set_xlabel("logit (drag a bar's top)")
         ax.set_ylabel("value")
         ax.set_title("logits $z$")
@@ -158,8 +154,8 @@ class JacobianExplorer(Explorer):
         ax.set_xlim(-0.5, K - 0.5)
         ax.set_ylim(K - 0.5, -0.5)                       # row 1 on top, as a matrix
         ax.set_aspect("equal")
-        ax.set_xticks(range(K), [f"$z_{j + 1}$" for j in range(K)])
-        ax.set_yticks(range(K), [f"$p_{i + 1}$" for i in range(K)])
+        ax.set_xticks(range(K), [f"$z_{j}$" for j in range(K)])
+        ax.set_yticks(range(K), [f"$p_{i}$" for i in range(K)])
         ax.grid(False)
         ax.tick_params(length=0)
         for side in ("top", "right", "bottom", "left"):
@@ -179,7 +175,7 @@ class JacobianExplorer(Explorer):
         ax = self.ax_p
         ax.set_xlim(-0.6, K - 0.4)
         ax.set_ylim(0, 1.12)
-        ax.set_xticks(range(K), [f"$p_{j + 1}$" for j in range(K)])
+        ax.set_xticks(range(K), [f"$p_{j}$" for j in range(K)])
         ax.set_xlabel("class")
         ax.set_ylabel("probability")
         ax.set_title("softmax output $p$")
@@ -188,7 +184,7 @@ class JacobianExplorer(Explorer):
         """Logits, heat map, probabilities, colour bar (its live tick labels)."""
         return [self.ax_z, self.ax_jac, self.ax_p, self.colorbar.ax]
 
-    def params(self):
+    def params_for_browser(self):
         return {"K": self.K, "table": COLOR_TABLE, "scale": SCALE, "tol": FD_TOLERANCE}
 
     # -- the moving part ----------------------------------------------------------------
@@ -197,7 +193,7 @@ class JacobianExplorer(Explorer):
 
     def scene(self, state):
         K = self.K
-        z = np.array([float(state[f"z{j + 1}"]) for j in range(K)])
+        z = np.array([float(state[f"z{j}"]) for j in range(K)])
         T = float(state["T"])
         p = softmax(z, temperature=T)
         J = tempered_jacobian(z, T)
@@ -212,9 +208,9 @@ class JacobianExplorer(Explorer):
                  "y1": zj, "color": COLORS["ce"], "alpha": 0.55},
                 {"kind": "rect", "key": f"zcap-{j}", "x0": j - 0.34, "x1": j + 0.34,
                  "y0": zj - 0.22, "y1": zj + 0.22, "color": COLORS["ce"],
-                 "edge": COLORS["marker"], "drag": f"z{j + 1}",
-                 "label": f"logit z{_sub(j + 1)} (bar height)",
-                 "valuetext": f"z{_sub(j + 1)} = {_fixed(zj, 1)}"},
+                 "edge": COLORS["marker"], "drag": f"z{j}",
+                 "label": f"logit z{_sub(j)} (bar height)",
+                 "valuetext": f"z{_sub(j)} = {_fixed(zj, 1)}"},
                 {"kind": "text", "key": f"ztext-{j}", "x": float(j), "y": zj,
                  "text": _fixed(zj, 1).replace("-", "−"), "dy": 8 if up else -8, "ha": "center",
                  "va": "bottom" if up else "top", "size": 9, "color": "#000000"},
@@ -224,14 +220,15 @@ class JacobianExplorer(Explorer):
                 v = float(J[i, j])
                 marks.append({"kind": "rect", "key": f"cell-{i}-{j}", "x0": j - 0.5,
                               "x1": j + 0.5, "y0": i - 0.5, "y1": i + 0.5,
-                              "color": cell_color(v, limit)})
+                              "color": cell_color(v, limit), "fixed": True})
         for i in range(K):
             for j in range(K):
                 v = float(J[i, j])
                 marks.append({"kind": "text", "key": f"celltext-{i}-{j}", "x": float(j),
                               "y": float(i), "text": _signed(v), "ha": "center",
                               "va": "center", "size": 9,
-                              "color": "#ffffff" if abs(v) > 0.6 * limit else "#000000"})
+                              "color": "#ffffff" if abs(v) > 0.6 * limit else "#000000",
+                              "fixed": True})
         for j in range(K):
             pj = float(p[j])
             marks += [
@@ -252,13 +249,13 @@ class JacobianExplorer(Explorer):
         listing = ", ".join(_fixed(pj, 3) for pj in p)
         tolerance = f"1e{round(math.log10(FD_TOLERANCE))}".replace("-", "−")
         agree = f"< {tolerance}" if error < FD_TOLERANCE else f"= {fmt(error)}"
-        readout = (self.key(p[0], f"p₁ = {_fixed(p[0], 3)}") + f" (p = {listing}); "
-                   f"J₁₁ = p₁(1 − p₁)/T = {fmt(J[0, 0])}; "
+        readout = (self.key(p[0], f"p₀ = {_fixed(p[0], 3)}") + f" (p = {listing}); "
+                   f"J₀₀ = p₀(1 − p₀)/T = {fmt(J[0, 0])}; "
                    f"largest |J − finite differences| {agree}")
         return {"marks": marks, "readout": readout, "value": float(p[0])}
 
     def drag(self, mark, x, y, state):
-        names = [f"z{j + 1}" for j in range(self.K)]
+        names = [f"z{j}" for j in range(self.K)]
         if mark not in names:
             raise ValueError(f"JacobianExplorer has no draggable mark {mark!r}; "
                              f"use one of {names}")

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import numbers
 
-import ipywidgets as widgets
 import numpy as np
 
 from ..likelihood import best_report, coin_log_likelihood, expected_score
 from ..plotting import COLORS, SCORE_COLORS, SCORE_NAMES
+from . import _controls as ui
 from ._base import Explorer, check_value, fmt
 
 #: the q grid of the curves drawn by the browser: linspace(lo, hi, n)
@@ -65,17 +65,13 @@ class CoinLikelihoodExplorer(Explorer):
         q = check_value("q", q, 0.01, 0.99, what="P(heads)")
         self.tosses = int(tosses)
         self.ymax = 1.25 * self.tosses * np.log(2) + 2
-        self.q = widgets.FloatSlider(value=q, min=0.01, max=0.99, step=0.01, description="q",
-                                     readout_format=".2f", continuous_update=True,
-                                     style={"description_width": "2em"},
-                                     layout=widgets.Layout(width="360px"))
-        self.heads = widgets.IntSlider(value=int(heads), min=0, max=self.tosses, step=1,
-                                       description="heads", continuous_update=True,
-                                       style={"description_width": "4em"},
-                                       layout=widgets.Layout(width="300px"))
+        self.q = ui.FloatSlider(value=q, min=0.01, max=0.99, step=0.01, description="q",
+                                     readout_format=".2f", continuous_update=True)
+        self.heads = ui.IntSlider(value=int(heads), min=0, max=self.tosses, step=1,
+                                       description="heads", continuous_update=True)
         super().__init__({"q": self.q, "heads": self.heads}, figsize=(9.0, 3.2))
 
-    def params(self):
+    def params_for_browser(self):
         return {"tosses": self.tosses, "grid": list(_COIN_GRID), "ymax": float(self.ymax)}
 
     def build(self, fig):
@@ -164,18 +160,14 @@ class ProperScoreExplorer(Explorer):
     def __init__(self, q=0.9, p_star=0.7):
         q = check_value("q", q, 0.01, 0.99, what="the reported probability")
         p_star = check_value("p_star", p_star, 0.01, 0.99, what="the true probability")
-        self.q = widgets.FloatSlider(value=q, min=0.01, max=0.99, step=0.01, description="q",
-                                     readout_format=".2f", continuous_update=True,
-                                     style={"description_width": "2em"},
-                                     layout=widgets.Layout(width="330px"))
-        self.p_star = widgets.FloatSlider(value=p_star, min=0.01, max=0.99, step=0.01,
+        self.q = ui.FloatSlider(value=q, min=0.01, max=0.99, step=0.01, description="q",
+                                     readout_format=".2f", continuous_update=True)
+        self.p_star = ui.FloatSlider(value=p_star, min=0.01, max=0.99, step=0.01,
                                           description="p*", readout_format=".2f",
-                                          continuous_update=True,
-                                          style={"description_width": "2em"},
-                                          layout=widgets.Layout(width="330px"))
+                                          continuous_update=True)
         super().__init__({"q": self.q, "p_star": self.p_star}, figsize=(6.5, 3.6))
 
-    def params(self):
+    def params_for_browser(self):
         return {"grid": list(_SCORE_GRID), "ymax": self.YMAX,
                 "score_colors": dict(SCORE_COLORS)}
 

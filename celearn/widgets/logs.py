@@ -1,10 +1,9 @@
 """The log explorer of notebook 01: drag p, watch -log p explode."""
 from __future__ import annotations
 
-import ipywidgets as widgets
-
 from ..information import surprisal
 from ..plotting import COLORS, label_line, probability_grid
+from . import _controls as ui
 from ._base import Explorer, check_value, fmt
 
 
@@ -33,11 +32,8 @@ class LogExplorer(Explorer):
 
     def __init__(self, p=0.25):
         p = check_value("p", p, 0.001, 0.999, what="a probability")
-        self.p = widgets.FloatSlider(
-            value=p, min=0.001, max=0.999, step=0.001, readout_format=".3f",
-            description="p", continuous_update=True,
-            style={"description_width": "2em"}, layout=widgets.Layout(width="420px"),
-        )
+        self.p = ui.FloatSlider(p, min=0.001, max=0.999, step=0.001, readout_format=".3f",
+                                description="p")
         super().__init__({"p": self.p}, figsize=(6.0, 3.0))
 
     def build(self, fig):
@@ -56,11 +52,13 @@ class LogExplorer(Explorer):
         nats = float(surprisal(p))
         bits = float(surprisal(p, base=2))
         right = p > 0.6
+        high = nats > 6.0                 # near the top: the label goes under the marker
         marks = [
             {"kind": "line", "x": [p, p], "y": [0.0, nats], "color": COLORS["neutral"],
              "lw": 1, "dash": "4 3"},
             {"kind": "text", "x": p, "y": nats, "text": f"{fmt(nats)} nats",
-             "dx": -10 if right else 10, "dy": 8, "ha": "right" if right else "left",
+             "dx": -10 if right else 10, "dy": -8 if high else 8,
+             "ha": "right" if right else "left", "va": "top" if high else "baseline",
              "color": "#000000", "size": 10},
             {"kind": "dot", "key": "marker", "x": p, "y": nats, "r": 6,
              "color": COLORS["marker"], "drag": "p", "label": "p on the surprisal curve",

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import math
 
-import ipywidgets as widgets
 import numpy as np
 
 from ..information import entropy
@@ -15,6 +14,7 @@ from ..practice import (
     smoothed_target,
     smoothing_loss_curve,
 )
+from . import _controls as ui
 from ._base import Explorer, check_value, fmt
 
 #: the p_t grid of the focal curves (the browser uses the same one)
@@ -24,10 +24,9 @@ GAP_GRID = (0.0, 14.0, 141)
 
 
 def _slider(value, lo, hi, step, description, fmt_=".2f", width="300px"):
-    return widgets.FloatSlider(
+    return ui.FloatSlider(
         value=value, min=lo, max=hi, step=step, description=description,
-        readout_format=fmt_, continuous_update=True,
-        style={"description_width": "3em"}, layout=widgets.Layout(width=width))
+        readout_format=fmt_, continuous_update=True)
 
 
 class FocalExplorer(Explorer):
@@ -156,7 +155,7 @@ class SmoothingExplorer(Explorer):
         self.eps = _slider(eps, 0.0, 0.5, 0.01, "ε")
         super().__init__({"eps": self.eps}, figsize=(8.4, 3.1))
 
-    def params(self):
+    def params_for_browser(self):
         return {"K": self.num_classes, "gaps": list(GAP_GRID)}
 
     def build(self, fig):

@@ -1,9 +1,6 @@
 """The explorers of notebook 05: loss slopes (CE vs squared error) and a training race."""
 from __future__ import annotations
 
-import asyncio
-
-import ipywidgets as widgets
 import numpy as np
 
 from ..gradients import bce_grad_p, mse_grad_p
@@ -11,10 +8,8 @@ from ..information import surprisal
 from ..losses import mean_squared_error
 from ..plotting import COLORS, label_line, probability_grid
 from ..training import _train, standardize
+from . import _controls as ui
 from ._base import Explorer, check_value, fmt
-
-_SLIDER = dict(continuous_update=True, style={"description_width": "initial"})
-
 
 class SlopesExplorer(Explorer):
     r"""Pick p (the probability of the true class, t = 1); compare the tangent slopes.
@@ -49,9 +44,8 @@ class SlopesExplorer(Explorer):
 
     def __init__(self, p=0.2):
         p = check_value("p", p, 0.01, 0.99, what="the probability of the true class")
-        self.p = widgets.FloatSlider(value=p, min=0.01, max=0.99, step=0.01,
-                                     readout_format=".2f", description="p (true class)",
-                                     layout=widgets.Layout(width="420px"), **_SLIDER)
+        self.p = ui.FloatSlider(p, min=0.01, max=0.99, step=0.01, readout_format=".2f",
+                                description="p (true class)")
         super().__init__({"p": self.p}, figsize=(6.0, 3.4))
 
     def build(self, fig):
@@ -128,9 +122,10 @@ class RaceExplorer(Explorer):
     gradient-descent steps; only the loss differs.  Loss and accuracy per epoch
     are drawn side by side.  The key number is the final cross-entropy loss.
 
-    The training runs in the kernel (a scene the browser cannot compute): the
-    kernel sends the curves as numbers when a slider is released, and keeps every
-    run it trained, so a revisited setting costs nothing.
+    The training runs in the kernel (numbers the browser cannot compute): when a
+    slider is released the kernel trains both runs and sends their curves as numbers
+    (the ``live`` trait); the browser draws them, and replays the race from epoch 0
+    on its own.  Every run trained is kept, so a revisited setting costs nothing.
 
     Parameters
     ----------
@@ -161,6 +156,8 @@ class RaceExplorer(Explorer):
     static_controls = ("epochs",)  # the epoch axes are rescaled
     #: fixed limits of the loss axis (log): every setting of the sliders fits
     LOSS_LIM = (1e-2, 1e2)
+    #: frames of a replay
+    REPLAY_FRAMES = 25
 
     def __init__(self, lr=0.5, init_scale=4.0, epochs=300, *, seed=3, X=None, y=None):
         lr = check_value("lr", lr, 0.05, 2.0, what="the learning rate")
@@ -176,26 +173,17 @@ class RaceExplorer(Explorer):
             X, y = iris_standardized()
         self.X, self.y, self.seed = X, y, seed
         self._cache = {}
-        # each change retrains two models: train when a drag ends, not at every step
-        # of it, so the kernel never lags behind the mouse (keys still act at once)
-        race_slider = dict(_SLIDER, continuous_update=False)
-        self.lr = widgets.FloatSlider(value=lr, min=0.05, max=2.0, step=0.05,
-                                      readout_format=".2f", description="learning rate",
-                                      layout=widgets.Layout(width="360px"), **race_slider)
-        self.init_scale = widgets.FloatSlider(value=init_scale, min=0.0, max=8.0, step=0.5,
-                                              readout_format=".1f",
-                                              description="initial-weight scale",
-                                              layout=widgets.Layout(width="360px"), **race_slider)
-        self.epochs = widgets.IntSlider(value=int(epochs), min=50, max=1000, step=50,
-                                        description="epochs",
-                                        layout=widgets.Layout(width="360px"), **race_slider)
-        self.replay_button = widgets.Button(description="▶ replay the race",
-                                            tooltip="Animate the race from epoch 0")
-        self.replay_button.on_click(self.replay)
-        self._task = None
-        self.frames_drawn = 0
+        # each change retrains two models: the page sends a slider's value when it is
+        # released, not at every step of a drag (continuous_update=False)
+        self.lr = ui.FloatSlider(lr, min=0.05, max=2.0, step=0.05, readout_format=".2f",
+                                 description="learning rate", continuous_update=False)
+        self.init_scale = ui.FloatSlider(init_scale, min=0.0, max=8.0, step=0.5,
+                                         readout_format=".1f", description="initial-weight scale",
+                                         continuous_update=False)
+        self.epochs = ui.IntSlider(int(epochs), min=50, max=1000, step=50, description="epochs",
+                                   continuous_update=False)
         super().__init__({"lr": self.lr, "init_scale": self.init_scale, "epochs": self.epochs},
-                         figsize=(8.4, 3.3), footer=self.replay_button)
+                         figsize=(8.4, 3.3))
 
     def build(self, fig):
         self.ax_loss, self.ax_acc = fig.subplots(1, 2)
@@ -234,6 +222,15 @@ class RaceExplorer(Explorer):
             self._cache[key] = _train(("ce", "mse"), self.X, self.y, **settings)
         return self._cache[key]
 
+    def live_numbers(self):
+        """The curves of the current setting, as numbers: what the browser draws."""
+        state = dict(self.state)
+        runs = self.race(state)
+        return {"state": state,
+                "runs": {loss: {"loss": [float(v) for v in run.loss],
+                                "accuracy": [float(v) for v in run.accuracy]}
+                         for loss, run in runs.items()}}
+
     # -- scene --------------------------------------------------------------------------
     def scene(self, state, upto=None):
         """The curves of epochs 0..upto (default: all) as line marks, and the readout."""
@@ -244,10 +241,11 @@ class RaceExplorer(Explorer):
         marks = []
         for ax, kind in ((0, "loss"), (1, "accuracy")):
             ends = {loss: float(getattr(run, kind)[upto]) for loss, run in runs.items()}
-            for loss, text in (("ce", "cross-entropy"), ("mse", "squared error")):
+            for loss in ("ce", "mse"):
                 values = getattr(runs[loss], kind)
                 marks.append({"kind": "line", "ax": ax, "key": f"{loss}-{kind}", "x": epochs,
-                              "y": values[: upto + 1].tolist(), "color": COLORS[loss], "lw": 2})
+                              "y": [float(v) for v in values[: upto + 1]],
+                              "color": COLORS[loss], "lw": 2})
             for loss, text in (("ce", "cross-entropy"), ("mse", "squared error")):
                 values = getattr(runs[loss], kind)
                 # the label of the lower line goes below the line's last stretch,
@@ -268,18 +266,6 @@ class RaceExplorer(Explorer):
                    f"(both started at accuracy {ce.accuracy[0]:.1%}).")
         return {"marks": marks, "readout": readout, "value": float(ce.loss[-1])}
 
-    def _on_change(self, change):
-        if self._task is not None:             # a moved control stops a replay
-            self._task.cancel()
-            self._task = None
-        if change["owner"] is self.epochs:     # the epoch axes are rescaled
-            self.render_static()
-        super()._on_change(change)
-
-    def _refresh(self, send=True):
-        super()._refresh(send)
-        self.frames_drawn += 1
-
     @property
     def runs(self):
         """The two trainings of the current setting: ``{"ce": history, "mse": history}``."""
@@ -289,38 +275,12 @@ class RaceExplorer(Explorer):
     def lines(self):
         """The drawn curves by (loss, kind): ``(epochs, values)`` arrays."""
         return {tuple(m["key"].split("-")): (np.array(m["x"]), np.array(m["y"]))
-                for m in self._fresh()._marks if m["kind"] == "line"}
+                for m in self.marks if m["kind"] == "line"}
 
-    # -- replay ---------------------------------------------------------------------------
-    def _show(self, upto):
-        """Send epochs 0..upto of the current race to the browser."""
-        state = self.state
-        out = self.scene(state, upto)
-        self._marks = out["marks"]
-        self.board.live = {**out, "state": state}
-        self.frames_drawn += 1
+    def replay_steps(self):
+        """The epochs the replay shows, one per frame (the browser uses the same)."""
+        return np.unique(np.linspace(0, int(self.epochs.value), self.REPLAY_FRAMES).astype(int))
 
-    def replay(self, *_, frames=25, pause=0.04):
-        """Animate the race from epoch 0 (in a running kernel), else draw it at once."""
-        if self._task is not None:
-            self._task.cancel()
-            self._task = None
-        steps = np.unique(np.linspace(0, self.epochs.value, frames).astype(int))
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            loop = None
-        if loop is None:
-            for upto in steps:
-                self._show(upto)
-            return
-        self._task = loop.create_task(self._animate(steps, pause))
-
-    async def _animate(self, steps, pause):
-        try:
-            for upto in steps:
-                self._show(upto)
-                await asyncio.sleep(pause)
-        finally:
-            if self._task is asyncio.current_task():
-                self._task = None
+    def replay(self, *_):
+        """Replay the race from epoch 0 in the browser (its "replay" button does the same)."""
+        self.replays += 1

@@ -1,7 +1,8 @@
 """The stability explorer of notebook 07: scale the logits up until the naive formulas break."""
 from __future__ import annotations
 
-import ipywidgets as widgets
+import math
+
 import numpy as np
 from matplotlib.ticker import NullLocator
 
@@ -9,6 +10,7 @@ from .. import naive
 from ..activations import softmax
 from ..losses import binary_cross_entropy_with_logits, softmax_cross_entropy
 from ..plotting import COLORS, label_line
+from . import _controls as ui
 from ._base import Explorer, check_value, esc, fmt
 
 #: logit direction: z = s * DIRECTION; the true class is the last (smallest) one.
@@ -65,20 +67,10 @@ def losses_at(s, dtype=np.float64):
     return out
 
 
-def freeze_text_positions(fig):
-    """Pin axis labels and titles where the first layout put them (cheaper redraws).
-
-    Matplotlib otherwise re-measures every tick label on each draw to place the
-    axis labels and titles; an explorer's axes never change, so once is enough.
-    """
-    for ax in fig.axes:
-        for axis in (ax.xaxis, ax.yaxis):
-            label = axis.label
-            where = label.get_transform().transform(label.get_position())
-            axis.set_label_coords(*ax.transAxes.inverted().transform(where))
-        # titles keep the y of the first layout (what set_title(y=...) does, minus
-        # set_title's reset of the font to the current rcParams)
-        ax._autotitlepos = False
+def _encode(row):
+    """Numbers for JSON: inf, -inf and nan as the strings "inf", "-inf", "nan"."""
+    return [v if math.isfinite(v) else ("nan" if v != v else "inf" if v > 0 else "-inf")
+            for v in row]
 
 
 def _why(value, kind):
@@ -101,7 +93,8 @@ class StabilityExplorer(Explorer):
     :func:`celearn.binary_cross_entropy_with_logits`) stay exact.
 
     Its point is NumPy's own float32/float64 arithmetic, so the kernel computes
-    the moving part (``kernel_scene``) and sends it as numbers: the black dots
+    the numbers of every slider position in both dtypes once and sends them as a
+    table (the ``live`` trait); the browser draws a drag from it: the black dots
     are the stable losses at s, the small vermillion ones the naive losses
     where they are still finite.  The curves and the shaded zone where the naive
     formula fails are redrawn when the dtype changes.
@@ -133,7 +126,6 @@ class StabilityExplorer(Explorer):
     kernel_scene = True   # the numbers are NumPy's float32/float64 arithmetic
     static_controls = ("dtype",)  # each dtype has its own curves and zones
     draggable = False     # the slider (log scale) is the control; nothing to drag
-    prefetch = "scale"    # the page asks for every slider position's scene at once
 
     def __init__(self, scale=10.0, dtype="float64"):
         if not isinstance(dtype, str) or dtype not in _DTYPES:
@@ -141,14 +133,9 @@ class StabilityExplorer(Explorer):
                              "of those two strings")
         scale = check_value("scale", scale, 10 ** _EXP_MIN, 10 ** _EXP_MAX,
                             what="a logit scale s")
-        self.scale = widgets.FloatLogSlider(
-            value=scale, base=10, min=_EXP_MIN, max=_EXP_MAX, step=0.05,
-            description="scale s", readout_format=".3g", continuous_update=True,
-            style={"description_width": "4em"}, layout=widgets.Layout(width="420px"),
-        )
-        self.dtype = widgets.ToggleButtons(
-            options=list(_DTYPES), value=dtype, description="dtype",
-            style={"description_width": "3em", "button_width": "5.5em"})
+        self.scale = ui.FloatLogSlider(scale, base=10, min=_EXP_MIN, max=_EXP_MAX, step=0.05,
+                                       description="scale s", readout_format=".3g")
+        self.dtype = ui.ToggleButtons(options=list(_DTYPES), value=dtype, description="dtype")
         self.grid = np.logspace(_EXP_MIN, _EXP_MAX, 400)
         self.curves = {name: losses_at(self.grid, dt) for name, dt in _DTYPES.items()}
         self.breaks = {name: {kind: self._first_failure(kind, name) for kind in ("ce", "bce")}
@@ -180,10 +167,10 @@ class StabilityExplorer(Explorer):
     def build(self, fig):
         dtype_name = self.dtype.value
         curves = self.curves[dtype_name]
-        self.axes = fig.subplots(1, 2, sharex=True)
+        self.panels = fig.subplots(1, 2, sharex=True)
         self.zones = {}
         titles = ("softmax CE, z = s·(1, 0.75, 0.5)", "BCE, t = 0, logit z = s")
-        for ax, kind, title in zip(self.axes, ("ce", "bce"), titles):
+        for ax, kind, title in zip(self.panels, ("ce", "bce"), titles):
             good = curves[f"{kind}_naive"]
             ax.plot(self.grid, curves[f"{kind}_stable"], color=COLORS["ce"], lw=2.5)
             ax.plot(self.grid, np.where(np.isfinite(good), good, np.nan),
@@ -209,18 +196,38 @@ class StabilityExplorer(Explorer):
             ax.set_ylim(0.3, 5e4)
             ax.set_xlabel("logit scale s")
             ax.set_title(f"{title} ({dtype_name})", fontsize=10)
-        self.axes[0].set_ylabel("loss (nats)")
+        self.panels[0].set_ylabel("loss (nats)")
 
-    def _on_change(self, change):
-        if change.get("owner") is self.dtype:
-            self.render_static()          # other curves and zones: a new static picture
-        self._scene_changed(self._from_browser(change))
+    # -- the numbers, computed by the kernel in the chosen dtype ---------------------------
+    @staticmethod
+    def row(s, dtype_name):
+        """The numbers the scene shows at scale ``s`` in ``dtype_name``: the four losses,
+        then the naive and the stable softmax probabilities (floats; inf and nan kept)."""
+        dtype = _DTYPES[dtype_name]
+        now = losses_at(float(s), dtype)
+        z = np.asarray([s], dtype) * DIRECTION.astype(dtype)
+        return ([float(now[k]) for k in ("ce_stable", "ce_naive", "bce_stable", "bce_naive")]
+                + [float(v) for v in naive.softmax(z)] + [float(v) for v in softmax(z)])
+
+    def live_numbers(self):
+        """Every slider position's numbers in both dtypes (computed once), and the
+        current state's when it is not a slider position (a value set from Python)."""
+        if not hasattr(self, "_table"):
+            scales = self.scale.values
+            self._table = {"scales": scales,
+                           "table": {name: [_encode(self.row(v, name)) for v in scales]
+                                     for name in _DTYPES}}
+        live = dict(self._table)
+        s, dtype_name = float(self.state["scale"]), self.state["dtype"]
+        if s not in self._table["scales"]:
+            live["now"] = {"scale": s, "dtype": dtype_name, "row": _encode(self.row(s, dtype_name))}
+        return live
 
     # -- the moving part, computed by the kernel in the chosen dtype -------------------------
     def scene(self, state):
         s, dtype_name = float(state["scale"]), state["dtype"]
-        dtype = _DTYPES[dtype_name]
-        now = losses_at(s, dtype)
+        row = self.row(s, dtype_name)
+        now = dict(zip(("ce_stable", "ce_naive", "bce_stable", "bce_naive"), row[:4]))
         ylo = 0.3
         marks = []
         for ax, kind in enumerate(("ce", "bce")):
@@ -244,9 +251,8 @@ class StabilityExplorer(Explorer):
                               "ha": "right" if right else "left", "size": 9,
                               "color": COLORS["wrong"], "weight": "bold"})
         ce, bce = float(now["ce_stable"]), float(now["bce_stable"])
-        z = np.asarray([s], dtype) * DIRECTION.astype(dtype)
-        p_naive = ", ".join(fmt(v, 2) for v in naive.softmax(z))
-        p_stable = ", ".join(fmt(v, 2) for v in softmax(z))
+        p_naive = ", ".join(fmt(v, 2) for v in row[4:7])
+        p_stable = ", ".join(fmt(v, 2) for v in row[7:10])
         readout = (f"s = {s:.3g} ({esc(dtype_name)}). Softmax cross-entropy of the true class: "
                    + self.key(ce, f"stable {fmt(ce, 2)} nats")
                    + f"; naive −log(softmax(z)) {_why(float(now['ce_naive']), 'ce')}. "

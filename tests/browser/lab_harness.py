@@ -5,14 +5,15 @@ No pytest in here: callers decide whether a missing browser is a skip or a failu
 
 The DOM contract the explorers promise (see ``celearn.widgets``):
 
-- every explorer is a ``.celearn-explorer`` box (plus ``.celearn-explorer-<name>``);
-- its first control is a FloatSlider, handle ``.widget-slider .noUi-handle``;
+- every explorer is one anywidget whose root is a ``.celearn-explorer`` box (plus
+  ``.celearn-explorer-<name>``, ``data-uid``, ``data-state``);
+- its first control is a native ``<input type="range" class="celearn-range">`` over whole
+  positions, with a number input ``.celearn-number`` next to it;
 - a readout ``.celearn-readout`` holding ``<span class="celearn-key" data-value=".."
   data-trend="up|down|any">``: the key number and how it moves when the first slider's
   value increases;
-- a board ``.celearn-board`` (``data-uid``, ``data-state``) whose ``.celearn-figure`` holds the
-  static picture (``<img>``) and the marks the browser draws (``<svg>``); draggable marks
-  carry ``.celearn-handle``.
+- a ``.celearn-figure`` holding the static picture (``<img>``) and the marks the browser
+  draws (``<svg>``); draggable marks are ``.celearn-handle`` sliders (role="slider").
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ INSTALL_HINT = (
 EXPLORER = ".celearn-explorer"
 KEY = ".celearn-readout .celearn-key"
 FIGURE = ".celearn-figure"
-HANDLE = ".widget-slider .noUi-handle"
+HANDLE = ".celearn-range"
 
 
 def notebooks() -> list[Path]:
@@ -356,10 +357,10 @@ JS_OUTPUT_ERRORS = """
 JS_EXPLORERS = """
 () => Array.from(document.querySelectorAll('.celearn-explorer')).map((el) => {
   const key = el.querySelector('.celearn-readout .celearn-key');
-  const handle = el.querySelector('.widget-slider .noUi-handle');
+  const handle = el.querySelector('.celearn-range');
   const img = el.querySelector('.celearn-figure img');
   const marks = el.querySelectorAll('.celearn-figure svg > *').length;
-  const board = el.querySelector('.celearn-board');
+  const board = el;
   const names = Array.from(el.classList).filter((c) => c.startsWith('celearn-explorer-'));
   return {
     name: names.length ? names[0].slice('celearn-explorer-'.length) : '?',
@@ -378,7 +379,7 @@ JS_EXPLORERS = """
 # The numbers an explorer's board shows now: key value, readout text, the controls' state.
 JS_BOARD = """
 (el) => {
-  const board = el.querySelector('.celearn-board');
+  const board = el;
   const key = el.querySelector('.celearn-readout .celearn-key');
   return {uid: board.dataset.uid, state: JSON.parse(board.dataset.state || '{}'),
           live: board.dataset.live ? JSON.parse(board.dataset.live) : null,
@@ -409,22 +410,9 @@ del _celearn_json, _celearn_find, _celearn_ex
 
 
 def slider_state(handle) -> dict:
-    """Value, min and max of the slider owning a noUiSlider handle.
-
-    The value comes from the slider's own readout text (aria-valuenow is rounded to one
-    decimal by noUiSlider's default aria format); min/max from aria, good enough to pick
-    the side with room to move.
-    """
+    """Position, min and max of a range input (whole positions: log sliders too)."""
     return handle.evaluate(
-        """(h) => {
-             const slider = h.closest('.widget-slider');
-             const readout = slider && slider.querySelector('.widget-readout');
-             const shown = readout ? parseFloat(readout.textContent) : NaN;
-             return {now: Number.isFinite(shown) ? shown : parseFloat(h.getAttribute('aria-valuenow')),
-                     min: parseFloat(h.getAttribute('aria-valuemin')),
-                     max: parseFloat(h.getAttribute('aria-valuemax'))};
-           }"""
-    )
+        "(h) => ({now: Number(h.value), min: Number(h.min), max: Number(h.max)})")
 
 
 def key_value(explorer) -> float:

@@ -250,14 +250,17 @@ def _press(page, how: str):
 
 def _drag(page):
     def move(handle, sign):
-        box = handle.bounding_box()
-        track = handle.locator("xpath=ancestor::*[contains(@class,'noUi-target')][1]").bounding_box()
-        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        track = handle.bounding_box()                 # the range input; its thumb sits at
+        state = h.slider_state(handle)                # the value's place along the track
+        thumb = 8                                     # half a thumb's width (Chromium)
+        frac = (state["now"] - state["min"]) / ((state["max"] - state["min"]) or 1)
+        x = track["x"] + thumb + frac * (track["width"] - 2 * thumb)
+        y = track["y"] + track["height"] / 2
         room = (track["x"] + track["width"] - x) if sign > 0 else (x - track["x"])
         dx = sign * max(10.0, 0.4 * room)
         page.mouse.move(x, y)
         page.mouse.down()
-        for i in range(1, 11):  # in steps, like a hand: noUiSlider tracks pointer moves
+        for i in range(1, 11):  # in steps, like a hand
             page.mouse.move(x + dx * i / 10, y)
             page.wait_for_timeout(30)
         page.mouse.up()
@@ -320,7 +323,7 @@ def _switch_dtype_and_check(rec, path: str, explorer, row, label: str) -> None:
     before = picture.get_attribute("src")
     now = explorer.evaluate(h.JS_BOARD)["state"].get("dtype")
     other = "float32" if now == "float64" else "float64"
-    explorer.locator(".widget-toggle-button", has_text=other).first.click()
+    explorer.locator(".celearn-radio label", has_text=other).first.click()
 
     def switched():
         board = explorer.evaluate(h.JS_BOARD)

@@ -47,3 +47,15 @@ function drag(id, x, y, s, P) {
   const loss = Math.max(x, 0);
   return { p: P.targets[i] === 1 ? Math.exp(-loss) : -Math.expm1(-loss) };
 }
+
+// A chosen sample shows its own prediction on the slider (as the kernel's react).
+function react(name, s, P) {
+  if (name === "sample") return { p: P.preds[s.sample - 1] };
+  return null;
+}
+
+// The slider edits the chosen sample's prediction: the page keeps the edit in its copy
+// of the params, as the kernel keeps it in its own (BCEExampleExplorer.state_changed).
+function remember(s, P) {
+  P.preds[s.sample - 1] = s.p;
+}

@@ -9,10 +9,12 @@ function scene(s, P) {
   const z = Math.log(p) - Math.log1p(-p);                 // the logit of p
   const dldz = sigmoid(z) - t;
   const right = p > 0.6;
+  const high = loss > 6.2;                    // near the top: the label goes under the marker
   const marks = [
     { kind: "line", x: [p, p], y: [0, loss], color: P.colors.neutral, lw: 1, dash: "4 3" },
-    { kind: "text", x: p, y: loss, text: `${fmt(loss)} nats`, dx: right ? -10 : 10, dy: 8,
-      ha: right ? "right" : "left", color: "#000000", size: 10 },
+    { kind: "text", x: p, y: loss, text: `${fmt(loss)} nats`, dx: right ? -10 : 10,
+      dy: high ? -8 : 8, ha: right ? "right" : "left", va: high ? "top" : "baseline",
+      color: "#000000", size: 10 },
     { kind: "dot", ax: 1, x: p, y: dldz, r: 5, color: P.colors.marker },
     { kind: "dot", key: "marker", x: p, y: loss, r: 6, color: P.colors.marker, drag: "p",
       label: "p on the active loss branch", valuetext: `p = ${p.toFixed(3)}` },

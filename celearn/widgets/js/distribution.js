@@ -4,7 +4,7 @@
 const FLOOR = 0.01;
 const XMAX = 2.5;   // as _XMAX in information.py
 const STEPS = 100;
-const NAMES = { p1: "p₁", p2: "p₂", p3: "p₃", q1: "q₁", q2: "q₂", q3: "q₃" };
+const NAMES = { p0: "p₀", p1: "p₁", p2: "p₂", q0: "q₀", q1: "q₁", q2: "q₂" };
 
 function hundredths(v) {
   return Math.floor(v * STEPS + 0.5);
@@ -20,8 +20,8 @@ function allclose(a, b) {
 }
 
 function scene(s, P) {
-  const p = [s.p1, s.p2, third(s.p1, s.p2)];
-  const q = [s.q1, s.q2, third(s.q1, s.q2)];
+  const p = [s.p0, s.p1, third(s.p0, s.p1)];
+  const q = [s.q0, s.q1, third(s.q0, s.q1)];
   const unit = s.unit;
   const scale = unit === "bits" ? Math.LN2 : 1;
   const h = entropy(p) / scale;
@@ -40,7 +40,7 @@ function scene(s, P) {
   }
   for (const [name, d, shift] of dists) {
     d.forEach((v, i) => {
-      const mark = `${name}${i + 1}`;
+      const mark = `${name}${i}`;
       marks.push({ kind: "dot", key: `${mark}-handle`, x: i + shift, y: v, r: 4.5,
         color: P.colors[name], edge: "#ffffff", drag: mark,
         label: `${NAMES[mark]}: drag the bar's top to set it`,
@@ -74,32 +74,32 @@ function scene(s, P) {
 
 // The other slider of the same distribution gives way (the remainder stays >= 0.01).
 function react(name, s, P) {
-  const other = { p1: "p2", p2: "p1", q1: "q2", q2: "q1" }[name];
+  const other = { p0: "p1", p1: "p0", q0: "q1", q1: "q0" }[name];
   if (!other || 1 - s[name] - s[other] >= FLOOR - 1e-9) return null;
   return { [other]: Math.round((1 - FLOOR - s[name]) * 1e10) / 1e10 };
 }
 
-// Dragging the top of bar `id` ("p1" ... "q3") to height y, in whole hundredths.
+// Dragging the top of bar `id` ("p0" ... "q2") to height y, in whole hundredths.
 function drag(id, x, y, s, P) {
   const d = id[0], i = Number(id[1]);
   const k = Math.min(Math.max(hundredths(y), 1), STEPS - 2);
-  let a = hundredths(s[`${d}1`]), b = hundredths(s[`${d}2`]);
-  if (i === 1) {
+  let a = hundredths(s[`${d}0`]), b = hundredths(s[`${d}1`]);
+  if (i === 0) {
     a = k;
     b = Math.min(b, STEPS - 1 - a);
-  } else if (i === 2) {
+  } else if (i === 1) {
     b = k;
     a = Math.min(a, STEPS - 1 - b);
   } else {
     b = STEPS - k - a;
     if (b < 1) { b = 1; a = STEPS - 1 - k; }
   }
-  return { [`${d}1`]: a / STEPS, [`${d}2`]: b / STEPS };
+  return { [`${d}0`]: a / STEPS, [`${d}1`]: b / STEPS };
 }
 
 // Arrow keys: one hundredth up or down for the focused bar.
 function keyStep(id, dir, s, P) {
   const d = id[0], i = Number(id[1]);
-  const v = i === 3 ? third(s[`${d}1`], s[`${d}2`]) : s[id];
+  const v = i === 2 ? third(s[`${d}0`], s[`${d}1`]) : s[id];
   return drag(id, 0, (hundredths(v) + dir) / STEPS, s, P);
 }

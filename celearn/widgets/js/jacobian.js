@@ -40,7 +40,7 @@ function finiteDifferenceJacobian(z, T) {
 function scene(s, P) {
   const K = P.K;
   const z = [];
-  for (let j = 0; j < K; j++) z.push(s[`z${j + 1}`]);
+  for (let j = 0; j < K; j++) z.push(s[`z${j}`]);
   const T = s.T;
   const p = softmax(z.map((v) => v / T));
   const J = p.map((pi, i) => p.map((pj, j) => ((i === j ? pi : 0) - pi * pj) / T));
@@ -59,8 +59,8 @@ function scene(s, P) {
       { kind: "rect", key: `zbar-${j}`, x0: j - 0.3, x1: j + 0.3, y0: 0, y1: zj,
         color: P.colors.ce, alpha: 0.55, ax: 0 },
       { kind: "rect", key: `zcap-${j}`, x0: j - 0.34, x1: j + 0.34, y0: zj - 0.22, y1: zj + 0.22,
-        color: P.colors.ce, edge: P.colors.marker, drag: `z${j + 1}`,
-        label: `logit z${sub(j + 1)} (bar height)`, valuetext: `z${sub(j + 1)} = ${zj.toFixed(1)}`,
+        color: P.colors.ce, edge: P.colors.marker, drag: `z${j}`,
+        label: `logit z${sub(j)} (bar height)`, valuetext: `z${sub(j)} = ${zj.toFixed(1)}`,
         ax: 0 },
       { kind: "text", key: `ztext-${j}`, x: j, y: zj, text: zj.toFixed(1).replace("-", "−"),
         dy: up ? 8 : -8, ha: "center", va: up ? "bottom" : "top", size: 9, color: black, ax: 0 },
@@ -68,13 +68,13 @@ function scene(s, P) {
   }
   for (let i = 0; i < K; i++) for (let j = 0; j < K; j++) {
     marks.push({ kind: "rect", key: `cell-${i}-${j}`, x0: j - 0.5, x1: j + 0.5, y0: i - 0.5,
-      y1: i + 0.5, color: cellColor(J[i][j], limit, P.table), ax: 1 });
+      y1: i + 0.5, color: cellColor(J[i][j], limit, P.table), fixed: true, ax: 1 });
   }
   for (let i = 0; i < K; i++) for (let j = 0; j < K; j++) {
     const v = J[i][j];
     marks.push({ kind: "text", key: `celltext-${i}-${j}`, x: j, y: i, text: signed(v),
       ha: "center", va: "center", size: 9,
-      color: Math.abs(v) > 0.6 * limit ? "#ffffff" : black, ax: 1 });
+      color: Math.abs(v) > 0.6 * limit ? "#ffffff" : black, fixed: true, ax: 1 });
   }
   for (let j = 0; j < K; j++) {
     marks.push(
@@ -92,8 +92,8 @@ function scene(s, P) {
   const agree = error < P.tol
     ? `< 1e${Math.round(Math.log10(P.tol))}`.replace("-", "−")
     : `= ${fmt(error)}`;
-  const readout = `${key(p[0], `p₁ = ${p[0].toFixed(3)}`, "up")} (p = ${listing}); `
-    + `J₁₁ = p₁(1 − p₁)/T = ${fmt(J[0][0])}; `
+  const readout = `${key(p[0], `p₀ = ${p[0].toFixed(3)}`, "up")} (p = ${listing}); `
+    + `J₀₀ = p₀(1 − p₀)/T = ${fmt(J[0][0])}; `
     + `largest |J − finite differences| ${agree}`;
   return { marks, readout, value: p[0] };
 }

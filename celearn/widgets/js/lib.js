@@ -95,8 +95,20 @@ function pyFixed(x, digits) {
   return Number(down[down.length - 1]) % 2 === 0 ? down : s;
 }
 
-// Python's celearn.widgets._base.fmt: since it rounds exact ties away from zero, as
+// Python's fmt (celearn/widgets/_base.py): since it rounds exact ties away from zero, as
 // toFixed does, this is fmt itself (kept as a name the scenes use).
 function pyFmt(x, digits = 3) {
   return fmt(x, digits);
+}
+
+// Python's format(x, ".{digits}g"): significant digits, trailing zeros dropped,
+// scientific (e+03) when the exponent is below -4 or at least `digits`.
+function pyG(x, digits = 3) {
+  if (!Number.isFinite(x)) return Number.isNaN(x) ? "nan" : (x > 0 ? "inf" : "-inf");
+  if (x === 0) return "0";
+  const [mantissa, exp] = x.toExponential(digits - 1).split("e");
+  const e = Number(exp);
+  const strip = (t) => (t.includes(".") ? t.replace(/0+$/, "").replace(/\.$/, "") : t);
+  if (e >= -4 && e < digits) return strip(x.toFixed(digits - 1 - e));
+  return `${strip(mantissa)}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
 }

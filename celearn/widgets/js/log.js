@@ -5,10 +5,12 @@ function scene(s, P) {
   const nats = -Math.log(p);
   const bits = -Math.log2(p);
   const right = p > 0.6;
+  const high = nats > 6.0;                    // near the top: the label goes under the marker
   const marks = [
     { kind: "line", x: [p, p], y: [0, nats], color: P.colors.neutral, lw: 1, dash: "4 3" },
-    { kind: "text", x: p, y: nats, text: `${fmt(nats)} nats`, dx: right ? -10 : 10, dy: 8,
-      ha: right ? "right" : "left", color: "#000000", size: 10 },
+    { kind: "text", x: p, y: nats, text: `${fmt(nats)} nats`, dx: right ? -10 : 10,
+      dy: high ? -8 : 8, ha: right ? "right" : "left", va: high ? "top" : "baseline",
+      color: "#000000", size: 10 },
     { kind: "dot", key: "marker", x: p, y: nats, r: 6, color: P.colors.marker, drag: "p",
       label: "p on the surprisal curve", valuetext: `p = ${p.toFixed(3)}` },
   ];

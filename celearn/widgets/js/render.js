@@ -1,13 +1,23 @@
 // celearn explorers: the browser side (appended after lib.js and the explorer's scene).
-// Python renders the static figure once (model "background", axes geometry in "axes");
-// this draws the moving marks in data coordinates on an SVG laid over it, and the readout.
-// It listens to the explorer's ipywidgets sliders in the browser, so a drag never waits
-// for the kernel; dragging a mark sets those sliders (the kernel hears the final values
-// through ipywidgets' own message throttling). Kernel-drawn scenes (sendState) are the
-// exception: there the browser sends the values itself and draws what the kernel returns.
+// One anywidget per explorer. The model's "state" (the controls' values) is the only
+// trait that moves: the page draws the controls from "controls_spec" as native inputs,
+// draws the moving marks of scene(state) on an SVG laid over the static picture
+// ("background", axes geometry in "axes"), and saves the state to the kernel at most
+// every SAVE_MS while something moves, and once more when it is released.
 
 const SVG = "http://www.w3.org/2000/svg";
 const PT = 100 / 72;                          // CSS px per point (figures are 100 dpi)
+const SAVE_MS = 100;                          // about 10 saves a second while dragging
+const SETTLE_MS = 400;                        // quiet this long: the move has settled
+const HIT_PX = 24;                            // smallest hit area of a draggable mark
+
+// The style table by role: the page's ink and paper, the focus ring, in each theme.
+// Mark colours come from the course palette (params.colors, by meaning); in the dark
+// theme each is drawn in its dark twin (params.dark_colors), ink and paper swap.
+const THEMES = {
+  light: { ink: "#000000", paper: "#ffffff", muted: "#595959", focus: "#0b57d0" },
+  dark: { ink: "#e0e0e0", paper: "#111111", muted: "#b3b3b3", focus: "#8ab4f8" },
+};
 
 function toPixel(ax, x, y) {
   const [x0, y0, x1, y1] = ax.bbox;          // CSS px, top-left origin
@@ -43,9 +53,10 @@ function setAttrs(node, attrs) {
 }
 
 // One mark -> [tag, attributes, text]; marks are in data coordinates of axes `ax`.
-function markShape(m, axes) {
+function markShape(m, axes, paint) {
   const ax = axes[m.ax || 0];
   const common = { "data-mark": m.key || null, opacity: m.alpha ?? null };
+  const color = paint(m.color, m.fixed);
   if (m.kind === "line") {
     const pts = [];
     for (let i = 0; i < m.x.length; i++) {
@@ -53,7 +64,7 @@ function markShape(m, axes) {
       const [px, py] = toPixel(ax, m.x[i], m.y[i]);
       pts.push(`${px.toFixed(2)},${py.toFixed(2)}`);
     }
-    return ["polyline", { ...common, points: pts.join(" "), fill: "none", stroke: m.color,
+    return ["polyline", { ...common, points: pts.join(" "), fill: "none", stroke: color,
       "stroke-width": (m.lw ?? 2) * PT,
       "stroke-dasharray": m.dash ? m.dash.split(" ").map((v) => Number(v) * PT).join(" ") : null,
       "stroke-linecap": "round", "stroke-linejoin": "round" }];
@@ -61,14 +72,14 @@ function markShape(m, axes) {
   if (m.kind === "dot") {
     const [px, py] = toPixel(ax, m.x, m.y);
     return ["circle", { ...common, cx: px.toFixed(2), cy: py.toFixed(2), r: (m.r ?? 4) * PT,
-      fill: m.color, stroke: m.edge || "white", "stroke-width": m.edge ? 1.5 : 1 }];
+      fill: color, stroke: paint(m.edge || "#ffffff", m.fixed), "stroke-width": m.edge ? 1.5 : 1 }];
   }
   if (m.kind === "rect") {
     const [ax0, ay0] = toPixel(ax, m.x0, m.y0);
     const [ax1, ay1] = toPixel(ax, m.x1, m.y1);
     return ["rect", { ...common, x: Math.min(ax0, ax1).toFixed(2), y: Math.min(ay0, ay1).toFixed(2),
       width: Math.abs(ax1 - ax0).toFixed(2), height: Math.abs(ay1 - ay0).toFixed(2),
-      fill: m.color, stroke: m.edge || null, "stroke-width": m.edge ? 1 : null }];
+      fill: color, stroke: m.edge ? paint(m.edge, m.fixed) : null, "stroke-width": m.edge ? 1 : null }];
   }
   if (m.kind === "text") {
     let [px, py] = m.coords === "axes"
@@ -79,44 +90,69 @@ function markShape(m, axes) {
     const anchor = { left: "start", center: "middle", right: "end" }[m.ha || "left"];
     const baseline = { baseline: "alphabetic", center: "central", top: "hanging",
       bottom: "text-after-edge" }[m.va || "baseline"];
-    return ["text", { ...common, x: px.toFixed(2), y: py.toFixed(2), fill: m.color || "#000",
+    return ["text", { ...common, x: px.toFixed(2), y: py.toFixed(2), fill: color,
       "font-size": (m.size || 10) * PT, "font-weight": m.weight || null, "text-anchor": anchor,
       "dominant-baseline": baseline }, m.text];
   }
   throw new Error(`celearn: unknown mark kind ${m.kind}`);
 }
 
-async function controlModels(model) {
-  const refs = model.get("controls") || [];
-  const manager = model.widget_manager;
-  return Promise.all(refs.map((ref) => manager.get_model(String(ref).replace(/^IPY_MODEL_/, ""))));
+// A text label kept inside its axes: shifted back in when it would cross an edge.
+function keepInside(node, ax) {
+  node.removeAttribute("transform");
+  let box;
+  try { box = node.getBBox(); } catch (e) { return; }
+  if (!box || !(box.width > 0)) return;
+  const [x0, y0, x1, y1] = ax.bbox;
+  let dx = 0, dy = 0;
+  if (box.x + box.width > x1) dx = x1 - (box.x + box.width);
+  if (box.x + dx < x0) dx = x0 - box.x;
+  if (box.y < y0) dy = y0 - box.y;
+  if (box.y + box.height + dy > y1) dy = y1 - (box.y + box.height);
+  if (dx || dy) node.setAttribute("transform", `translate(${dx.toFixed(2)},${dy.toFixed(2)})`);
 }
 
-// A linear slider's value rounded to two more decimals than its step has (float noise off)
+// A linear slider's value at whole position k, with the float noise rounded off.
 function roundToStep(v, step) {
   const decimals = step > 0 ? Math.max(0, Math.ceil(-Math.log10(step)) + 2) : 12;
   return Number(v.toFixed(decimals));
 }
 
-function snap(control, value) {
-  const lo = control.get("min"), hi = control.get("max"), step = control.get("step") || 0;
-  const base = control.get("base");
-  if (base) {                                 // a log slider: min, max, step are exponents
-    let e = clamp(Math.log(Math.max(value, 1e-300)) / Math.log(base), lo, hi);
-    if (step > 0) e = lo + Math.round((e - lo) / step) * step;
-    return base ** clamp(e, lo, hi);
-  }
-  let v = clamp(value, lo, hi);
-  if (step > 0) v = lo + Math.round((v - lo) / step) * step;
-  v = clamp(v, lo, hi);
-  return roundToStep(v, step);
+function positionValue(spec, k) {
+  k = clamp(Math.round(k), 0, spec.positions);
+  if (spec.kind === "log") return spec.values[k];
+  const v = spec.min + k * spec.step;
+  return spec.kind === "int" ? Math.round(v) : roundToStep(clamp(v, spec.min, spec.max), spec.step);
 }
 
-// Notebook 7 binds ArrowLeft/ArrowRight and PageUp/PageDown to notebook commands,
-// taken on the document before a focused slider sees the key. Lumino skips its key
-// bindings for an element marked data-lm-suppress-shortcuts: a listener on the window
-// (which sees the key first) marks the focused control inside an explorer for just that
-// keystroke, so these keys move the slider or handle and every other shortcut still works.
+function positionOf(spec, v) {
+  if (spec.kind === "log") {
+    const e = Math.log(v) / Math.log(spec.base);
+    const lo = Math.log(spec.values[0]) / Math.log(spec.base);
+    return clamp(Math.round((e - lo) / spec.step), 0, spec.positions);
+  }
+  return clamp(Math.round((v - spec.min) / spec.step), 0, spec.positions);
+}
+
+// A value from the page (a drag, a key, a typed number) as the control holds it.
+function accept(spec, v) {
+  if (spec.kind === "radio" || spec.kind === "select") {
+    return spec.options.some(([, o]) => o === v) ? v : undefined;
+  }
+  if (typeof v !== "number" || !Number.isFinite(v)) return undefined;
+  return positionValue(spec, positionOf(spec, v));
+}
+
+function showValue(spec, v) {
+  if (spec.kind === "log") return Number(v.toPrecision(3)).toString();
+  if (spec.kind === "int") return String(v);
+  return v.toFixed(spec.digits ?? 2);
+}
+
+// Notebook 7 binds ArrowLeft/ArrowRight and PageUp/PageDown to notebook commands, taken
+// on the document before a focused control sees the key. Lumino skips its key bindings
+// for an element marked data-lm-suppress-shortcuts: mark the focused control inside an
+// explorer for just that keystroke, so these keys move it and other shortcuts still work.
 const STEP_KEYS = new Set(["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown",
   "PageUp", "PageDown", "Home", "End"]);
 function keepStepKeys() {
@@ -132,78 +168,141 @@ function keepStepKeys() {
   }, true);
 }
 
-// The values a slider can take, as this browser computes them (each JavaScript engine
-// has its own Math.pow, so only the page knows its numbers): ipywidgets' sliders take
-// noUiSlider's value, which snaps in percent of the range (k steps of 100 * step /
-// (max - min) percent, then back to a value), and a log slider sets base ** that
-// exponent; snap() above (keys on a handle) computes min + k * step. Both are asked for.
-function positions(c) {
-  const lo = c.get("min"), hi = c.get("max"), step = c.get("step") || 0;
-  if (!(step > 0) || !(hi > lo) || (hi - lo) / step > 250) return [];   // one request
-  const base = c.get("base");
-  const stepPct = (step * 100) / (hi - lo);
-  const values = new Set();
-  for (let k = 0; k * stepPct <= 100 + 1e-9; k++) {
-    const pct = k * stepPct;
-    // noUiSlider's fromStepping: (pct - 0) * (100 / (100 - 0)) * (max - min) / 100 + min,
-    // whose factor 100 / 100 is exactly 1
-    const noUi = pct >= 100 ? hi : (pct * (hi - lo)) / 100 + lo;
-    for (const e of [noUi, Math.min(hi, lo + k * step)]) {
-      values.add(base ? Math.pow(base, e) : e);
-      if (!base) values.add(roundToStep(e, step));
-    }
+// -- the page's theme ---------------------------------------------------------------
+function parseColor(text) {
+  const m = /rgba?\(([^)]+)\)/.exec(text || "");
+  if (!m) return null;
+  const parts = m[1].split(/[ ,/]+/).filter(Boolean).map(Number);
+  if (parts.length >= 4 && parts[3] === 0) return null;          // transparent
+  return parts.slice(0, 3);
+}
+
+function luminance([r, g, b]) {
+  const lin = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+  return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+}
+
+// JupyterLab's --jp-layout-color0 where it exists, else the first ancestor with a
+// background, else the system's preference.
+function pageTheme(el) {
+  const probe = document.createElement("div");
+  probe.style.cssText = "position:absolute;width:0;height:0;visibility:hidden;"
+    + "background-color:var(--jp-layout-color0, rgba(0, 0, 0, 0))";
+  el.append(probe);
+  let rgb = parseColor(getComputedStyle(probe).backgroundColor);
+  probe.remove();
+  for (let node = el; !rgb && node && node.nodeType === 1; node = node.parentElement) {
+    rgb = parseColor(getComputedStyle(node).backgroundColor);
   }
-  return [...values];
+  if (rgb) return luminance(rgb) < 0.2 ? "dark" : "light";
+  return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches
+    ? "dark" : "light";
 }
 
-// ipywidgets sends a control's new value to the kernel only when the kernel has answered
-// the previous one, and keeps the newest value meanwhile (WidgetModel._msg_buffer, which
-// also makes it ignore the echo of an older value). Over a remote kernel that is one
-// sync per round trip; on a local kernel (no latency) it is every step of a drag, each
-// one kernel message, echo and status pair: 0.05-0.12 of a core and up to 440 KB per
-// dragging learner. Holding each sync "in flight" for at least SYNC_MS more gives the
-// same syncs at most one per SYNC_MS locally, through ipywidgets' own buffer, so the
-// newest value is always the one sent last. The browser draws from its own model
-// values, so nothing on the page waits for this; the kernel hears the final value at
-// most SYNC_MS late. Skipped where the widget manager lacks these internals.
-// Coupled controls (the triangle's three sliders) move together, one sync each: a sync
-// is then held SYNC_MS for each control of the explorer that synced within the last
-// hold, so the explorer as a whole still sends about one sync per SYNC_MS.
-const SYNC_MS = 100;
-// The hold is one more pending message, released as the kernel's "idle" for a sync is:
-// through ipywidgets' own _handle_status, which sends the buffered value if it is the last.
-const IDLE = { content: { execution_state: "idle" } };
-function holdSyncs(c, peers) {
-  if (c.__celearnHold || typeof c.send_sync_message !== "function"
-      || typeof c._handle_status !== "function" || typeof c._pending_msgs !== "number") return;
-  c.__celearnHold = true;
-  const send = c.send_sync_message;
-  c.send_sync_message = function (...args) {
-    const id = send.apply(this, args);
-    if (!id) return id;                       // not sent (no comm): nothing to hold
-    const now = performance.now();
-    peers.set(this, now);
-    let moving = 0;
-    for (const t of peers.values()) if (now - t <= SYNC_MS * peers.size + SYNC_MS) moving += 1;
-    this._pending_msgs += 1;
-    setTimeout(() => this._handle_status(IDLE), SYNC_MS * Math.max(1, moving));
-    return id;
-  };
+// -- the controls ---------------------------------------------------------------------
+let UNIQUE = 0;
+
+function buildControls(specs, row, onChange) {
+  const views = {};
+  for (const spec of specs) {
+    const id = `celearn-${++UNIQUE}`;
+    const box = document.createElement("div");
+    box.className = `celearn-control celearn-control-${spec.kind}`;
+    box.dataset.name = spec.name;
+    if (spec.kind === "range" || spec.kind === "int" || spec.kind === "log") {
+      const label = document.createElement("label");
+      label.htmlFor = id;
+      label.textContent = spec.description || spec.name;
+      const range = document.createElement("input");
+      Object.assign(range, { type: "range", id, min: 0, max: spec.positions, step: 1 });
+      range.className = "celearn-range";
+      const number = document.createElement("input");
+      Object.assign(number, { type: "number", className: "celearn-number" });
+      number.setAttribute("aria-label", `${spec.description || spec.name} (type a value)`);
+      if (spec.kind === "log") {
+        Object.assign(number, { min: spec.values[0], max: spec.values[spec.positions], step: "any" });
+      } else {
+        Object.assign(number, { min: spec.min, max: spec.max, step: spec.step });
+      }
+      range.addEventListener("input", () => onChange({ [spec.name]: positionValue(spec, Number(range.value)) },
+        { final: false, from: range, continuous: spec.continuous }));
+      range.addEventListener("change", () => onChange({ [spec.name]: positionValue(spec, Number(range.value)) },
+        { final: true, from: range }));
+      number.addEventListener("change", () => {
+        const v = Number(number.value);
+        if (number.value === "" || !Number.isFinite(v)) return;
+        const lo = spec.kind === "log" ? spec.values[0] : spec.min;
+        const hi = spec.kind === "log" ? spec.values[spec.positions] : spec.max;
+        onChange({ [spec.name]: spec.kind === "int" ? Math.round(clamp(v, lo, hi)) : clamp(v, lo, hi) },
+          { final: true, from: number, typed: true });
+      });
+      box.append(label, range, number);
+      views[spec.name] = (v) => {
+        range.value = String(positionOf(spec, v));
+        range.setAttribute("aria-valuetext", `${spec.description || spec.name} = ${showValue(spec, v)}`);
+        if (document.activeElement !== number) number.value = showValue(spec, v);
+      };
+    } else if (spec.kind === "radio") {
+      const group = document.createElement("fieldset");
+      group.className = "celearn-radio";
+      const legend = document.createElement("legend");
+      legend.textContent = spec.description || spec.name;
+      group.append(legend);
+      const inputs = spec.options.map(([text, value], i) => {
+        const label = document.createElement("label");
+        const input = document.createElement("input");
+        Object.assign(input, { type: "radio", name: id, value: String(i) });
+        if (spec.tooltips && spec.tooltips[i]) label.title = spec.tooltips[i];
+        input.addEventListener("change", () => {
+          if (input.checked) onChange({ [spec.name]: value }, { final: true, from: input });
+        });
+        label.append(input, document.createTextNode(text));
+        group.append(label);
+        return [input, value];
+      });
+      box.append(group);
+      views[spec.name] = (v) => inputs.forEach(([input, value]) => { input.checked = value === v; });
+    } else {
+      const label = document.createElement("label");
+      label.htmlFor = id;
+      label.textContent = spec.description || spec.name;
+      const select = document.createElement("select");
+      select.id = id;
+      spec.options.forEach(([text], i) => {
+        const option = document.createElement("option");
+        option.value = String(i);
+        option.textContent = text;
+        select.append(option);
+      });
+      select.addEventListener("change", () => onChange({ [spec.name]: spec.options[Number(select.value)][1] },
+        { final: true, from: select }));
+      box.append(label, select);
+      views[spec.name] = (v) => {
+        const i = spec.options.findIndex(([, o]) => o === v);
+        if (i >= 0) select.value = String(i);
+      };
+    }
+    row.append(box);
+  }
+  return views;
 }
 
-async function render({ model, el }) {
+// -- the explorer -------------------------------------------------------------------------
+function render({ model, el }) {
   keepStepKeys();
-  const names = model.get("names");
-  const controls = await controlModels(model);
-  const peers = new Map();                    // control model -> when it last synced
-  controls.forEach((c) => holdSyncs(c, peers));
-  const byName = Object.fromEntries(names.map((n, i) => [n, controls[i]]));
+  const specs = model.get("controls_spec");
+  const bySpec = Object.fromEntries(specs.map((s) => [s.name, s]));
+  const names = specs.map((s) => s.name);
 
   const root = document.createElement("div");
-  root.className = "celearn-board";
+  root.className = `celearn-explorer celearn-explorer-${model.get("explorer")}`;
+  root.dataset.uid = String(model.get("uid"));
+  const row = document.createElement("div");
+  row.className = "celearn-controls";
   const readout = document.createElement("div");
   readout.className = "celearn-readout";
   readout.setAttribute("aria-live", "polite");
+  readout.setAttribute("aria-atomic", "true");
   const figure = document.createElement("div");
   figure.className = "celearn-figure";
   const img = document.createElement("img");
@@ -212,25 +311,125 @@ async function render({ model, el }) {
   const svg = document.createElementNS(SVG, "svg");
   svg.setAttribute("class", "celearn-marks");
   figure.append(img, svg);
-  root.append(readout, figure);
+  const footer = document.createElement("div");
+  footer.className = "celearn-footer";
+  root.append(row, readout, figure, footer);
   el.append(root);
 
-  const nodes = new Map();                    // mark key -> SVG element (kept across frames)
+  let local = { ...model.get("state") };       // the page's state: the truth while moving
+  let params = structuredClone(model.get("params"));
+  let view = {};                               // what the scene shows besides the state
+  let theme = "light";
+  const nodes = new Map();                     // mark key -> SVG element (kept across frames)
   let pending = false;
   let dragging = null;
-  let applying = false;                       // setting controls ourselves: no react()
 
-  const choices = model.get("choices") || {};
-
-  // A selection control (toggle, dropdown) holds an index in the browser.
-  function valueOf(name, c) {
-    return name in choices ? choices[name][c.get("index")] : c.get("value");
+  // -- saving and settling ---------------------------------------------------------------
+  let lastSave = -Infinity, saveTimer = null, settleTimer = null, busy = false;
+  let lastMoved = [];
+  let unsaved = false;                         // moved without saving (05: saves on release)
+  function save(final) {
+    unsaved = false;
+    const wait = SAVE_MS - (performance.now() - lastSave);
+    if (!final && wait > 0) {
+      if (!saveTimer) saveTimer = setTimeout(() => { saveTimer = null; save(true); }, wait);
+      return;
+    }
+    if (saveTimer) { clearTimeout(saveTimer); saveTimer = null; }
+    lastSave = performance.now();
+    model.set("state", { ...local });
+    model.save_changes();
+  }
+  function settleLater() {
+    busy = true;
+    readout.setAttribute("aria-busy", "true");
+    if (settleTimer) clearTimeout(settleTimer);
+    settleTimer = setTimeout(settle, SETTLE_MS);
+  }
+  function settle() {
+    settleTimer = null;
+    if (dragging) { settleLater(); return; }
+    busy = false;
+    readout.setAttribute("aria-busy", "false");   // a screen reader reads the readout now
+    if (!unsaved) adopt(model.get("state"));      // the kernel's word, if it differs
   }
 
-  function state() {
-    const s = {};
-    names.forEach((n, i) => { s[n] = valueOf(n, controls[i]); });
-    return s;
+  function adopt(state) {
+    if (!state || JSON.stringify(state) === JSON.stringify(local)) return;
+    local = { ...state };
+    syncInputs(null);
+    schedule();
+  }
+
+  // A move from the page: values snapped to the controls, coupled controls follow.
+  function change(values, { final = false, from = null, continuous = true, typed = false } = {}) {
+    const next = { ...local };
+    const moved = [];
+    for (const name of names) {
+      if (!(name in values)) continue;
+      const v = typed ? values[name] : accept(bySpec[name], values[name]);
+      if (v === undefined || v === next[name]) continue;
+      next[name] = v;
+      moved.push(name);
+    }
+    if (typeof react === "function") {
+      for (const name of moved) {
+        const more = react(name, next, params, local);
+        if (!more) continue;
+        for (const [other, v] of Object.entries(more)) {
+          const ok = accept(bySpec[other], v);
+          if (ok !== undefined) next[other] = ok;
+        }
+      }
+    }
+    const changed = JSON.stringify(next) !== JSON.stringify(local);
+    // another control than the one whose save is pending: send that move first, so the
+    // kernel hears every control's last value (e.g. 02's edited prediction, then a sample)
+    if (saveTimer && moved.some((n) => !lastMoved.includes(n))) save(true);
+    if (moved.length) lastMoved = moved;
+    local = next;
+    if (typeof remember === "function") remember(local, params);
+    if (changed) {
+      view = {};
+      syncInputs(from);
+      schedule();
+    }
+    settleLater();
+    if ((changed || final) && (continuous !== false || final)) save(final);
+    else if (changed) unsaved = true;
+  }
+
+  const inputs = buildControls(specs, row, change);
+  function syncInputs(except) {
+    for (const name of names) if (inputs[name]) inputs[name](local[name]);
+  }
+
+  // -- colours ------------------------------------------------------------------------
+  function paint(color, fixed) {
+    if (!color) return THEMES[theme].ink;
+    if (theme === "light" || fixed) return color;
+    const lower = String(color).toLowerCase();
+    if (lower === "#000000") return THEMES.dark.ink;
+    if (lower === "#ffffff") return THEMES.dark.paper;
+    for (const [role, c] of Object.entries(params.colors || {})) {
+      if (String(c).toLowerCase() === lower && params.dark_colors && params.dark_colors[role]) {
+        return params.dark_colors[role];
+      }
+    }
+    return color;
+  }
+
+  function applyTheme() {
+    const next = pageTheme(el);
+    if (next === theme && root.dataset.theme) return;
+    theme = next;
+    root.dataset.theme = theme;
+    for (const [k, v] of Object.entries(THEMES[theme])) root.style.setProperty(`--celearn-${k}`, v);
+    if (model.get("theme") !== theme) {
+      model.set("theme", theme);
+      model.save_changes();
+    }
+    schedule();
   }
 
   function layout() {
@@ -246,91 +445,50 @@ async function render({ model, el }) {
     img.src = model.get("background");
     img.width = w;
     img.height = h;
-    img.style.width = "100%";
-    img.style.height = "100%";
     img.alt = model.get("alt");
   }
 
-  // Kernel-drawn scenes that depend on the controls' values only (params.prefetch):
-  // state (JSON) -> scene, from the kernel's answers and from one prefetch of every
-  // position of the prefetch slider, so a drag over those positions draws at once.
-  const known = new Map();
-  const KNOWN_MAX = 4096;
-  function remember(entry) {
-    if (!entry || !entry.state || !Array.isArray(entry.marks)) return;
-    if (known.size >= KNOWN_MAX) known.clear();
-    known.set(JSON.stringify(entry.state), entry);
-  }
-
-  let asked = "";
-  function prefetch() {
-    const params = model.get("params");
-    const c = params.kernel_scene && params.prefetch ? byName[params.prefetch] : null;
-    if (!c) return;
-    const now = state();
-    const ask = JSON.stringify({ ...now, [params.prefetch]: null });
-    if (ask === asked) return;                // asked for these other values already
-    asked = ask;
-    const states = positions(c).map((v) => ({ ...now, [params.prefetch]: v }))
-      .filter((s) => !known.has(JSON.stringify(s)));
-    if (states.length) model.send({ kind: "prefetch", states });
-  }
-
-  let drawn = null;                           // [live, axes, params] painted (kernel scenes)
+  // -- drawing ----------------------------------------------------------------------
   let shownReadout = null;
   function draw() {
     pending = false;
-    const params = model.get("params");
     const axes = model.get("axes");
-    let live = model.get("live");
-    if (params.kernel_scene && params.prefetch) {
-      remember(live);
-      // a scene the page holds, if it belongs to the static picture shown (after a
-      // dtype click the old picture stays until the kernel sends the new one)
-      const hit = known.get(JSON.stringify(state()));
-      const fixed = Object.entries(params.static_state || {});
-      if (hit && fixed.every(([k, v]) => hit.state[k] === v)) live = hit;
-    }
-    const out = scene(state(), params, live);
-    if (!out) return;                         // a kernel-drawn scene not received yet
-    if (params.kernel_scene) {
-      // a control moved, but the kernel's scene is the one already shown: nothing to paint
-      root.dataset.state = JSON.stringify(state());
-      if (drawn && drawn[0] === live && drawn[1] === axes && drawn[2] === params) return;
-      drawn = [live, axes, params];
-    }
-    if (out.readout !== shownReadout) {       // a readout update is a changed readout
+    const out = scene(local, params, model.get("live"), view);
+    if (!out) return;                          // kernel numbers not received yet
+    if (out.readout !== shownReadout) {
       readout.innerHTML = out.readout;
       shownReadout = out.readout;
     }
+    const keyNode = readout.querySelector(".celearn-key");
+    const keyText = keyNode ? keyNode.textContent : "";
     root.dataset.value = String(out.value);
-    root.dataset.uid = String(params.uid);
-    root.dataset.state = JSON.stringify(state());
-    root.dataset.live = live && live.state ? JSON.stringify(live.state) : "";
+    root.dataset.state = JSON.stringify(local);
+    // the state whose numbers are drawn (05: the kernel's curves may still be older)
+    const live = model.get("live");
+    root.dataset.live = JSON.stringify(live && live.state ? live.state : local);
     root.dataset.frames = String(Number(root.dataset.frames || 0) + 1);
     const seen = new Set();
-    let previous = null;                      // the SVG keeps the marks' order (z-order)
+    let previous = null;                       // the SVG keeps the marks' order (z-order)
     out.marks.forEach((m, i) => {
       const id = m.key || `${m.kind}-${i}`;
       seen.add(id);
-      const [tag, attrs, text] = markShape(m, axes);
+      const [tag, attrs, text] = markShape(m, axes, paint);
       let node = nodes.get(id);
-      if (!node || node.tagName !== tag) {
+      const want = m.drag ? "g" : tag;
+      if (!node || node.tagName !== want) {
         if (node) node.remove();
-        node = document.createElementNS(SVG, tag);
+        node = m.drag ? makeHandle(tag) : document.createElementNS(SVG, tag);
         nodes.set(id, node);
-        if (m.drag) makeDraggable(node, m);
       }
       const place = previous ? previous.nextSibling : svg.firstChild;
       if (node !== place) svg.insertBefore(node, place);
       previous = node;
       node.__mark = m;
-      setAttrs(node, attrs);
-      if (text !== undefined && node.textContent !== text) node.textContent = text;
-      if (m.drag) {
-        setAttrs(node, { tabindex: 0, role: "slider", class: "celearn-handle",
-          "aria-label": m.label || m.drag, "aria-valuetext": m.valuetext || null });
-      }
+      const shape = m.drag ? node.lastChild : node;
+      setAttrs(shape, attrs);
+      if (text !== undefined && shape.textContent !== text) shape.textContent = text;
+      if (m.kind === "text") keepInside(shape, axes[m.ax || 0]);
+      if (m.drag) updateHandle(node, m, attrs, keyText);
     });
     for (const [id, node] of nodes) {
       if (!seen.has(id)) { node.remove(); nodes.delete(id); }
@@ -341,67 +499,81 @@ async function render({ model, el }) {
     if (!pending) { pending = true; requestAnimationFrame(draw); }
   }
 
-  function setValues(values) {
-    applying = true;
-    try {
-      for (const [name, v] of Object.entries(values)) {
-        const c = byName[name];
-        if (c && name in choices) {
-          const index = choices[name].indexOf(v);
-          if (index >= 0 && index !== c.get("index")) { c.set("index", index); c.save_changes(); }
-          continue;
-        }
-        if (!c || !Number.isFinite(v)) continue;
-        const snapped = snap(c, v);
-        if (snapped !== c.get("value")) {
-          c.set("value", snapped);
-          c.save_changes();
-        }
-      }
-    } finally {
-      applying = false;
-    }
+  // -- draggable marks: focusable sliders with a hit area of at least HIT_PX --------------
+  function ariaControl(m) {
+    return bySpec[m.drag] || bySpec[(m.keys || [])[0]] || specs[0];
   }
 
-  // A kernel-drawn scene: the browser tells the kernel the controls' values as they
-  // move, in messages of its own (ipywidgets syncs a value only after the kernel has
-  // answered the previous one, a full round trip), at most one per SEND_MS and always
-  // the last one, so the final scene arrives one round trip after mouse-up.
-  const SEND_MS = 40;
-  // A move of the prefetch slider to a position whose scene the page holds is not sent
-  // (its value sync tells the kernel); any other control's move is, since it may change
-  // the static picture too.
-  let sentState = "", sentAt = -Infinity, sendTimer = null, mustSend = false;
-  function sendState(prefetched) {
-    if (!model.get("params").kernel_scene) return;
-    const s = state();
-    const text = JSON.stringify(s);
-    if (text === sentState) return;
-    if (!prefetched) mustSend = true;
-    if (!mustSend && known.has(text)) return;
-    const wait = SEND_MS - (performance.now() - sentAt);
-    if (wait > 0) {
-      if (!sendTimer) sendTimer = setTimeout(() => { sendTimer = null; sendState(true); }, wait);
-      return;
-    }
-    mustSend = false;
-    sentState = text;
-    sentAt = performance.now();
-    model.send({ kind: "state", state: s });
+  function makeHandle(tag) {
+    const g = document.createElementNS(SVG, "g");
+    g.setAttribute("class", "celearn-handle");
+    g.setAttribute("tabindex", "0");
+    g.setAttribute("role", "slider");
+    const hit = document.createElementNS(SVG, "rect");
+    hit.setAttribute("class", "celearn-hit");
+    g.append(hit, document.createElementNS(SVG, tag));
+    g.addEventListener("pointerdown", (event) => {
+      event.preventDefault();
+      g.setPointerCapture(event.pointerId);
+      g.focus({ preventScroll: true });
+      dragging = g;
+      settleLater();
+    });
+    g.addEventListener("pointermove", (event) => {
+      if (dragging !== g) return;
+      const m = g.__mark;
+      const [x, y] = pointerData(event, m.ax);
+      change(drag(m.drag, x, y, local, params));
+    });
+    const stop = () => {
+      if (dragging !== g) return;
+      dragging = null;
+      save(true);
+      settleLater();
+    };
+    g.addEventListener("pointerup", stop);
+    g.addEventListener("pointercancel", stop);
+    g.addEventListener("keydown", (event) => onKey(event, g.__mark));
+    return g;
   }
 
-  // A control moved by the learner (not by the kernel, not by us): coupled controls
-  // follow at once, in the browser (e.g. the triangle's three sliders sum to 1).
-  function onControl(name, c) {
-    const learner = !c._state_lock;
-    if (!learner) sentState = "";             // the kernel moved it: the next state is news
-    if (!applying && learner && typeof react === "function") {
-      const values = react(name, state(), model.get("params"));
-      if (values) setValues(values);
+  function updateHandle(g, m, attrs, keyText) {
+    const hit = g.firstChild;
+    let cx, cy, w, h;
+    if (m.kind === "dot") {
+      cx = Number(attrs.cx); cy = Number(attrs.cy); w = h = 2 * Number(attrs.r);
+    } else if (m.kind === "rect") {
+      w = Number(attrs.width); h = Number(attrs.height);
+      cx = Number(attrs.x) + w / 2; cy = Number(attrs.y) + h / 2;
+    } else {
+      const box = g.lastChild.getBBox();
+      cx = box.x + box.width / 2; cy = box.y + box.height / 2; w = box.width; h = box.height;
     }
-    if (learner) sendState(name === model.get("params").prefetch);
-    if (name !== model.get("params").prefetch) prefetch();   // other values: other scenes
-    schedule();
+    w = Math.max(w, HIT_PX); h = Math.max(h, HIT_PX);
+    setAttrs(hit, { x: (cx - w / 2).toFixed(2), y: (cy - h / 2).toFixed(2),
+      width: w.toFixed(2), height: h.toFixed(2), rx: 4 });
+    const spec = ariaControl(m);
+    const v = local[spec.name];
+    const lo = spec.kind === "log" ? spec.values[0] : spec.min;
+    const hi = spec.kind === "log" ? spec.values[spec.positions] : spec.max;
+    setAttrs(g, { "aria-label": m.label || m.drag, "aria-valuemin": lo, "aria-valuemax": hi,
+      "aria-valuenow": v, "aria-valuetext": [m.valuetext, keyText].filter(Boolean).join(", "),
+      "data-mark": m.key || null });
+  }
+
+  function onKey(event, m) {
+    const dirs = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1, PageUp: 10,
+      PageDown: -10, Home: -1e6, End: 1e6 };
+    const dir = dirs[event.key];
+    if (!dir) return;
+    event.preventDefault();
+    let values = typeof keyStep === "function" ? keyStep(m.drag, dir, local, params) : null;
+    if (!values) {
+      const spec = ariaControl(m);
+      const k = positionOf(spec, local[spec.name]) + dir;
+      values = { [spec.name]: positionValue(spec, k) };
+    }
+    change(values, { final: true });
   }
 
   function pointerData(event, axIndex) {
@@ -412,60 +584,63 @@ async function render({ model, el }) {
     return toData(model.get("axes")[axIndex || 0], px, py);
   }
 
-  function makeDraggable(node, mark) {
-    node.addEventListener("pointerdown", (event) => {
-      event.preventDefault();
-      node.setPointerCapture(event.pointerId);
-      node.focus({ preventScroll: true });
-      dragging = node;
-    });
-    node.addEventListener("pointermove", (event) => {
-      if (dragging !== node) return;
-      const m = node.__mark;
-      const [x, y] = pointerData(event, m.ax);
-      if (typeof drag === "function") setValues(drag(m.drag, x, y, state(), model.get("params")));
-    });
-    const stop = () => { dragging = null; };
-    node.addEventListener("pointerup", stop);
-    node.addEventListener("pointercancel", stop);
-    node.addEventListener("keydown", (event) => {
-      const dir = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1 }[event.key];
-      if (!dir) return;
-      event.preventDefault();
-      const m = node.__mark;
-      const keyControls = m.keys || [m.drag];
-      const values = typeof keyStep === "function"
-        ? keyStep(m.drag, dir, state(), model.get("params")) : null;
-      if (values) { setValues(values); return; }
-      for (const name of keyControls) {
-        const c = byName[name];
-        if (c) setValues({ [name]: c.get("value") + dir * (c.get("step") || 0.01) });
-      }
-    });
+  // -- extras of a scene (05's replay) ----------------------------------------------------
+  if (typeof actions === "function") {
+    for (const action of actions()) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = `celearn-action celearn-action-${action.name}`;
+      button.textContent = action.label;
+      button.addEventListener("click", () => action.run(ctx));
+      footer.append(button);
+    }
   }
+  const ctx = {
+    get state() { return local; },
+    get live() { return model.get("live"); },
+    setView(v) { view = v; schedule(); },
+  };
 
-  layout();
-  draw();
-  const handlers = controls.map((c, i) => {
-    const handler = () => onControl(names[i], c);
-    c.on(names[i] in choices ? "change:index" : "change:value", handler);
-    return handler;
-  });
-  model.on("change:params", schedule);
+  // -- wiring ---------------------------------------------------------------------------
+  const onState = () => { if (!busy) adopt(model.get("state")); };
+  const onParams = () => { params = structuredClone(model.get("params")); schedule(); };
+  const onPicture = () => { layout(); schedule(); };
+  const onReplay = () => {
+    if (typeof actions === "function") {
+      const replay = actions().find((a) => a.name === "replay");
+      if (replay) replay.run(ctx);
+    }
+  };
+  model.on("change:state", onState);
+  model.on("change:params", onParams);
   model.on("change:axes", schedule);
   model.on("change:live", schedule);
-  model.on("msg:custom", (msg) => {
-    if (!msg || msg.kind !== "scenes" || !Array.isArray(msg.entries)) return;
-    msg.entries.forEach(remember);
-    schedule();
-  });
-  prefetch();
-  model.on("change:background", () => { layout(); schedule(); });
-  model.on("change:size", () => { layout(); schedule(); });
+  model.on("change:background", onPicture);
+  model.on("change:size", onPicture);
+  model.on("change:alt", onPicture);
+  model.on("change:replays", onReplay);
+  const media = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+  if (media) media.addEventListener("change", applyTheme);
+  const watcher = new MutationObserver(applyTheme);
+  watcher.observe(document.body, { attributes: true, attributeFilter: ["class", "data-jp-theme-light", "data-jp-theme-name", "data-theme", "style"] });
+  layout();
+  syncInputs(null);
+  applyTheme();
+  draw();
+  requestAnimationFrame(applyTheme);           // once attached: the page's colours are known
   return () => {
-    if (sendTimer) clearTimeout(sendTimer);
-    controls.forEach((c, i) => c.off(names[i] in choices ? "change:index" : "change:value",
-      handlers[i]));
+    if (saveTimer) clearTimeout(saveTimer);
+    if (settleTimer) clearTimeout(settleTimer);
+    watcher.disconnect();
+    if (media) media.removeEventListener("change", applyTheme);
+    model.off("change:state", onState);
+    model.off("change:params", onParams);
+    model.off("change:axes", schedule);
+    model.off("change:live", schedule);
+    model.off("change:background", onPicture);
+    model.off("change:size", onPicture);
+    model.off("change:alt", onPicture);
+    model.off("change:replays", onReplay);
   };
 }
 
