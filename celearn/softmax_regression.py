@@ -43,6 +43,7 @@ from .activations import softmax
 from .calibration import expected_calibration_error
 from .gradients import cce_grad_logits
 from .losses import softmax_cross_entropy
+from .training import _data, _model
 
 __all__ = ["Split", "split", "init_params", "logits", "loss", "gradients", "sgd_step", "fit",
            "Run", "train", "accuracy", "evaluate", "hinge_loss", "hinge_grad_logits",
@@ -118,34 +119,6 @@ def split(X, y, *, seed=0, fractions=(0.6, 0.2, 0.2)):
         idx = rng.permutation(np.concatenate(part))
         out += [X[idx], y[idx]]
     return Split(*out)
-
-
-def _data(X, y, num_classes=None):
-    X = as_float_array(X, "X")
-    check_ndim(X, "X", (2,), "(N, D): one row of D features per sample")
-    y = np.asarray(y)
-    if y.shape != (X.shape[0],):
-        raise ValueError(f"y has shape {y.shape} but X has {X.shape[0]} rows; y must hold one "
-                         f"integer class label per row of X, shape ({X.shape[0]},).")
-    if num_classes is None:
-        if y.dtype.kind not in "iu":
-            check_labels(y, 1, "y")  # raises with the dtype message
-        num_classes = int(y.max()) + 1 if y.size else 1
-    return X, check_labels(y, num_classes, "y"), num_classes
-
-
-def _model(X, y, W, b):
-    W = as_float_array(W, "W")
-    check_ndim(W, "W", (2,), "(D, K): one column of weights per class")
-    b = as_float_array(b, "b")
-    if b.shape != (W.shape[1],):
-        raise ValueError(f"b has shape {b.shape} but W has {W.shape[1]} columns; b must "
-                         f"have shape ({W.shape[1]},), one bias per class.")
-    X, y, _ = _data(X, y, W.shape[1])
-    if X.shape[1] != W.shape[0]:
-        raise ValueError(f"X has {X.shape[1]} features but W has {W.shape[0]} rows; W must "
-                         f"have shape ({X.shape[1]}, K).")
-    return X, y, W, b
 
 
 def _lam(lam):

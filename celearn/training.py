@@ -120,7 +120,7 @@ def _positive(value, name, *, integer=False, allow_zero=False):
     return int(value) if integer else float(value)
 
 
-def _data(X, y, num_classes):
+def _data(X, y, num_classes=None):
     X = as_float_array(X, "X")
     check_ndim(X, "X", (2,), "(N, D): one row of D features per sample")
     y = np.asarray(y)
@@ -130,10 +130,25 @@ def _data(X, y, num_classes):
     if num_classes is None:
         if y.dtype.kind not in "iu":
             check_labels(y, 1, "y")  # raises with the dtype message
-        num_classes = int(y.max()) + 1
+        num_classes = int(y.max()) + 1 if y.size else 1
     num_classes = _positive(num_classes, "num_classes", integer=True)
     y = check_labels(y, num_classes, "y")
     return X, y, num_classes
+
+
+def _model(X, y, W, b):
+    """Validated (X, y, W, b) of a linear softmax model: W (D, K), b (K,), y labels < K."""
+    W = as_float_array(W, "W")
+    check_ndim(W, "W", (2,), "(D, K): one column of weights per class")
+    b = as_float_array(b, "b")
+    if b.shape != (W.shape[1],):
+        raise ValueError(f"b has shape {b.shape} but W has {W.shape[1]} columns; b must "
+                         f"have shape ({W.shape[1]},), one bias per class.")
+    X, y, _ = _data(X, y, W.shape[1])
+    if X.shape[1] != W.shape[0]:
+        raise ValueError(f"X has {X.shape[1]} features but W has {W.shape[0]} rows; W must "
+                         f"have shape ({X.shape[1]}, K).")
+    return X, y, W, b
 
 
 def _grad_logits(loss, t, z):
@@ -211,16 +226,8 @@ def loss_and_grad(W, b, X, y, *, loss="ce"):
     :math:`\partial L/\partial W = X^\top g / N` and :math:`\partial L/\partial b = \bar g`.
     """
     loss = _check_loss(loss)
-    W = as_float_array(W, "W")
-    check_ndim(W, "W", (2,), "(D, K): one column of weights per class")
-    b = as_float_array(b, "b")
-    if b.shape != (W.shape[1],):
-        raise ValueError(f"b has shape {b.shape} but W has {W.shape[1]} columns; b must "
-                         f"have shape ({W.shape[1]},), one bias per class.")
-    X, y, K = _data(X, y, W.shape[1])
-    if X.shape[1] != W.shape[0]:
-        raise ValueError(f"X has {X.shape[1]} features but W has {W.shape[0]} rows; W must "
-                         f"have shape ({X.shape[1]}, K).")
+    X, y, W, b = _model(X, y, W, b)
+    K = W.shape[1]
     t, z = one_hot(y, K), X @ W + b
     value = float(_losses(loss, y, t, z).mean())
     g = _grad_logits(loss, t, z)
