@@ -19,13 +19,6 @@ import lab_harness as h  # noqa: E402
 SCREENSHOT_DIR = Path(os.environ.get("CELEARN_SCREENSHOTS") or Path(__file__).parent / "screenshots")
 
 
-def _missing(reason: str):
-    if os.environ.get("CELEARN_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{reason} (CELEARN_REQUIRE_BROWSER=1 makes browser tests mandatory)",
-                    pytrace=False)
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     path = h.find_chromium()
@@ -33,7 +26,7 @@ def chromium_path() -> str:
         wanted = os.environ.get("CELEARN_CHROMIUM")
         where = f"CELEARN_CHROMIUM={wanted} is not executable" if wanted else (
             f"no Chromium found ({h.DEFAULT_CHROMIUM} or `chromium` on PATH)")
-        _missing(f"browser tests need Chromium: {where}; {h.INSTALL_HINT}")
+        h.missing(f"browser tests need Chromium: {where}; {h.INSTALL_HINT}")
     return path
 
 
@@ -42,8 +35,8 @@ def browser(chromium_path):
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _missing("browser tests need Playwright for Python: `pip install playwright` "
-                 "(no `playwright install` needed; Debian's chromium is used)")
+        h.missing("browser tests need Playwright for Python: `pip install playwright` "
+                  "(no `playwright install` needed; Debian's chromium is used)")
     with sync_playwright() as pw:
         browser = h.launch_chromium(pw, chromium_path)
         yield browser
@@ -80,11 +73,11 @@ def nb7(browser):
     try:
         import notebook
     except ImportError:
-        _missing("the Notebook 7 tests need the `notebook` package: `pip install 'notebook>=7.6'`")
+        h.missing("the Notebook 7 tests need the `notebook` package: `pip install 'notebook>=7.6'`")
     major = int(str(getattr(notebook, "__version__", "0")).split(".")[0] or 0)
     if major < 7:
-        _missing(f"the Notebook 7 tests need notebook>=7.6, found {notebook.__version__}: "
-                 "`pip install 'notebook>=7.6'`")
+        h.missing(f"the Notebook 7 tests need notebook>=7.6, found {notebook.__version__}: "
+                  "`pip install 'notebook>=7.6'`")
     with h.server_home("celearn-nb7-") as home:
         server = h.start_notebook7(home)
         try:

@@ -33,6 +33,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK_DIR = REPO_ROOT / "notebooks"
 HOST = "127.0.0.1"
@@ -474,3 +476,22 @@ async ([path, code]) => {
 }
 """
 
+
+def missing(reason: str):
+    """Skip a browser test with ``reason``; fail instead under CELEARN_REQUIRE_BROWSER=1 (CI)."""
+    if os.environ.get("CELEARN_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{reason} (CELEARN_REQUIRE_BROWSER=1 makes browser tests mandatory)",
+                    pytrace=False)
+    pytest.skip(reason)
+
+
+def explorer_classes():
+    """Every explorer class that celearn.widgets exports, sorted by name."""
+    import celearn.widgets as widgets
+
+    found = {}
+    for name in widgets.__all__:
+        obj = getattr(widgets, name)
+        if isinstance(obj, type) and issubclass(obj, widgets.Explorer) and obj is not widgets.Explorer:
+            found[obj.__name__] = obj
+    return [found[n] for n in sorted(found)]

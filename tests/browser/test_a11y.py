@@ -11,7 +11,6 @@ among the screenshots (``a11y-dark-<Explorer>.png``).
 
 from __future__ import annotations
 
-import os
 import textwrap
 import time
 from pathlib import Path
@@ -32,33 +31,15 @@ THEME_TIMEOUT = 60     # s: the theme applied, each explorer's picture redrawn f
 SCREENSHOT_OF = "LogExplorer"
 
 
-def _explorer_classes():
-    import celearn.widgets as widgets
-
-    found = {}
-    for name in widgets.__all__:
-        obj = getattr(widgets, name)
-        if isinstance(obj, type) and issubclass(obj, widgets.Explorer) and obj is not widgets.Explorer:
-            found[obj.__name__] = obj
-    return [found[n] for n in sorted(found)]
-
-
-EXPLORERS = _explorer_classes()
-
-
-def _missing(reason: str):
-    if os.environ.get("CELEARN_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{reason} (CELEARN_REQUIRE_BROWSER=1 makes browser tests mandatory)",
-                    pytrace=False)
-    pytest.skip(reason)
+EXPLORERS = h.explorer_classes()
 
 
 def _axe_script() -> str:
     try:
         import axe_playwright_python
     except ImportError:
-        _missing("the accessibility test needs axe-core's script from axe-playwright-python: "
-                 "`pip install -r requirements-test.txt`")
+        h.missing("the accessibility test needs axe-core's script from axe-playwright-python: "
+                  "`pip install -r requirements-test.txt`")
     return (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
 
 

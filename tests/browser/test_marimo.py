@@ -33,18 +33,7 @@ CHANGE_TIMEOUT = 20     # s: a move to reach the page's readout and the kernel's
 KEY = ".celearn-readout .celearn-key"
 
 
-def _explorer_classes():
-    import celearn.widgets as widgets
-
-    found = {}
-    for name in widgets.__all__:
-        obj = getattr(widgets, name)
-        if isinstance(obj, type) and issubclass(obj, widgets.Explorer) and obj is not widgets.Explorer:
-            found[obj.__name__] = obj
-    return [found[n] for n in sorted(found)]
-
-
-EXPLORERS = _explorer_classes()
+EXPLORERS = h.explorer_classes()
 
 APP = '''\
 import marimo
@@ -84,20 +73,13 @@ if __name__ == "__main__":
 '''
 
 
-def _missing(reason: str):
-    if os.environ.get("CELEARN_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{reason} (CELEARN_REQUIRE_BROWSER=1 makes browser tests mandatory)",
-                    pytrace=False)
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def marimo_server(browser):
     """``marimo run <folder>`` on 127.0.0.1:<free port>, one app per explorer class."""
     try:
         import marimo  # noqa: F401
     except ImportError:
-        _missing("the marimo tests need marimo: `pip install -r requirements-test.txt`")
+        h.missing("the marimo tests need marimo: `pip install -r requirements-test.txt`")
     with h.server_home("celearn-marimo-") as home:
         apps = home / "apps"
         apps.mkdir()
