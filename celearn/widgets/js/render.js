@@ -611,14 +611,10 @@ function render({ model, el }) {
       if (replay) replay.run(ctx);
     }
   };
-  model.on("change:state", onState);
-  model.on("change:params", onParams);
-  model.on("change:axes", schedule);
-  model.on("change:live", schedule);
-  model.on("change:background", onPicture);
-  model.on("change:size", onPicture);
-  model.on("change:alt", onPicture);
-  model.on("change:replays", onReplay);
+  const listeners = [["state", onState], ["params", onParams], ["axes", schedule],
+    ["live", schedule], ["background", onPicture], ["size", onPicture], ["alt", onPicture],
+    ["replays", onReplay]];
+  for (const [name, handler] of listeners) model.on(`change:${name}`, handler);
   const media = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
   if (media) media.addEventListener("change", applyTheme);
   const watcher = new MutationObserver(applyTheme);
@@ -633,14 +629,7 @@ function render({ model, el }) {
     if (settleTimer) clearTimeout(settleTimer);
     watcher.disconnect();
     if (media) media.removeEventListener("change", applyTheme);
-    model.off("change:state", onState);
-    model.off("change:params", onParams);
-    model.off("change:axes", schedule);
-    model.off("change:live", schedule);
-    model.off("change:background", onPicture);
-    model.off("change:size", onPicture);
-    model.off("change:alt", onPicture);
-    model.off("change:replays", onReplay);
+    for (const [name, handler] of listeners) model.off(`change:${name}`, handler);
   };
 }
 
