@@ -634,7 +634,7 @@ def plot_threshold(study, ax=None):
     ax.plot([0, 1], [0, 1], color=COLORS["neutral"], lw=1, ls=":")
     weighted = f"pos_weight = {study['pos_weight']:.1f}"
     for name, color, style, where in (("plain BCE", COLORS["ce"], "-", (0.03, 0.92)),
-                                      (weighted, COLORS["wrong"], "--", (0.97, 0.30))):
+                                      (weighted, COLORS["wrong"], "--", (0.97, 0.03))):
         frac, mean_p = calibration_curve(study["t_test"].astype(int), study[name]["p"], n_bins=10)
         ax.plot(mean_p, frac, style, marker="o", color=color, lw=2)
         ax.text(*where, f"{name}: ECE {study[name]['ece']:.3f}", color=color,
