@@ -34,3 +34,20 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(getattr(pytest.mark, _marker(Path(str(item.fspath)))))
         except ValueError:                       # a path outside the repository
             continue
+
+
+def pytest_configure(config):
+    """The suite never reads or writes the learner's own progress record.
+
+    celearn.exercises.progress keeps it in the Jupyter data directory unless
+    CELEARN_PROGRESS_FILE names another file: point it at a fresh temporary file for
+    the whole session (each xdist worker gets its own), set in os.environ so that the
+    kernels of nbval and the servers of the browser tests, which inherit it, use it too.
+    """
+    import os
+    import shutil
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="celearn-progress-")
+    os.environ["CELEARN_PROGRESS_FILE"] = os.path.join(folder, "progress.json")
+    config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
