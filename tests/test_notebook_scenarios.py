@@ -300,8 +300,10 @@ def memory_growth(path):
 
 
 # Each notebook's kernels are independent, so the selected notebooks run in parallel
-# processes (CELEARN_SCENARIO_WORKERS, default 2), the longest jobs first.
-WORKERS = int(os.environ.get("CELEARN_SCENARIO_WORKERS", "2"))
+# processes (CELEARN_SCENARIO_WORKERS), the longest jobs first. Default: 2, or 1 inside
+# a pytest-xdist worker when other workers share the cores.
+_XDIST_WORKERS = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+WORKERS = int(os.environ.get("CELEARN_SCENARIO_WORKERS", "1" if _XDIST_WORKERS > 1 else "2"))
 JOBS = {"scenarios": scenarios, "memory": memory_growth}
 
 
