@@ -41,6 +41,18 @@ from .plotting import use_style
 
 __version__ = "0.1.0"
 
+
+def progress(*, reset=False):
+    """The learner's progress record as a table: solved or not, attempts, first and last time.
+
+    Every checked answer (``cl.exercises.check``) is recorded in a JSON file in the
+    Jupyter data directory (``$CELEARN_PROGRESS_FILE`` names another file); nothing
+    leaves the computer. ``cl.progress(reset=True)`` forgets it all.
+    """
+    from .exercises.progress import progress as _progress
+
+    return _progress(reset=reset)
+
 __all__ = [
     "sigmoid", "softmax", "log_softmax", "logsumexp", "softmax_jacobian",
     "binary_cross_entropy", "binary_cross_entropy_with_logits",
@@ -50,7 +62,7 @@ __all__ = [
     "mse_grad_logits", "numerical_gradient", "gradient_check",
     "sigmoid_focal_loss", "softmax_focal_loss", "sigmoid_focal_grad_logits",
     "softmax_focal_grad_logits",
-    "one_hot", "surprisal", "ProbableMistakeWarning", "check_claim", "calibration", "datasets", "likelihood", "use_style", "plotting", "widgets", "exercises",
+    "one_hot", "surprisal", "ProbableMistakeWarning", "check_claim", "progress", "calibration", "datasets", "likelihood", "use_style", "plotting", "widgets", "exercises",
     "training", "naive", "practice", "softmax_regression",
 ]
 

@@ -1446,6 +1446,9 @@ def check(exercise_id, answer):
         n = _ATTEMPTS[exercise_id] = _ATTEMPTS.get(exercise_id, 0) + 1
         fb.message += _more_help(ex, n, fb.message)
         fb.attempt = n
+    if fb.diagnosis != "no_answer":  # the local progress record (progress.py)
+        from .progress import record
+        record(exercise_id, fb.right)
     return fb
 
 
@@ -1471,3 +1474,7 @@ def _load_all():
     for mod in pkgutil.iter_modules(__path__):
         if mod.name.startswith("nb"):
             importlib.import_module(f"{__name__}.{mod.name}")
+
+
+# The spaced review and its answer boxes (review.py), the progress record (progress.py).
+from .review import ask, review  # noqa: E402  (they use check, defined above)
