@@ -11,7 +11,9 @@ state is stored, so a reopened notebook shows pictures, never
 """
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -37,6 +39,9 @@ def strip_widget_state(nb):
 
 
 def execute(path, timeout=600):
+    # a fresh learner's view: the kernel gets an empty progress record, never the user's own
+    os.environ["CELEARN_PROGRESS_FILE"] = os.path.join(
+        tempfile.mkdtemp(prefix="celearn-progress-"), "progress.json")
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})
