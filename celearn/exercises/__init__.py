@@ -1476,5 +1476,5 @@ def _load_all():
             importlib.import_module(f"{__name__}.{mod.name}")
 
 
-# The spaced review and its answer boxes (review.py), the progress record (progress.py).
-from .review import ask, review  # noqa: E402  (they use check, defined above)
+# The spaced review and its answer boxes (spaced.py), the progress record (progress.py).
+from .spaced import ask, review  # noqa: E402  (spaced.py uses check, defined above)

@@ -118,7 +118,7 @@ def load() -> dict:
         return _MEMORY[str(file)]
     try:
         text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # not there yet (or its folder cannot be)
         return _empty()
     except (OSError, UnicodeDecodeError) as err:
         problem = f"could not be read ({getattr(err, 'strerror', None) or err})"
