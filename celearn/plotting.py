@@ -352,9 +352,53 @@ def plot_bce_example(t, p, ax=None):
     return ax
 
 
+# seaborn's "colorblind" palette, written out (importing seaborn brings pandas and scipy
+# into the learner's kernel: about 90 MB; see use_style).
+_COLORBLIND = ("#0173b2", "#de8f05", "#029e73", "#d55e00", "#cc78bc",
+               "#ca9161", "#fbafe4", "#949494", "#ece133", "#56b4e9")
+
+
+def _class_palette(k):
+    """``k`` class colours: seaborn's "colorblind" cycle (repeating after 10)."""
+    return [_COLORBLIND[i % len(_COLORBLIND)] for i in range(max(k, 3))]
+
+
+def _heatmap(ax, M, *, fmt, cmap, vmin, vmax, xticklabels, yticklabels, cbar_label=None,
+             square=False, lines=False):
+    """An annotated heatmap as seaborn's ``heatmap(annot=True)`` draws it, in matplotlib alone.
+
+    Cell (i, j) spans [j, j + 1] x [i, i + 1], row 0 at the top; each value is written in
+    its cell, dark on light cells and white on dark ones (seaborn's luminance rule).
+    """
+    import matplotlib as mpl
+
+    M = np.asarray(M, dtype=float)
+    cmap = mpl.colormaps[cmap]
+    norm = mpl.colors.Normalize(vmin=vmin, vmax=vmax)
+    mesh = ax.pcolormesh(M, cmap=cmap, norm=norm, edgecolors="white" if lines else "face",
+                         linewidth=1 if lines else 0)
+    for (i, j), value in np.ndenumerate(M):
+        rgb = np.asarray(cmap(norm(value))[:3])           # seaborn's relative_luminance:
+        rgb = np.where(rgb <= 0.03928, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+        lum = float(rgb @ [0.2126, 0.7152, 0.0722])
+        ax.text(j + 0.5, i + 0.5, format(value, fmt), ha="center", va="center",
+                color="#262626" if lum > 0.408 else "white")
+    ax.set_xlim(0, M.shape[1])
+    ax.set_ylim(M.shape[0], 0)
+    ax.set_xticks(np.arange(M.shape[1]) + 0.5, list(xticklabels))
+    ax.set_yticks(np.arange(M.shape[0]) + 0.5, list(yticklabels), rotation=0)
+    ax.tick_params(length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    if square:
+        ax.set_aspect("equal")
+    if cbar_label is not None:
+        ax.figure.colorbar(mesh, ax=ax, label=cbar_label)
+    return mesh
+
+
 def plot_cce_example(t, p, ax=None, *, labels=("panda", "seal", "duck")):
     """The predictions of a small batch as an annotated heatmap; true classes boxed."""
-    import seaborn as sns
     from matplotlib.patches import Rectangle
 
     from ._validation import as_array, check_ndim
@@ -370,9 +414,9 @@ def plot_cce_example(t, p, ax=None, *, labels=("panda", "seal", "duck")):
                          "so pass integer labels or one-hot rows.")
     k = np.argmax(t, axis=-1) if t.ndim == 2 else t
     ax = _axes(ax)
-    sns.heatmap(p.astype(float), ax=ax, annot=True, fmt=".2f", cmap="Purples", vmin=0, vmax=1,
-                cbar_kws={"label": "predicted probability"},
-                xticklabels=names, yticklabels=[f"#{i + 1}" for i in range(len(p))])
+    _heatmap(ax, p.astype(float), fmt=".2f", cmap="Purples", vmin=0, vmax=1,
+             xticklabels=names, yticklabels=[f"#{i + 1}" for i in range(len(p))],
+             cbar_label="predicted probability")
     for i, ki in enumerate(k):
         ax.add_patch(Rectangle((ki, i), 1, 1, fill=False, edgecolor=COLORS["true"], lw=3))
     ax.set_xlabel("class (green box: the true class)")
@@ -635,20 +679,15 @@ def plot_jacobian(z, ax=None):
     -------
     matplotlib Axes
     """
-    import seaborn as sns
-
     from .activations import softmax_jacobian
 
     J = softmax_jacobian(_vector(z, "z", "(K,): the logits of one sample"))
     ax = _axes(ax)
     K = J.shape[0]
     limit = max(0.3, 1.3 * float(np.abs(J).max()))
-    sns.heatmap(J, ax=ax, annot=True, fmt="+.3f", cmap="RdBu_r", vmin=-limit, vmax=limit,
-                square=True, cbar=False, linewidths=1, linecolor="white",
-                xticklabels=[f"$z_{j + 1}$" for j in range(K)],
-                yticklabels=[f"$p_{i + 1}$" for i in range(K)])
-    ax.tick_params(length=0)
-    ax.set_yticklabels(ax.get_yticklabels(), rotation=0)
+    _heatmap(ax, J, fmt="+.3f", cmap="RdBu_r", vmin=-limit, vmax=limit, square=True, lines=True,
+             xticklabels=[f"$z_{j + 1}$" for j in range(K)],
+             yticklabels=[f"$p_{i + 1}$" for i in range(K)])
     ax.set_xlabel("logit $z_j$ (column)")
     ax.set_ylabel("output $p_i$ (row)")
     ax.set_title(r"$\partial p_i/\partial z_j = \mathrm{diag}(p) - pp^\top$")
@@ -1102,9 +1141,7 @@ def plot_gaussian_classes(X, y, ax=None, *, p_true=None, max_points=1500):
         K = p_true.shape[1]
     y = check_labels(y, max(K, 1), "y")
     ax = _axes(ax)
-    import seaborn as sns
-
-    palette = sns.color_palette("colorblind", max(K, 3))
+    palette = _class_palette(K)
     n = min(len(X), int(max_points))
     alpha = np.full(n, 0.6) if p_true is None else 0.15 + 0.75 * (p_true[:n].max(1) - 1 / K) / (1 - 1 / K)
     for k in range(K):

@@ -238,3 +238,45 @@ def test_chart_colours_have_3_to_1_contrast_in_light_and_dark_pages():
     assert set(plotting.DARK_COLORS) == set(plotting.COLORS)           # same meanings
     for name, color in plotting.DARK_COLORS.items():
         assert _contrast(color, "#111111") >= 3, (name, color, _contrast(color, "#111111"))
+
+
+def test_course_plots_load_neither_seaborn_nor_pandas_nor_scipy():
+    """The heatmaps of 03 and 04 and the class scatter of 09 are drawn by matplotlib alone
+    (seaborn's import took a learner's kernel from about 140 MB to 230 MB)."""
+    code = ("import sys, matplotlib; matplotlib.use('Agg'); import celearn as cl\n"
+            "t, p = cl.datasets.cce_example()[:2]\n"
+            "cl.plotting.plot_cce_example(t, p)\n"
+            "cl.plotting.plot_jacobian([2.0, 1.0, 0.1])\n"
+            "cl.plotting.plot_gaussian_classes(*cl.datasets.make_gaussian_classes(50, seed=0)[:2])\n"
+            "print(sorted(m for m in ('seaborn', 'pandas', 'scipy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "[]", f"the course's plots imported {out}"
+
+
+def test_heatmap_matches_seaborn():
+    """The annotated heatmap puts the same numbers in the same cells, in the same colours
+    and the same text colours, as seaborn's heatmap(annot=True)."""
+    sns = pytest.importorskip("seaborn")
+    import matplotlib.colors as mcolors
+
+    P = np.array([[0.91, 0.04, 0.05], [0.11, 0.80, 0.09], [0.30, 0.10, 0.60]])
+    fig, (a, b) = plt.subplots(1, 2)
+    try:
+        plotting._heatmap(a, P, fmt=".2f", cmap="Purples", vmin=0, vmax=1,
+                          xticklabels="abc", yticklabels="xyz")
+        sns.heatmap(P, ax=b, annot=True, fmt=".2f", cmap="Purples", vmin=0, vmax=1, cbar=False)
+
+        def cells(ax):
+            return sorted((round(t.get_position()[1], 3), round(t.get_position()[0], 3),
+                           t.get_text(), mcolors.to_hex(t.get_color())) for t in ax.texts)
+
+        ours, theirs = cells(a), cells(b)
+        assert [c[:3] for c in ours] == [c[:3] for c in theirs]
+        # seaborn writes dark text as ".15" grey; the same grey here
+        assert [c[3] for c in ours] == [c[3] for c in theirs]
+        np.testing.assert_allclose(a.collections[0].get_facecolors(),
+                                   b.collections[0].get_facecolors())
+        assert a.get_ylim() == b.get_ylim() and a.get_xlim() == b.get_xlim()
+    finally:
+        plt.close(fig)
