@@ -313,8 +313,10 @@ def _ask_class():
         def submit(self):
             """Check the text in the box and show the feedback beneath (as the button does)."""
             self.feedback = check_text(self.exercise_id, self.answer.value)
-            self.output.outputs = ()
-            self.output.append_display_data(self.feedback)
+            # the new feedback replaces the old; role="status": a screen reader reads it out
+            self.output.outputs = ({"output_type": "display_data", "metadata": {}, "data": {
+                "text/plain": self.feedback.message,
+                "text/html": f'<div role="status">{self.feedback._repr_html_()}</div>'}},)
             return self.feedback
 
         def __repr__(self):
@@ -351,9 +353,7 @@ class Review:
         if self._widget is None:
             import ipywidgets as widgets
             self.boxes = [ask(i) for i in self.ids]
-            head = widgets.HTML(f"<b>Warm-up from earlier notebooks.</b> "
-                                f"{html.escape(HOW_TO)}")
-            self._widget = widgets.VBox([head, *self.boxes])
+            self._widget = widgets.VBox(self.boxes)
             self._widget.add_class("celearn-review")
         return self._widget
 
