@@ -388,6 +388,18 @@ class Exercise:
         For a two-part text question, ``(choices, synonyms, right_choice)`` of the
         second part: an answer may give both ("overconfident, above 1"); a wrong
         second part is wrong, a missing one is not.
+    prompt : str
+        The question as asked, standing alone (what :func:`question` returns).
+    params : callable, optional
+        ``params(rng)`` draws one variant's numbers from a numpy Generator and
+        returns them as a dict, e.g. ``{"p": 0.25}``. With ``params``, the
+        exercise is a template: ``question``, ``prompt``, ``solution``, ``hint``,
+        ``first_step`` and ``n`` may be functions of those numbers (keyword
+        arguments), and ``expected``, ``mistakes`` and ``why_not`` take them too,
+        e.g. ``expected=lambda p: float(surprisal(p))``.
+    defaults : dict
+        The numbers of the notebook's own variant (used without a seed); with
+        them the exercise is exactly the notebook's.
     """
 
     id: str
@@ -407,8 +419,53 @@ class Exercise:
     slips: tuple = field(default=())
     first_step: str = ""
     parts: tuple = field(default=())
+    prompt: Any = ""
+    params: Callable[[np.random.Generator], dict] | None = None
+    defaults: dict = field(default_factory=dict)
 
     kind = "answer"
+
+    # -- variants -------------------------------------------------------------
+    _TEMPLATED = ("question", "prompt", "solution", "hint", "first_step", "n")
+    _DEFERRED = ("expected", "mistakes", "why_not")
+
+    def __post_init__(self):
+        self.values = {}
+        self._templates = None
+        if self.params is not None:
+            if not self.defaults:
+                raise ValueError(f"exercise {self.id!r}: params needs defaults, the "
+                                 "numbers of the notebook's own variant.")
+            self._templates = {name: getattr(self, name)
+                               for name in self._TEMPLATED + self._DEFERRED}
+            self._bind(self.defaults)
+
+    def _bind(self, values):
+        """Fill the templates with one variant's ``values`` (in place)."""
+        values = dict(values)
+        for name in self._TEMPLATED:
+            t = self._templates[name]
+            setattr(self, name, t(**values) if callable(t) else t)
+        for name in self._DEFERRED:
+            t = self._templates[name]
+            setattr(self, name, None if t is None else
+                    (lambda t=t: t(**values)))
+        self.values = values
+
+    def variant(self, seed):
+        """This exercise with the numbers of variant ``seed`` (a whole number >= 0).
+
+        The numbers come from a numpy Generator seeded by ``(seed, exercise id)``,
+        so a seed gives the same variant on every run and machine, and two
+        exercises with one seed get unrelated numbers.
+        """
+        seed = _check_seed(seed)
+        if self._templates is None:
+            raise ValueError(_no_variants_text(self.id))
+        rng = np.random.default_rng([seed, zlib.crc32(self.id.encode())])
+        ex = copy.copy(self)
+        ex._bind(self.params(rng))
+        return ex
 
     # -- comparison ---------------------------------------------------------
     def _close(self, got, want, rtol=None):
@@ -1409,7 +1466,69 @@ def _get(exercise_id):
                          f"use one of: {known}") from None
 
 
-def check(exercise_id, answer):
+def _check_seed(seed):
+    """``seed`` as an int, or a ValueError naming it."""
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) \
+            or seed < 0:
+        raise ValueError(f"seed must be a whole number >= 0 (e.g. a student number), got "
+                         f"{_cap(repr(seed), 60)}; pass an int such as seed=12345, or "
+                         "seed=None for the notebook's own numbers.")
+    return int(seed)
+
+
+def variants():
+    """The ids of the exercises that have variants (a seed draws their numbers), sorted.
+
+    >>> "02.loss" in variants()
+    True
+    """
+    _load_all()
+    return sorted(i for i, ex in _REGISTRY.items()
+                  if getattr(ex, "_templates", None) is not None)
+
+
+def _no_variants_text(exercise_id):
+    return (f"exercise {exercise_id!r} has no variants, so it takes no seed: use seed=None "
+            f"(its numbers are the notebook's). Exercises with variants: "
+            f"{', '.join(variants())}.")
+
+
+def _exercise(exercise_id, seed):
+    """The exercise, as variant ``seed`` (None: the notebook's numbers)."""
+    ex = _get(exercise_id)
+    if seed is None:
+        return ex
+    _check_seed(seed)
+    if getattr(ex, "_templates", None) is None:
+        raise ValueError(_no_variants_text(exercise_id))
+    return ex.variant(seed)
+
+
+def question(exercise_id, *, seed=None):
+    """The question of an exercise as text; with ``seed``, with that variant's numbers.
+
+    Without a seed, the numbers are the notebook's. A seed (a whole number >= 0, e.g.
+    a student number) gives each learner their own numbers for homework, the same
+    on every run; :func:`check` with the same seed checks the answer against them,
+    and :func:`variants` lists the exercises that have variants.
+
+    >>> question("01.bits")
+    'How many bits of surprise does an event with p = 1/1024 carry?'
+    >>> question("01.bits", seed=7) == question("01.bits", seed=7)
+    True
+    """
+    ex = _exercise(exercise_id, seed)
+    if ex.kind == "implement":
+        return ex.question
+    if ex.prompt:
+        return ex.prompt
+    from .spaced import PROMPTS
+    return PROMPTS.get(exercise_id,
+                       f"Exercise {exercise_id}: its question is in notebook "
+                       f"{exercise_id[:2]}.")
+
+
+def check(exercise_id, answer, *, seed=None):
     """Check ``answer`` for the exercise ``exercise_id``; returns :class:`Feedback`.
 
     ``answer`` is a number, an array (numpy, a list, a torch tensor, a jax array)
@@ -1437,8 +1556,11 @@ def check(exercise_id, answer):
     >>> fb = cl.exercises.check("04.softmax", lambda z: np.exp(z) / np.exp(z).sum())
     >>> fb.right, fb.diagnosis, fb.case
     (False, 'wrong_axis', 'random logits, shape (3, 5)')
+
+    With ``seed``, the answer is checked against that variant's numbers (see
+    :func:`question`); the attempts still count per exercise.
     """
-    ex = _get(exercise_id)
+    ex = _exercise(exercise_id, seed)
     if answer is None or answer is Ellipsis:
         return Feedback(False, _no_answer(ex.kind), diagnosis="no_answer")
     fb = ex.feedback(answer)
@@ -1452,9 +1574,10 @@ def check(exercise_id, answer):
     return fb
 
 
-def solution(exercise_id):
-    """The worked solution of an exercise (a reference implementation for implement-it)."""
-    ex = _get(exercise_id)
+def solution(exercise_id, *, seed=None):
+    """The worked solution of an exercise (a reference implementation for implement-it);
+    with ``seed``, of that variant (see :func:`question`)."""
+    ex = _exercise(exercise_id, seed)
     if ex.kind == "implement":
         source = inspect.getsource(ex.solution)
         return Feedback(True, f"A reference implementation of {ex.signature}:\n\n"

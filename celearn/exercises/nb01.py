@@ -4,29 +4,49 @@ import numpy as np
 from ..information import surprisal
 from . import Case, Exercise, Implement, clipped_variants, register
 
+_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven",
+          8: "eight", 9: "nine", 10: "ten", 11: "eleven", 12: "twelve"}
+
+
+def _halvings(d):
+    """How many halvings of 1 give 1/d (d a power of 2)."""
+    return int(round(np.log2(d)))
+
+
 register(Exercise(
     id="01.halving",
-    first_step='1/8 = 1/2 · 1/2 · 1/2: count the halvings of 1, then multiply by ln 2.',
-    question="Three halvings (p = 1/8) cost 3 ln 2 ≈ 2.079 nats.",
-    expected=lambda: float(surprisal(1 / 8)),
-    hint="p = 1/8 is three halvings of 1; each halving adds ln 2 ≈ 0.693 nats.",
-    solution="-ln(1/8) = 3 ln 2 = 2.0794 nats (3 bits).",
+    prompt=lambda d: f"How many nats of surprise does an event with p = 1/{d} carry?",
+    first_step=lambda d: (f'1/{d} = {" · ".join(["1/2"] * _halvings(d))}: count the '
+                          "halvings of 1, then multiply by ln 2."),
+    question=lambda d: (f"{_WORDS[_halvings(d)].capitalize()} halvings (p = 1/{d}) cost "
+                        f"{_halvings(d)} ln 2 ≈ {float(surprisal(1 / d)):.3f} nats."),
+    expected=lambda d: float(surprisal(1 / d)),
+    hint=lambda d: (f"p = 1/{d} is {_WORDS[_halvings(d)]} halvings of 1; each halving adds "
+                    "ln 2 ≈ 0.693 nats."),
+    solution=lambda d: (f"-ln(1/{d}) = {_halvings(d)} ln 2 = {float(surprisal(1 / d)):.4f} "
+                        f"nats ({_halvings(d)} bits)."),
     unit="nats",
-    mistakes=lambda: [
-        (float(surprisal(1 / 8, base=2)), "that is the number of halvings, i.e. the "
+    mistakes=lambda d: [
+        (float(surprisal(1 / d, base=2)), "that is the number of halvings, i.e. the "
          "surprisal in bits; in nats each halving costs ln 2 ≈ 0.693.", "bits_for_nats"),
-        (float(surprisal(1 / 2)), "that is one halving (p = 1/2); p = 1/8 is three.",
-         "one_halving"),
+        (float(surprisal(1 / 2)), f"that is one halving (p = 1/2); p = 1/{d} is "
+         f"{_WORDS[_halvings(d)]}.", "one_halving"),
     ],
+    params=lambda rng: {"d": 2 ** int(rng.integers(2, 11))},   # p = 1/4 ... 1/1024
+    defaults={"d": 8},
 ))
 register(Exercise(
     id="01.bits",
-    first_step='1024 = 2^10, so p = 2^-10; -log2 p is the exponent.',
-    question="An event with p = 1/1024 carries 10 bits.",
-    expected=lambda: float(surprisal(1 / 1024, base=2)),
-    hint="1024 = 2^10: count the halvings, each one is a bit.",
-    solution="-log2(1/1024) = 10 bits.",
+    prompt=lambda d: f"How many bits of surprise does an event with p = 1/{d} carry?",
+    first_step=lambda d: (f"{d} = 2^{_halvings(d)}, so p = 2^-{_halvings(d)}; -log2 p is the "
+                          "exponent."),
+    question=lambda d: f"An event with p = 1/{d} carries {_halvings(d)} bits.",
+    expected=lambda d: float(surprisal(1 / d, base=2)),
+    hint=lambda d: f"{d} = 2^{_halvings(d)}: count the halvings, each one is a bit.",
+    solution=lambda d: f"-log2(1/{d}) = {_halvings(d)} bits.",
     unit="bits",
+    params=lambda rng: {"d": 2 ** int(rng.integers(3, 21))},   # p = 1/8 ... 1/1048576
+    defaults={"d": 1024},
 ))
 register(Exercise(
     id="01.compare",

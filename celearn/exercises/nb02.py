@@ -26,35 +26,54 @@ register(Exercise(
 ))
 register(Exercise(
     id="02.loss",
-    first_step='t = 1 keeps the branch -ln p; here p = 0.25.',
-    question="A seal photo (t = 1) scored p = 0.25 costs -ln 0.25 = 1.386 nats.",
-    expected=lambda: float(binary_cross_entropy(1, 0.25)),
+    prompt=lambda p: (f"The binary cross-entropy (nats) of a seal photo (t = 1) scored "
+                      f"p = {p:g}?"),
+    first_step=lambda p: f"t = 1 keeps the branch -ln p; here p = {p:g}.",
+    question=lambda p: (f"A seal photo (t = 1) scored p = {p:g} costs -ln {p:g} = "
+                        f"{float(binary_cross_entropy(1, p)):.3f} nats."),
+    expected=lambda p: float(binary_cross_entropy(1, p)),
     hint="t = 1 keeps only the first branch, -ln p.",
-    solution="L = -ln 0.25 = 2 ln 2 = 1.386 nats.",
+    solution=lambda p: (f"L = -ln {p:g} = " + ("2 ln 2 = " if p == 0.25 else "")
+                        + f"{float(binary_cross_entropy(1, p)):.3f} nats."),
     unit="nats",
-    mistakes=lambda: [
-        (float(binary_cross_entropy(0, 0.25)), "that is -ln(1 - p), the t = 0 branch; the "
+    mistakes=lambda p: [
+        (float(binary_cross_entropy(0, p)), "that is -ln(1 - p), the t = 0 branch; the "
          "seal photo has t = 1, so the loss is -ln p.", "wrong_branch"),
     ],
+    # p = 0.05 ... 0.95 in steps of 0.05, not 0.5 (where both branches cost ln 2)
+    params=lambda rng: {"p": round(float(rng.choice(
+        [k for k in range(1, 20) if k != 10])) * 0.05, 2)},
+    defaults={"p": 0.25},
 ))
-_Z2 = 2.0  # the logit of exercise 02.grad
+
+
+_Z2 = 2.0  # the logit of exercise 02.grad (the notebook's variant)
+
 
 register(Exercise(
     id="02.grad",
-    first_step='p = cl.sigmoid(2); the gradient is p - t with t = 0.',
-    question="With t = 0 and logit z = 2, dL/dz = sigmoid(2) - 0 = 0.881.",
-    expected=lambda: float(bce_grad_logits(0, _Z2)),
+    prompt=lambda t, z: (f"Binary cross-entropy through the sigmoid, t = {t} and logit "
+                         f"z = {z:g}: what is dL/dz?"),
+    first_step=lambda t, z: f"p = cl.sigmoid({z:g}); the gradient is p - t with t = {t}.",
+    question=lambda t, z: (f"With t = {t} and logit z = {z:g}, dL/dz = sigmoid({z:g}) - {t} "
+                           f"= {float(bce_grad_logits(t, z)):.3f}."),
+    expected=lambda t, z: float(bce_grad_logits(t, z)),
     hint="dL/dz = p - t with p = sigmoid(z); use cl.sigmoid.",
-    solution="p = sigmoid(2) = 0.881, so dL/dz = 0.881 - 0 = 0.881.",
-    mistakes=lambda: [
-        (float(bce_grad_logits(1, _Z2)), "that is p - 1, the gradient for t = 1; here "
-         "t = 0.", "wrong_target"),
-        (_Z2 - 0, "that is z - t: the logit used where the probability p = σ(z) belongs "
+    solution=lambda t, z: (f"p = sigmoid({z:g}) = {float(sigmoid(z)):.3f}, so dL/dz = "
+                           f"{float(sigmoid(z)):.3f} - {t} = {float(bce_grad_logits(t, z)):.3f}."),
+    mistakes=lambda t, z: [
+        (float(bce_grad_logits(1 - t, z)), f"that is p - {1 - t}, the gradient for "
+         f"t = {1 - t}; here t = {t}.", "wrong_target"),
+        (z - t, "that is z - t: the logit used where the probability p = σ(z) belongs "
          "(apply cl.sigmoid first).", "logit_for_probability"),
-        (float(sigmoid(_Z2) * (1 - sigmoid(_Z2))), "that is σ'(z) = p(1 - p), the slope "
+        (float(sigmoid(z) * (1 - sigmoid(z))), "that is σ'(z) = p(1 - p), the slope "
          "of the sigmoid alone; the chain rule through the loss leaves p - t.",
          "sigmoid_slope"),
     ],
+    # t = 0 or 1, z = -4 ... 4 in steps of 0.5, not 0
+    params=lambda rng: {"t": int(rng.integers(0, 2)),
+                        "z": float(rng.choice([k / 2 for k in range(-8, 9) if k]))},
+    defaults={"t": 0, "z": _Z2},
 ))
 register(Exercise(
     id="02.mean",
