@@ -157,3 +157,18 @@ def test_the_table_and_reset(record_file):
 def test_reset_must_be_a_bool(record_file):
     with pytest.raises(ValueError, match="reset must be True or False"):
         cl.progress(reset="yes")
+
+
+def test_a_read_only_folder_warns_once_and_keeps_the_record_in_memory(record_file, monkeypatch):
+    progress.record("01.bits", False)                           # written while writable
+    def read_only(*args, **kwargs):                             # as a read-only folder answers
+        raise PermissionError(13, "Permission denied")
+    monkeypatch.setattr(progress.tempfile, "mkstemp", read_only)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        progress.record("01.bits", True)
+        progress.record("01.halving", True)
+    assert len(caught) == 1 and "Permission denied" in str(caught[0].message)
+    assert list(read(record_file)["exercises"]) == ["01.bits"]  # the file as it was
+    entries = cl.progress().entries                             # the memory has all three
+    assert entries["01.bits"]["attempts"] == 2 and entries["01.halving"]["solved"]

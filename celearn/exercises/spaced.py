@@ -259,15 +259,9 @@ def check_text(exercise_id, text):
 # --------------------------------------------------------------------------- widgets
 
 def _question_text(exercise_id):
-    if exercise_id in PROMPTS:
-        return PROMPTS[exercise_id]
-    question = getattr(__import__(__package__, fromlist=["question"]), "question", None)
-    if callable(question):  # the exercises' own question text, where there is one
-        try:
-            return str(question(exercise_id))
-        except Exception:  # noqa: BLE001 - fall back to the id alone
-            pass
-    return f"Exercise {exercise_id} (its question is in notebook {exercise_id[:2]})."
+    """The exercise's question (:func:`question`: its own prompt, else :data:`PROMPTS`)."""
+    from . import question
+    return question(exercise_id)
 
 
 def ask(exercise_id):
