@@ -6,25 +6,57 @@ from ..losses import categorical_cross_entropy
 from . import Case, Exercise, Implement, clipped_variants, register
 
 _DUCK = [0.2, 0.5, 0.3]
+_NAMES = ("panda", "seal", "duck")
+_ORDINALS = ("first", "second", "third")
+
+
+def _triple(p):
+    return ", ".join(f"{v:g}" for v in p)
+
+
+def _class_mistakes(c, p):
+    """-ln p_j for the other classes j, the nearest index first."""
+    out = []
+    for j in sorted((j for j in range(3) if j != c), key=lambda j: (abs(j - c), -j)):
+        if abs(j - c) == 1:
+            why = (f"that is -ln {p[j]:g}, the loss for the class at index {j}: the classes "
+                   f"are numbered 0, 1, 2 (panda, seal, duck), so the {_NAMES[c]} is class "
+                   f"{c}, the {_ORDINALS[c]} entry.")
+        else:
+            why = (f"that is -ln {p[j]:g}, the loss for class {j} (the {_ORDINALS[j]} "
+                   f"entry); the {_NAMES[c]} is class {c}, the {_ORDINALS[c]} entry.")
+        out.append((float(categorical_cross_entropy(j, p)), why, "class_index"))
+    return out
+
+
+def _prediction(rng):
+    """Three different probabilities in tenths, each at least 0.1, summing to 1."""
+    triples = [(a, b, 10 - a - b) for a in range(1, 9) for b in range(1, 9)
+               if 10 - a - b >= 1 and len({a, b, 10 - a - b}) == 3]
+    return [k / 10 for k in triples[int(rng.integers(len(triples)))]]
+
 
 register(Exercise(
     id="03.loss",
-    first_step='The duck is class 2, so the loss is -ln p[2] with p = (0.2, 0.5, 0.3).',
-    question="A duck (class 2) predicted as (0.2, 0.5, 0.3) costs -ln 0.3 = 1.204 nats.",
-    expected=lambda: float(categorical_cross_entropy(2, _DUCK)),
-    hint="Only the probability of the true class counts: -ln p_duck.",
-    solution="L = -ln 0.3 = 1.204 nats.",
+    prompt=lambda c, p: (f"Three classes; the true one is the {_ORDINALS[c]} "
+                         f"({_NAMES[c]}). The cross-entropy (nats) of the prediction "
+                         f"({_triple(p)})?"),
+    first_step=lambda c, p: (f"The {_NAMES[c]} is class {c}, so the loss is -ln p[{c}] with "
+                             f"p = ({_triple(p)})."),
+    question=lambda c, p: (f"A {_NAMES[c]} (class {c}) predicted as ({_triple(p)}) costs "
+                           f"-ln {p[c]:g} = {float(categorical_cross_entropy(c, p)):.3f} "
+                           "nats."),
+    expected=lambda c, p: float(categorical_cross_entropy(c, p)),
+    hint=lambda c, p: f"Only the probability of the true class counts: -ln p_{_NAMES[c]}.",
+    solution=lambda c, p: f"L = -ln {p[c]:g} = {float(categorical_cross_entropy(c, p)):.3f} nats.",
     unit="nats",
-    mistakes=lambda: [
-        (float(categorical_cross_entropy(1, _DUCK)), "that is -ln 0.5, the loss for the "
-         "class at index 1: the classes are numbered 0, 1, 2 (panda, seal, duck), so the "
-         "duck is class 2, the third entry.", "class_index"),
-        (float(categorical_cross_entropy(0, _DUCK)), "that is -ln 0.2, the loss for "
-         "class 0 (the first entry); the duck is class 2, the third entry.",
-         "class_index"),
-        (float(-np.sum(np.log(_DUCK))), "that adds -ln p over all classes; the one-hot "
+    mistakes=lambda c, p: [
+        *_class_mistakes(c, p),
+        (float(-np.sum(np.log(p))), "that adds -ln p over all classes; the one-hot "
          "target keeps only the true class.", "all_classes"),
     ],
+    params=lambda rng: {"c": int(rng.integers(3)), "p": _prediction(rng)},
+    defaults={"c": 2, "p": _DUCK},
 ))
 register(Exercise(
     id="03.same",
@@ -42,18 +74,34 @@ register(Exercise(
     hint="Which probabilities does the one-hot target keep? Answer 'a', 'b' or 'same'.",
     solution="Both keep p_panda = 0.4, so both cost -ln 0.4 = 0.916 nats: 'same'.",
 ))
+
+
+def _uniform(K):
+    """'1/3, 1/3, 1/3', or '1/7, ..., 1/7' for many classes."""
+    return ", ".join([f"1/{K}"] * K) if K <= 4 else f"1/{K}, ..., 1/{K}"
+
+
 register(Exercise(
     id="03.uniform",
-    first_step='Every class gets p = 1/3, the true one too: L = -ln(1/3).',
-    question="The uniform prediction over K = 3 classes costs ln 3 = 1.0986 nats, whatever the class.",
-    expected=lambda: float(categorical_cross_entropy(0, np.full(3, 1 / 3))),
-    hint="p_k = 1/3 for the true class, so L = -ln(1/3).",
-    solution="L = -ln(1/3) = ln 3 = 1.0986 nats.",
+    prompt=lambda K: (f"What does the uniform prediction ({_uniform(K)}) cost (nats), "
+                      "whatever the true class?" if K <= 4 else
+                      f"What does the uniform prediction ({_uniform(K)}) over K = {K} "
+                      "classes cost (nats), whatever the true class?"),
+    first_step=lambda K: f'Every class gets p = 1/{K}, the true one too: L = -ln(1/{K}).',
+    question=lambda K: (f"The uniform prediction over K = {K} classes costs ln {K} = "
+                        f"{float(categorical_cross_entropy(0, np.full(K, 1 / K))):.4f} nats, "
+                        "whatever the class."),
+    expected=lambda K: float(categorical_cross_entropy(0, np.full(K, 1 / K))),
+    hint=lambda K: f"p_k = 1/{K} for the true class, so L = -ln(1/{K}).",
+    solution=lambda K: (f"L = -ln(1/{K}) = ln {K} = "
+                        f"{float(categorical_cross_entropy(0, np.full(K, 1 / K))):.4f} nats."),
     unit="nats",
-    mistakes=lambda: [
-        (float(categorical_cross_entropy(0, np.full(2, 1 / 2))), "that is ln 2, the "
-         "uniform loss for K = 2 classes; here K = 3.", "wrong_k"),
+    mistakes=lambda K: [
+        (float(categorical_cross_entropy(0, np.full(K - 1, 1 / (K - 1)))), f"that is "
+         f"ln {K - 1}, the uniform loss for K = {K - 1} classes; here K = {K}.", "wrong_k"),
     ],
+    params=lambda rng: {"K": int(rng.integers(3, 21))},
+    defaults={"K": 3},
 ))
 register(Exercise(
     id="03.mean",

@@ -24,66 +24,133 @@ register(Exercise(
 ))
 
 
-def _entry_mistakes():
-    J = softmax_jacobian(_Z)
-    p = softmax(_Z)
+def _ints(z):
+    return ", ".join(f"{v:g}" for v in z)
+
+
+def _entry_mistakes(z, i, j):
+    J = softmax_jacobian(z)
+    p = softmax(z)
     out = []
-    for i in range(3):
-        for j in range(3):
-            if (i, j) not in ((0, 2), (2, 0)):  # J is symmetric: (3, 1) is also right
-                out.append((float(J[i, j]), f"that is the entry ∂p_{i}/∂z_{j} (index "
-                            f"[{i}, {j}]); the question asks for ∂p_0/∂z_2, index [0, 2] "
-                            "(classes are numbered from 0, as numpy counts).",
+    for a in range(3):
+        for b in range(3):
+            if (a, b) not in ((i, j), (j, i)):  # J is symmetric: [j, i] is also right
+                out.append((float(J[a, b]), f"that is the entry ∂p_{a}/∂z_{b} (index "
+                            f"[{a}, {b}]); the question asks for ∂p_{i}/∂z_{j}, index "
+                            f"[{i}, {j}] (classes are numbered from 0, as numpy counts).",
                             "class_index"))
-    out.append((float(p[0] * (1 - p[0])), "that is p_0(1 - p_0), a diagonal entry; off "
+    out.append((float(p[i] * (1 - p[i])), f"that is p_{i}(1 - p_{i}), a diagonal entry; off "
                 "the diagonal (i ≠ j) the entry is -p_i p_j.", "diagonal_formula"))
     return out
 
 
+def _entry_params(rng):
+    """Three different whole logits in -1 ... 3 and an entry off the diagonal."""
+    z = [float(v) for v in rng.choice(np.arange(-1, 4), 3, replace=False)]
+    i, j = (int(v) for v in rng.choice(3, 2, replace=False))
+    return {"z": z, "i": i, "j": j}
+
+
+def _p3(z):
+    return ", ".join(f"{v:.3f}" for v in softmax(z))
+
+
 register(Exercise(
     id="04.entry",
-    first_step=('p = cl.softmax([1., 2, 3]) = (0.090, 0.245, 0.665); the entry [0, 2] is off the '
-                'diagonal.'),
-    question="For z = (1, 2, 3), ∂p_0/∂z_2 = -p_0 p_2 = -0.0599.",
-    expected=lambda: float(softmax_jacobian(_Z)[0, 2]),
+    prompt=lambda z, i, j: (f"For z = ({_ints(z)}), what is the softmax Jacobian entry "
+                            f"dp_{i}/dz_{j} (classes numbered from 0)?"),
+    first_step=lambda z, i, j: (f"p = cl.softmax([{z[0]:g}., {_ints(z[1:])}]) = ({_p3(z)}); "
+                                f"the entry [{i}, {j}] is off the diagonal."),
+    question=lambda z, i, j: (f"For z = ({_ints(z)}), ∂p_{i}/∂z_{j} = -p_{i} p_{j} = "
+                              f"{float(softmax_jacobian(z)[i, j]):.3g}."),
+    expected=lambda z, i, j: float(softmax_jacobian(z)[i, j]),
     hint="Off the diagonal (i ≠ j) the entry is -p_i p_j; compute p = cl.softmax(z) first "
          "(classes are numbered from 0, as numpy counts).",
-    solution="p = softmax(1, 2, 3) = (0.090, 0.245, 0.665), so -p_0 p_2 = -0.0599; "
-             "or cl.softmax_jacobian(z)[0, 2].",
+    solution=lambda z, i, j: (f"p = softmax({_ints(z)}) = ({_p3(z)}), so -p_{i} p_{j} = "
+                              f"{float(softmax_jacobian(z)[i, j]):.3g}; "
+                              f"or cl.softmax_jacobian(z)[{i}, {j}]."),
     mistakes=_entry_mistakes,
+    params=_entry_params,
+    defaults={"z": _Z, "i": 0, "j": 2},
 ))
+
+
+_ORDINAL = ("first", "second", "third", "fourth", "fifth", "sixth")
+
+
+def _grad_params(rng):
+    K = int(rng.integers(3, 7))
+    return {"K": K, "c": int(rng.integers(K))}
+
+
+def _onehot_text(K, c):
+    return ", ".join("1" if k == c else "0" for k in range(K))
+
+
+def _grad_text(K, c):
+    return ", ".join(f"{v:g}" for v in cce_grad_logits(c, np.zeros(K)))
+
+
 register(Exercise(
     id="04.grad",
-    first_step='Equal logits give p = (1/4, 1/4, 1/4, 1/4); t is the one-hot row of class 2.',
-    question="For z = (0, 0, 0, 0) and true class 2, dL/dz = p - t = (0.25, 0.25, -0.75, 0.25).",
-    expected=lambda: cce_grad_logits(2, np.zeros(4)),
-    hint="All logits equal: p is uniform, 1/4 each. Subtract the one-hot target "
-         "of class 2 (the third entry: classes are numbered from 0).",
-    solution="p = (1/4, 1/4, 1/4, 1/4), t = (0, 0, 1, 0), so p - t = (0.25, 0.25, -0.75, 0.25); "
-             "or cl.cce_grad_logits(2, np.zeros(4)).",
-    mistakes=lambda: [
-        (cce_grad_logits(3, np.zeros(4)), "the -0.75 is at index 3: class 2 is index 2 "
-         "(classes are numbered from 0).", "class_index"),
-        (cce_grad_logits(1, np.zeros(4)), "the -0.75 is at index 1: class 2 is index 2, "
-         "the third entry.", "class_index"),
-        (softmax(np.zeros(4)), "that is p alone: subtract the one-hot target t.",
+    prompt=lambda K, c: (f"Softmax cross-entropy with {K} classes, all {K} logits 0 and true "
+                         f"class {c} (numbered from 0): the gradient dL/dz?"),
+    first_step=lambda K, c: (f"Equal logits give p = ({', '.join([f'1/{K}'] * K)}); t is the "
+                             f"one-hot row of class {c}."),
+    question=lambda K, c: (f"For z = ({', '.join(['0'] * K)}) and true class {c}, dL/dz = "
+                           f"p - t = ({_grad_text(K, c)})."),
+    expected=lambda K, c: cce_grad_logits(c, np.zeros(K)),
+    hint=lambda K, c: (f"All logits equal: p is uniform, 1/{K} each. Subtract the one-hot "
+                       f"target of class {c} (the {_ORDINAL[c]} entry: classes are numbered "
+                       "from 0)."),
+    solution=lambda K, c: (f"p = ({', '.join([f'1/{K}'] * K)}), t = ({_onehot_text(K, c)}), "
+                           f"so p - t = ({_grad_text(K, c)}); "
+                           f"or cl.cce_grad_logits({c}, np.zeros({K}))."),
+    mistakes=lambda K, c: [
+        *[(cce_grad_logits(k, np.zeros(K)),
+           f"the {1 / K - 1:g} is at index {k}: class {c} is index {c}"
+           + (" (classes are numbered from 0)." if k == c + 1 else
+              f", the {_ORDINAL[c]} entry."), "class_index")
+          for k in (c + 1, c - 1) if 0 <= k < K],
+        (softmax(np.zeros(K)), "that is p alone: subtract the one-hot target t.",
          "forgot_target"),
     ],
+    params=_grad_params,
+    defaults={"K": 4, "c": 2},
 ))
+
+
+def _trace_params(rng):
+    """Three different logits in -3 ... 3, one decimal."""
+    return {"z": [float(v) / 10 for v in rng.choice(np.arange(-30, 31), 3, replace=False)]}
+
+
+def _floats(z):
+    return ", ".join(repr(float(v)) for v in z)
+
+
 register(Exercise(
     id="04.trace",
-    first_step='p = cl.softmax([2.0, 1.0, 0.1]); the diagonal entries are p_i(1 - p_i).',
-    question="The Jacobian's diagonal sums to 1 - sum p_i² = 0.4972 for z = (2, 1, 0.1).",
-    expected=lambda: float(np.trace(softmax_jacobian([2.0, 1.0, 0.1]))),
+    prompt=lambda z: (f"The trace of the softmax Jacobian at z = ({_ints(z)}), that is "
+                      "1 - sum of p_i squared?"),
+    first_step=lambda z: (f'p = cl.softmax([{_floats(z)}]); the diagonal entries are '
+                          'p_i(1 - p_i).'),
+    question=lambda z: (f"The Jacobian's diagonal sums to 1 - sum p_i² = "
+                        f"{float(np.trace(softmax_jacobian(z))):.4f} for z = ({_ints(z)})."),
+    expected=lambda z: float(np.trace(softmax_jacobian(z))),
     hint="The diagonal entries are p_i(1 - p_i); add them up (np.trace).",
-    solution="sum p_i(1 - p_i) = 1 - sum p_i² = 0.4972: np.trace(cl.softmax_jacobian(z)).",
-    mistakes=lambda: [
-        (float(np.sum(softmax([2.0, 1.0, 0.1]) ** 2)), "that is Σp_i², the part that is "
+    solution=lambda z: (f"sum p_i(1 - p_i) = 1 - sum p_i² = "
+                        f"{float(np.trace(softmax_jacobian(z))):.4f}: "
+                        "np.trace(cl.softmax_jacobian(z))."),
+    mistakes=lambda z: [
+        (float(np.sum(softmax(z) ** 2)), "that is Σp_i², the part that is "
          "subtracted: the diagonal sums to Σ p_i(1 - p_i) = 1 - Σp_i².", "complement"),
-        (float(np.sum(softmax_jacobian([2.0, 1.0, 0.1]))), "that is the sum of ALL "
+        (float(np.sum(softmax_jacobian(z))), "that is the sum of ALL "
          "entries (0, since every row sums to 0); the question asks for the diagonal "
          "only (np.trace).", "all_entries"),
     ],
+    params=_trace_params,
+    defaults={"z": [2.0, 1.0, 0.1]},
 ))
 
 

@@ -9,17 +9,23 @@ from . import Case, Exercise, Implement, register
 
 register(Exercise(
     id="05.slope",
-    first_step='d/dp (-ln p) = -1/p; put in p = 0.05.',
-    question="At p = 0.05 (t = 1) the slope of -ln p is -1/p = -20.",
-    expected=lambda: float(bce_grad_p(1, 0.05)),
+    prompt=lambda p: f"What is the slope of -ln p at p = {p:g}?",
+    first_step=lambda p: f'd/dp (-ln p) = -1/p; put in p = {p:g}.',
+    question=lambda p: (f"At p = {p:g} (t = 1) the slope of -ln p is -1/p = "
+                        f"{float(bce_grad_p(1, p)):g}."),
+    expected=lambda p: float(bce_grad_p(1, p)),
     hint="d/dp (-ln p) = -1/p.",
-    solution="-1/0.05 = -20; or cl.bce_grad_p(1, 0.05).",
-    mistakes=lambda: [
-        (float(bce_grad_p(0, 0.05)), "that is 1/(1 - p), the slope of the t = 0 branch "
+    solution=lambda p: f"-1/{p:g} = {float(bce_grad_p(1, p)):g}; or cl.bce_grad_p(1, {p:g}).",
+    mistakes=lambda p: [
+        (float(bce_grad_p(0, p)), "that is 1/(1 - p), the slope of the t = 0 branch "
          "-ln(1 - p); here t = 1, so the slope is -1/p.", "wrong_branch"),
-        (float(mse_grad_p(1, 0.05)), "that is the slope of the squared error 2(p - t); "
+        (float(mse_grad_p(1, p)), "that is the slope of the squared error 2(p - t); "
          "the question asks for the slope of -ln p.", "mse_not_ce"),
     ],
+    # p with a short -1/p; not 1/2, where 1/(1 - p) is -1/p with the sign flipped
+    params=lambda rng: {"p": float(rng.choice(
+        [0.01, 0.02, 0.04, 0.05, 0.08, 0.1, 0.125, 0.2, 0.25, 0.4, 0.625, 0.8]))},
+    defaults={"p": 0.05},
 ))
 register(Exercise(
     id="05.min_ratio",
@@ -36,22 +42,37 @@ register(Exercise(
          "asks for the ratio there.", "where_not_value"),
     ],
 ))
+
+
+def _ratio(z):
+    return float(bce_grad_logits(1, z) / mse_grad_logits(1, z))
+
+
 register(Exercise(
     id="05.ratio5",
-    first_step='σ(-5) ≈ 0.00669; the ratio of the z-gradients is 1 / (2σ(z)(1 - σ(z))).',
-    question="At z = -5 with t = 1 the cross-entropy gradient is 1 / (2σ(z)(1 - σ(z))) ≈ 75.2 "
-             "times the squared-error one.",
-    expected=lambda: float(bce_grad_logits(1, -5.0) / mse_grad_logits(1, -5.0)),
+    prompt=lambda z: (f"At logit z = {z:g} with t = 1, how many times larger is "
+                      "cross-entropy's gradient with respect to z than squared error's?"),
+    first_step=lambda z: (f'σ({z:g}) ≈ {float(sigmoid(z)):.3g}; the ratio of the z-gradients '
+                          'is 1 / (2σ(z)(1 - σ(z))).'),
+    question=lambda z: (f"At z = {z:g} with t = 1 the cross-entropy gradient is "
+                        f"1 / (2σ(z)(1 - σ(z))) ≈ {_ratio(z):.1f} times the squared-error "
+                        "one."),
+    expected=_ratio,
     hint="Divide σ(z) - t by 2(σ(z) - t)σ(z)(1 - σ(z)): what is left is 1 / (2σ(z)(1 - σ(z))).",
-    solution="σ(-5) = 0.00669, so the ratio is 1 / (2 · 0.00669 · 0.99331) = 75.2; "
-             "or cl.bce_grad_logits(1, -5) / cl.mse_grad_logits(1, -5).",
+    solution=lambda z: (f"σ({z:g}) = {float(sigmoid(z)):.3g}, so the ratio is "
+                        f"1 / (2 · {float(sigmoid(z)):.3g} · {1 - float(sigmoid(z)):.5f}) = "
+                        f"{_ratio(z):.1f}; or cl.bce_grad_logits(1, {z:g}) / "
+                        f"cl.mse_grad_logits(1, {z:g})."),
     slips=("reciprocal", "factor_2"),
-    mistakes=lambda: [
-        (float(bce_grad_p(1, sigmoid(-5.0)) / mse_grad_p(1, sigmoid(-5.0))),
+    mistakes=lambda z: [
+        (float(bce_grad_p(1, sigmoid(z)) / mse_grad_p(1, sigmoid(z))),
          "that is the ratio of the p-slopes, (1/p) / (2(1 - p)); through the sigmoid the "
          "chain rule multiplies both by σ'(z), and the ratio becomes "
          "1 / (2σ(z)(1 - σ(z))).", "p_slopes"),
     ],
+    # a confidently wrong logit: z = -1.5 ... -8 in steps of 0.5
+    params=lambda rng: {"z": -float(rng.integers(3, 17)) / 2},
+    defaults={"z": -5.0},
 ))
 register(Exercise(
     id="05.race",

@@ -1,4 +1,8 @@
 """Exercises of notebook 06-information-theory."""
+import itertools
+import math
+from fractions import Fraction
+
 import numpy as np
 
 from ..information import cross_entropy, entropy, kl_divergence
@@ -6,72 +10,154 @@ from . import Case, Exercise, Implement, register
 
 _UNIFORM8 = np.full(8, 1 / 8)
 
+
+def _log2_text(K):
+    """'log2 8 = 3'; 'log2 6 = 2.58496'."""
+    return f"log2 {K} = {float(entropy(np.full(K, 1 / K), base=2)):g}"
+
+
 register(Exercise(
     id="06.uniform8",
-    first_step='Each of the 8 outcomes has p = 1/8, surprisal -log2(1/8) bits.',
-    question="A uniform distribution over 8 outcomes has entropy log2 8 = 3 bits.",
-    expected=lambda: float(entropy(_UNIFORM8, base=2)),
-    hint="Every outcome has p = 1/8, so every surprisal is -log2(1/8); the average is the same.",
-    solution="H = -8 · (1/8) log2(1/8) = log2 8 = 3 bits: cl.entropy(np.full(8, 1/8), base=2).",
+    prompt=lambda K: f"The entropy, in bits, of a uniform distribution over {K} outcomes?",
+    first_step=lambda K: f'Each of the {K} outcomes has p = 1/{K}, surprisal -log2(1/{K}) bits.',
+    question=lambda K: (f"A uniform distribution over {K} outcomes has entropy {_log2_text(K)} "
+                        "bits."),
+    expected=lambda K: float(entropy(np.full(K, 1 / K), base=2)),
+    hint=lambda K: (f"Every outcome has p = 1/{K}, so every surprisal is -log2(1/{K}); the "
+                    "average is the same."),
+    solution=lambda K: (f"H = -{K} · (1/{K}) log2(1/{K}) = {_log2_text(K)} bits: "
+                        f"cl.entropy(np.full({K}, 1/{K}), base=2)."),
     unit="bits",
-    mistakes=lambda: [
-        (float(len(_UNIFORM8)), "that is the number of outcomes; the entropy is log2 "
-         "of it (how many halvings, i.e. yes/no questions, pick one of 8).", "count_not_log"),
+    mistakes=lambda K: [
+        (float(K), "that is the number of outcomes; the entropy is log2 "
+         f"of it (how many halvings, i.e. yes/no questions, pick one of {K}).",
+         "count_not_log"),
     ],
+    params=lambda rng: {"K": int(rng.choice([4, 5, 6, 10, 12, 16, 20, 32, 64, 100, 128,
+                                             256, 1000, 1024]))},
+    defaults={"K": len(_UNIFORM8)},
 ))
 _P, _Q = [0.5, 0.25, 0.25], [0.25, 0.25, 0.5]
+# the variants' distributions: dyadic, so each log2(p_k / q_k) is a whole number
+_DYADIC = ([0.25] * 4, *sorted({tuple(float(v) for v in perm) for perm in
+                                itertools.permutations([0.5, 0.25, 0.125, 0.125])}))
+
+
+def _frac(x):
+    return str(Fraction(x).limit_denominator(1024))
+
+
+def _dist(p):
+    return ", ".join(_frac(v) for v in p)
+
+
+def _kl_terms(p, q):
+    """['1/2·log2 2', ...] and their values [Fraction(1, 2), ...]."""
+    texts, values = [], []
+    for pk, qk in zip(p, q):
+        r = Fraction(pk).limit_denominator(1024) / Fraction(qk).limit_denominator(1024)
+        texts.append(f"{_frac(pk)}·log2 {r}" if r.denominator == 1 else
+                     f"{_frac(pk)}·log2({r})")
+        values.append(Fraction(pk).limit_denominator(1024) * int(round(math.log2(r))))
+    return texts, values
+
+
+def _kl_sum(values):
+    """'1/2 - 1/4': the non-zero terms."""
+    out = ""
+    for v in (v for v in values if v):
+        out += (str(v) if not out else f" - {-v}" if v < 0 else f" + {v}")
+    return out
+
+
+def _kl_params(rng):
+    i, j = rng.choice(len(_DYADIC), 2, replace=False)
+    return {"p": list(_DYADIC[int(i)]), "q": list(_DYADIC[int(j)])}
+
 
 register(Exercise(
     id="06.kl",
-    first_step=('KL = Σ p_k log2(p_k / q_k): the terms are 1/2·log2 2, 1/4·log2 1 and '
-                '1/4·log2(1/2).'),
-    question="KL(p‖q) = 0.25 bits for p = (1/2, 1/4, 1/4), q = (1/4, 1/4, 1/2).",
-    expected=lambda: float(kl_divergence([0.5, 0.25, 0.25], [0.25, 0.25, 0.5], base=2)),
+    prompt=lambda p, q: f"KL(p || q) in bits for p = ({_dist(p)}) and q = ({_dist(q)})?",
+    first_step=lambda p, q: ("KL = Σ p_k log2(p_k / q_k): the terms are "
+                             + ", ".join(_kl_terms(p, q)[0][:-1]) + " and "
+                             + _kl_terms(p, q)[0][-1] + "."),
+    question=lambda p, q: (f"KL(p‖q) = {float(kl_divergence(p, q, base=2)):g} bits for "
+                           f"p = ({_dist(p)}), q = ({_dist(q)})."),
+    expected=lambda p, q: float(kl_divergence(p, q, base=2)),
     hint="KL = sum p_k log2(p_k / q_k); or H(p, q) - H(p) with base=2.",
-    solution="KL = 1/2·log2 2 + 1/4·log2 1 + 1/4·log2(1/2) = 1/2 - 1/4 = 0.25 bits "
-             "(= H(p, q) - H(p) = 1.75 - 1.5).",
+    solution=lambda p, q: ("KL = " + " + ".join(_kl_terms(p, q)[0]) + " = "
+                           + _kl_sum(_kl_terms(p, q)[1])
+                           + f" = {float(kl_divergence(p, q, base=2)):g} bits "
+                           f"(= H(p, q) - H(p) = {float(cross_entropy(p, q, base=2)):g} - "
+                           f"{float(entropy(p, base=2)):g})."),
     unit="bits",
-    mistakes=lambda: [
-        (float(cross_entropy(_P, _Q, base=2)), "that is the cross-entropy H(p, q); "
+    mistakes=lambda p, q: [
+        (float(cross_entropy(p, q, base=2)), "that is the cross-entropy H(p, q); "
          "KL(p‖q) = H(p, q) - H(p): subtract the entropy of p.", "cross_entropy_not_kl"),
-        (float(entropy(_P, base=2)), "that is the entropy H(p); KL(p‖q) = H(p, q) - H(p).",
+        (float(entropy(p, base=2)), "that is the entropy H(p); KL(p‖q) = H(p, q) - H(p).",
          "entropy_not_kl"),
     ],
+    params=_kl_params,
+    defaults={"p": _P, "q": _Q},
 ))
+
+
+def _freqs(rng):
+    """Three class frequencies in steps of 0.05, each at least 0.1, largest first."""
+    triples = [(a, b, 20 - a - b) for a in range(2, 17) for b in range(2, a + 1)
+               if 2 <= 20 - a - b <= b and (a, b) != (7, 7)]   # not nearly uniform
+    return [round(k * 0.05, 2) for k in triples[int(rng.integers(len(triples)))]]
+
+
+def _list(f):
+    return ", ".join(f"{v:g}" for v in f)
+
+
 register(Exercise(
     id="06.baseline",
-    first_step=('Predicting the frequencies themselves costs their entropy: cl.entropy([0.5, 0.3,'
-                ' 0.2]).'),
-    question="Predicting the class frequencies (0.5, 0.3, 0.2) for every sample costs "
-             "H = 1.030 nats: any useful model must beat that.",
-    expected=lambda: float(cross_entropy([0.5, 0.3, 0.2], [0.5, 0.3, 0.2])),
+    prompt=lambda f: (f"Class frequencies ({_list(f)}): what loss (nats) does predicting "
+                      "these frequencies for every sample get?"),
+    first_step=lambda f: ("Predicting the frequencies themselves costs their entropy: "
+                          f"cl.entropy([{_list(f)}])."),
+    question=lambda f: (f"Predicting the class frequencies ({_list(f)}) for every sample "
+                        f"costs H = {float(cross_entropy(f, f)):.3f} nats: any useful model "
+                        "must beat that."),
+    expected=lambda f: float(cross_entropy(f, f)),
     hint="The baseline loss is the cross-entropy of the frequencies with themselves, "
          "i.e. their entropy (in nats).",
-    solution="cl.entropy([0.5, 0.3, 0.2]) = 1.0297 nats.",
+    solution=lambda f: f"cl.entropy([{_list(f)}]) = {float(entropy(f)):.4f} nats.",
     unit="nats",
-    mistakes=lambda: [
+    mistakes=lambda f: [
         (float(entropy(np.full(3, 1 / 3))), "that is ln 3, the cost of the uniform "
-         "prediction; predicting the class frequencies does better, H(0.5, 0.3, 0.2).",
+         f"prediction; predicting the class frequencies does better, H({_list(f)}).",
          "uniform_baseline"),
     ],
+    params=lambda rng: {"f": _freqs(rng)},
+    defaults={"f": [0.5, 0.3, 0.2]},
 ))
 _LOSS = 2.3  # nats per token, exercise 06.perplexity
 
 register(Exercise(
     id="06.perplexity",
-    first_step='The loss is in nats, so the perplexity is e raised to it: np.exp(2.3).',
-    question="A loss of 2.3 nats per token is a perplexity of e^2.3 ≈ 9.97: as unsure as a "
-             "fair choice among about 10 tokens.",
-    expected=lambda: float(np.exp(_LOSS)),
+    prompt=lambda loss: f"A language model's loss is {loss:g} nats per token: its perplexity?",
+    first_step=lambda loss: ("The loss is in nats, so the perplexity is e raised to it: "
+                             f"np.exp({loss:g})."),
+    question=lambda loss: (f"A loss of {loss:g} nats per token is a perplexity of "
+                           f"e^{loss:g} ≈ {float(np.exp(loss)):.3g}: as unsure as a fair "
+                           f"choice among about {round(float(np.exp(loss)))} tokens."),
+    expected=lambda loss: float(np.exp(loss)),
     hint="Perplexity is e^loss when the loss is in nats (2^loss in bits).",
-    solution="np.exp(2.3) = 9.974.",
-    mistakes=lambda: [
-        (float(2 ** _LOSS), "that is 2^loss, the perplexity for a loss in bits; the loss "
+    solution=lambda loss: f"np.exp({loss:g}) = {float(np.exp(loss)):.3f}.",
+    mistakes=lambda loss: [
+        (float(2 ** loss), "that is 2^loss, the perplexity for a loss in bits; the loss "
          "is in nats, so the perplexity is e^loss.", "bits_base"),
-        (float(10 ** _LOSS), "that is 10^loss; a loss in nats gives e^loss.", "base_10"),
-        (_LOSS, "that is the loss itself; the perplexity is e^loss (for a loss in nats).",
+        (float(10 ** loss), "that is 10^loss; a loss in nats gives e^loss.", "base_10"),
+        (loss, "that is the loss itself; the perplexity is e^loss (for a loss in nats).",
          "loss_not_perplexity"),
     ],
+    # 0.7 ... 5.0 nats per token
+    params=lambda rng: {"loss": int(rng.integers(7, 51)) / 10},
+    defaults={"loss": _LOSS},
 ))
 register(Exercise(
     id="06.good",
