@@ -47,7 +47,7 @@ def _frac(x):
     return str(Fraction(x).limit_denominator(1024))
 
 
-def _dist(p):
+def _dist_text(p):
     return ", ".join(_frac(v) for v in p)
 
 
@@ -77,12 +77,12 @@ def _kl_params(rng):
 
 register(Exercise(
     id="06.kl",
-    prompt=lambda p, q: f"KL(p || q) in bits for p = ({_dist(p)}) and q = ({_dist(q)})?",
+    prompt=lambda p, q: f"KL(p || q) in bits for p = ({_dist_text(p)}) and q = ({_dist_text(q)})?",
     first_step=lambda p, q: ("KL = Σ p_k log2(p_k / q_k): the terms are "
                              + ", ".join(_kl_terms(p, q)[0][:-1]) + " and "
                              + _kl_terms(p, q)[0][-1] + "."),
     question=lambda p, q: (f"KL(p‖q) = {float(kl_divergence(p, q, base=2)):g} bits for "
-                           f"p = ({_dist(p)}), q = ({_dist(q)})."),
+                           f"p = ({_dist_text(p)}), q = ({_dist_text(q)})."),
     expected=lambda p, q: float(kl_divergence(p, q, base=2)),
     hint="KL = sum p_k log2(p_k / q_k); or H(p, q) - H(p) with base=2.",
     solution=lambda p, q: ("KL = " + " + ".join(_kl_terms(p, q)[0]) + " = "
