@@ -3,6 +3,7 @@ box and a Check button, and the feedback appears beneath (celearn.exercises.ask)
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +14,19 @@ import celearn as cl
 OPEN_TIMEOUT = 120  # s: page load + kernel start on a slow 2-core machine
 CHECK_TIMEOUT = 30
 NOTEBOOK = "04-softmax-jacobian.ipynb"
+#: the WCAG 2.0, 2.1 and 2.2 A and AA rules of axe-core (as tests/browser/test_a11y.py)
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+pytestmark = pytest.mark.browser
+
+
+def _axe_script() -> str:
+    try:
+        import axe_playwright_python
+    except ImportError:
+        h.missing("the accessibility check needs axe-core's script from axe-playwright-python: "
+                  "`pip install -r requirements-test.txt`")
+    return (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
 
 
 def _wrong(exercise_id):
@@ -54,5 +68,15 @@ def test_the_warm_up_is_answered_in_voila(voila, recorder_factory):
         if i == 0:
             rec.shot("-answered", locator=box)
     rec.shot("")
+    # axe-core inside the warm-up, answered (labels, names, contrast of the feedback)
+    review = page.locator(".celearn-review").first
+    review.scroll_into_view_if_needed()
+    page.evaluate(_axe_script())
+    result = review.evaluate(
+        "(el, tags) => axe.run(el, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+    judged = {r["id"] for r in result["passes"]}
+    assert {"label", "button-name", "color-contrast"} <= judged, sorted(judged)  # axe looked
+    assert not result["violations"], [(v["id"], v["help"], [n["html"][:120] for n in v["nodes"]])
+                                      for v in result["violations"]]
     errors = rec.console_errors()
     assert not errors and not rec.page_errors, (errors, rec.page_errors)
