@@ -22,37 +22,55 @@ register(Exercise(
 LN10_ = float(np.log(10.0))
 _LSE_Z = np.array([1000.0, 1000.0, 1000.0])
 
+def _lse_sum(a, k):
+    return " + ".join([f"e^{a}"] * k)
+
+
 register(Exercise(
     id="07.lse",
-    question="log(e^1000 + e^1000 + e^1000) = 1000 + ln 3 ≈ 1001.0986.",
-    expected=lambda: float(logsumexp(_LSE_Z)),
-    hint="Factor out e^1000: log(3 e^1000) = 1000 + log 3. Or use cl.logsumexp.",
-    solution="cl.logsumexp([1000, 1000, 1000]) = 1000 + ln 3 = 1001.0986.",
+    prompt=lambda a, k: f"log({_lse_sum(a, k)}), computed without overflow?",
+    question=lambda a, k: (f"log({_lse_sum(a, k)}) = {a} + ln {k} ≈ "
+                           f"{float(logsumexp(np.full(k, float(a)))):.4f}."),
+    expected=lambda a, k: float(logsumexp(np.full(k, float(a)))),
+    hint=lambda a, k: (f"Factor out e^{a}: log({k} e^{a}) = {a} + log {k}. Or use "
+                       "cl.logsumexp."),
+    solution=lambda a, k: (f"cl.logsumexp([{', '.join([str(a)] * k)}]) = {a} + ln {k} = "
+                           f"{float(logsumexp(np.full(k, float(a)))):.4f}."),
     rtol=1e-7, atol=1e-4,
-    mistakes=lambda: [
-        (float(np.max(_LSE_Z)), "the + ln 3 is missing: log(3 e^1000) = 1000 + ln 3.",
+    mistakes=lambda a, k: [
+        (float(a), f"the + ln {k} is missing: log({k} e^{a}) = {a} + ln {k}.",
          "forgot_log_k"),
-        (float(logsumexp(_LSE_Z - np.max(_LSE_Z))), "that is ln 3 alone: add back the "
-         "1000 you factored out.", "forgot_max"),
-        (float(logsumexp(_LSE_Z) / LN10_), "that is log10; "
+        (float(logsumexp(np.zeros(k))), f"that is ln {k} alone: add back the "
+         f"{a} you factored out.", "forgot_max"),
+        (float(logsumexp(np.full(k, float(a))) / LN10_), "that is log10; "
          "the log-sum-exp uses the natural log.", "log10"),
     ],
+    # exponents that overflow float64 (e^710 is inf), 2 to 6 equal terms
+    params=lambda rng: {"a": int(rng.choice([750, 800, 900, 1000, 1200, 1500, 2000, 5000])),
+                        "k": int(rng.integers(2, 7))},
+    defaults={"a": int(_LSE_Z[0]), "k": len(_LSE_Z)},
 ))
 register(Exercise(
     id="07.bce_logits",
-    question="BCE with t = 1 at z = -50 is max(z, 0) - z t + log(1 + e^-|z|) ≈ 50 nats.",
-    expected=lambda: float(binary_cross_entropy_with_logits(1, -50.0)),
-    hint="Plug t = 1, z = -50 into max(z, 0) - z·t + log(1 + exp(-|z|)).",
-    solution="0 + 50 + log(1 + e^-50) = 50.0 nats: "
-             "cl.binary_cross_entropy_with_logits(1, -50.0).",
+    prompt=lambda z: f"Binary cross-entropy from the logit z = {z:g} for t = 1 (nats)?",
+    question=lambda z: (f"BCE with t = 1 at z = {z:g} is max(z, 0) - z t + log(1 + e^-|z|) ≈ "
+                        f"{float(binary_cross_entropy_with_logits(1, z)):g} nats."),
+    expected=lambda z: float(binary_cross_entropy_with_logits(1, z)),
+    hint=lambda z: (f"Plug t = 1, z = {z:g} into max(z, 0) - z·t + log(1 + exp(-|z|))."),
+    solution=lambda z: (f"0 + {-z:g} + log(1 + e^{z:g}) = "
+                        f"{float(binary_cross_entropy_with_logits(1, z)):.1f} nats: "
+                        f"cl.binary_cross_entropy_with_logits(1, {z!r})."),
     rtol=1e-6, unit="nats",
-    mistakes=lambda: [
-        (float(binary_cross_entropy_with_logits(1, 50.0)), "that is the loss at z = +50 "
-         "(a confident, right prediction); here z = -50 with t = 1 is confidently wrong. "
+    mistakes=lambda z: [
+        (float(binary_cross_entropy_with_logits(1, -z)), f"that is the loss at z = {-z:+g} "
+         f"(a confident, right prediction); here z = {z:g} with t = 1 is confidently wrong. "
          "Check the sign of z in -z·t.", "sign_of_z"),
-        (float(binary_cross_entropy_with_logits(0, -50.0)), "that is the loss for t = 0; "
+        (float(binary_cross_entropy_with_logits(0, z)), "that is the loss for t = 0; "
          "the question has t = 1.", "wrong_target"),
     ],
+    # a confidently wrong logit, -20 ... -100, far past where 1 - σ(-z) rounds to 0
+    params=lambda rng: {"z": -float(rng.integers(20, 101))},
+    defaults={"z": -50.0},
 ))
 register(Exercise(
     id="07.overflow32",

@@ -6,22 +6,36 @@ from ..losses import binary_cross_entropy
 from ..likelihood import best_report, coin_log_likelihood
 from . import Case, Exercise, Implement, register
 
+_GRID = np.linspace(0, 1, 20_001)
+
+
+def _coin_params(rng):
+    """h heads in n tosses, 2 <= h <= n - 2, not h = n/2 (where heads and tails tie)."""
+    n = int(rng.choice([10, 20, 25, 40, 50, 100]))
+    h = int(rng.choice([k for k in range(2, n - 1) if 2 * k != n]))
+    return {"h": h, "n": n}
+
+
 register(Exercise(
     id="08.coin_mle",
-    first_step=('The log-likelihood is 13 ln q + 7 ln(1 - q); set its derivative 13/q - 7/(1 - q)'
-                ' to 0.'),
-    question="13 heads in 20 tosses: the likelihood q^13 (1 - q)^7 is largest at the observed "
-             "frequency q = 13/20 = 0.65.",
-    expected=lambda: float(np.linspace(0, 1, 20_001)[
-        np.argmax(coin_log_likelihood(np.linspace(0, 1, 20_001), 13, 7))]),
-    hint="Set the derivative of 13 ln q + 7 ln(1 - q) to zero.",
-    solution="13/q - 7/(1 - q) = 0 gives q = 13/20 = 0.65.",
-    mistakes=lambda: [
-        (13.0, "that is the number of heads; q is a probability: divide by the number of tosses.",
-         "count_not_frequency"),
-        (7 / 20, "that is the frequency of tails; q is P(heads).", "tails"),
-        (13 / 7, "that is heads / tails (the odds); q is heads / all tosses.", "odds"),
+    prompt=lambda h, n: (f"A coin shows {h} heads in {n} tosses. Which q maximises the "
+                         "likelihood?"),
+    first_step=lambda h, n: (f"The log-likelihood is {h} ln q + {n - h} ln(1 - q); set its "
+                             f"derivative {h}/q - {n - h}/(1 - q) to 0."),
+    question=lambda h, n: (f"{h} heads in {n} tosses: the likelihood q^{h} (1 - q)^{n - h} is "
+                           "largest at the observed frequency "
+                           f"q = {h}/{n} = {h / n:g}."),
+    expected=lambda h, n: float(_GRID[np.argmax(coin_log_likelihood(_GRID, h, n - h))]),
+    hint=lambda h, n: f"Set the derivative of {h} ln q + {n - h} ln(1 - q) to zero.",
+    solution=lambda h, n: f"{h}/q - {n - h}/(1 - q) = 0 gives q = {h}/{n} = {h / n:g}.",
+    mistakes=lambda h, n: [
+        (float(h), "that is the number of heads; q is a probability: divide by the number "
+         "of tosses.", "count_not_frequency"),
+        ((n - h) / n, "that is the frequency of tails; q is P(heads).", "tails"),
+        (h / (n - h), "that is heads / tails (the odds); q is heads / all tosses.", "odds"),
     ],
+    params=_coin_params,
+    defaults={"h": 13, "n": 20},
 ))
 register(Exercise(
     id="08.likelihood",
@@ -59,22 +73,28 @@ register(Exercise(
 ))
 register(Exercise(
     id="08.start",
-    first_step='Tiny weights give equal logits, so p = 1/100 for every class, the true one too.',
-    question="An untrained 100-class model predicts about 1/100 for every class, so it starts "
-             "at -ln(1/100) = ln 100 ≈ 4.605 nats.",
-    expected=lambda: float(-np.log(1 / 100)),
+    prompt=lambda K: (f"The loss (nats) to expect from an untrained {K}-class model with tiny "
+                      "weights?"),
+    first_step=lambda K: (f'Tiny weights give equal logits, so p = 1/{K} for every class, '
+                          'the true one too.'),
+    question=lambda K: (f"An untrained {K}-class model predicts about 1/{K} for every class, "
+                        f"so it starts at -ln(1/{K}) = ln {K} ≈ {float(-np.log(1 / K)):.3f} "
+                        "nats."),
+    expected=lambda K: float(-np.log(1 / K)),
     hint="Tiny weights give logits near 0, so the softmax is uniform: p = 1/K for the true class.",
-    solution="ln 100 = 4.605 nats: np.log(100).",
+    solution=lambda K: f"ln {K} = {float(-np.log(1 / K)):.3f} nats: np.log({K}).",
     unit="nats",
-    mistakes=lambda: [
-        (100.0, "that is K; the loss is -ln of the probability 1/K.", "k_not_log"),
-        (0.01, "that is the probability 1/K; the loss is -ln of it.", "probability"),
-        (float(np.log10(100)), "that is log10; cross-entropy uses the natural log.", "log10"),
-        (float(np.mean(-np.eye(100)[0] * np.log(np.full(100, 1 / 100)))), "that is "
-         "-Σ t_k ln p_k divided by K = 100: a mean over the classes (np.mean over the "
+    mistakes=lambda K: [
+        (float(K), "that is K; the loss is -ln of the probability 1/K.", "k_not_log"),
+        (1 / K, "that is the probability 1/K; the loss is -ln of it.", "probability"),
+        (float(np.log10(K)), "that is log10; cross-entropy uses the natural log.", "log10"),
+        (float(np.mean(-np.eye(K)[0] * np.log(np.full(K, 1 / K)))), "that is "
+         f"-Σ t_k ln p_k divided by K = {K}: a mean over the classes (np.mean over the "
          "one-hot row). The loss sums over the classes, so only the true class's -ln(1/K) "
          "is left.", "mean_over_classes"),
     ],
+    params=lambda rng: {"K": int(rng.choice([5, 10, 20, 26, 50, 200, 1000, 10000]))},
+    defaults={"K": 100},
 ))
 
 

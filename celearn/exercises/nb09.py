@@ -10,57 +10,115 @@ _Z_DEMO = np.array([[3.0, 1.0, 0.0], [0.5, 2.0, -1.0], [0.0, 0.2, 0.1]])
 
 register(Exercise(
     id="09.accuracy",
+    prompt=lambda acc, T: (f"A model's accuracy is {acc:g}; temperature scaling fits "
+                           f"T = {T:g}. Its accuracy afterwards?"),
     first_step=('Dividing all logits by T > 0 keeps their order: the argmax, hence each '
                 'prediction, stays.'),
-    question="Still 0.85: z / T keeps the order of each sample's logits, so every prediction "
-             "(the argmax) and hence the accuracy is unchanged.",
-    expected=lambda: 0.85 * float(np.mean(softmax(_Z_DEMO / 2.5).argmax(1) == _Z_DEMO.argmax(1))),
-    hint="Divide some logits by 2.5 and compare their argmax before and after.",
-    solution="Temperature scaling never changes the argmax: 0.85.",
-    mistakes=lambda: [
-        (0.85 / 2.5, "the accuracy is not divided by T: only the logits are, and dividing them "
+    question=lambda acc, T: (f"Still {acc:g}: z / T keeps the order of each sample's logits, "
+                             "so every prediction (the argmax) and hence the accuracy is "
+                             "unchanged."),
+    expected=lambda acc, T: acc * float(np.mean(softmax(_Z_DEMO / T).argmax(1)
+                                                == _Z_DEMO.argmax(1))),
+    hint=lambda acc, T: (f"Divide some logits by {T:g} and compare their argmax before and "
+                         "after."),
+    solution=lambda acc, T: f"Temperature scaling never changes the argmax: {acc:g}.",
+    mistakes=lambda acc, T: [
+        (acc / T, "the accuracy is not divided by T: only the logits are, and dividing them "
          "all by the same T > 0 keeps their order.", "divided"),
-        (0.85 * 2.5, "the accuracy is not multiplied by T: z / T keeps the order of the logits.",
+        (acc * T, "the accuracy is not multiplied by T: z / T keeps the order of the logits.",
          "multiplied"),
     ],
+    # accuracy 0.60 ... 0.97; a fitted T above 1 (overconfident) or below (underconfident)
+    params=lambda rng: {"acc": int(rng.integers(60, 98)) / 100,
+                        "T": float(rng.choice([0.5, 0.8, 1.2, 1.5, 1.8, 2, 2.5, 3, 4]))},
+    defaults={"acc": 0.85, "T": 2.5},
 ))
-_T_ONE = np.array([0] * 72 + [1] * 28)
-_P_ONE = np.tile([0.9, 0.1], (100, 1))
+
+
+def _one_bin(right, conf):
+    """100 samples, all predicted class 0 with confidence ``conf``, ``right`` of them right."""
+    return np.array([0] * right + [1] * (100 - right)), np.tile([conf, 1 - conf], (100, 1))
+
+
+def _one_bin_params(rng):
+    conf = int(rng.integers(60, 100)) / 100
+    right = int(rng.choice([r for r in range(50, 100)
+                            if abs(r - 100 * conf) >= 3 and r != 50 * conf]))
+    return {"right": right, "conf": conf}
+
+
+def _gap(right, conf):
+    return round(abs(right / 100 - conf), 10)
+
+
 register(Exercise(
     id="09.one_bin",
-    first_step='In the one bin the accuracy is 72/100 and the mean confidence 0.9.',
-    question="One bin: ECE = |accuracy - confidence| = |0.72 - 0.9| = 0.18.",
-    expected=lambda: expected_calibration_error(_T_ONE, _P_ONE),
+    prompt=lambda right, conf: (f"A model predicts {conf:g} for 100 samples and is right on "
+                                f"{right} (one bin). Its ECE?"),
+    first_step=lambda right, conf: (f'In the one bin the accuracy is {right}/100 and the mean '
+                                    f'confidence {conf:g}.'),
+    question=lambda right, conf: (f"One bin: ECE = |accuracy - confidence| = "
+                                  f"|{right / 100:g} - {conf:g}| = {_gap(right, conf):g}."),
+    expected=lambda right, conf: expected_calibration_error(*_one_bin(right, conf)),
     hint="All 100 samples fall in the same bin; the ECE is |acc - conf| weighted by 100/100.",
-    solution="|0.72 - 0.90| = 0.18.",
-    mistakes=lambda: [
-        (0.72, "that is the accuracy; the ECE is its gap to the confidence 0.9.", "accuracy"),
-        (-0.18, "the ECE takes the absolute value of the gap: it is never negative.", "sign"),
-        (18.0, "that is a percentage; give the ECE as a fraction (0 to 1).", "percent"),
+    solution=lambda right, conf: (f"|{right / 100:.2f} - {conf:.2f}| = "
+                                  f"{_gap(right, conf):g}."),
+    mistakes=lambda right, conf: [
+        (right / 100, f"that is the accuracy; the ECE is its gap to the confidence {conf:g}.",
+         "accuracy"),
+        (-_gap(right, conf), "the ECE takes the absolute value of the gap: it is never "
+         "negative.", "sign"),
+        (100 * _gap(right, conf), "that is a percentage; give the ECE as a fraction (0 to 1).",
+         "percent"),
     ],
+    params=_one_bin_params,
+    defaults={"right": 72, "conf": 0.9},
 ))
+
+
+def _smooth_params(rng):
+    return {"eps": float(rng.choice([0.05, 0.1, 0.2, 0.25, 0.3])),
+            "K": int(rng.choice([4, 5, 10, 20, 50, 100]))}
+
+
+def _smoothed(eps, K):
+    return (1 - eps) * np.eye(K)[0] + eps / K
+
+
+_NUMBER_WORDS = {3: "three", 4: "four", 9: "nine"}
+
+
 register(Exercise(
     id="09.smooth_floor",
-    first_step='The smoothed target is t = 0.9·one-hot + 0.1/10; the best p is t itself.',
-    question="The smoothed target (0.91, 0.01, ..., 0.01) has entropy ≈ 0.500 nats: even the "
-             "perfect p = t pays that.",
-    expected=lambda: float(entropy(0.9 * np.eye(10)[0] + 0.1 / 10)),
+    prompt=lambda eps, K: (f"Label smoothing {eps:g} with {K} classes: the lowest loss (nats) "
+                           "a model can reach on one sample?"),
+    first_step=lambda eps, K: (f'The smoothed target is t = {1 - eps:g}·one-hot + {eps:g}/{K}; '
+                               'the best p is t itself.'),
+    question=lambda eps, K: (f"The smoothed target ({1 - eps + eps / K:g}, {eps / K:g}, ..., "
+                             f"{eps / K:g}) has entropy ≈ {float(entropy(_smoothed(eps, K))):.3f} "
+                             "nats: even the perfect p = t pays that."),
+    expected=lambda eps, K: float(entropy(_smoothed(eps, K))),
     hint="The loss against a soft target t is at least H(t) (notebook 06); build t = "
          "(1 - ε)·one-hot + ε/K and take its entropy.",
-    solution="cl.entropy(0.9 * np.eye(10)[0] + 0.1 / 10) = 0.500 nats.",
+    solution=lambda eps, K: (f"cl.entropy({1 - eps:g} * np.eye({K})[0] + {eps:g} / {K}) = "
+                             f"{float(entropy(_smoothed(eps, K))):.3f} nats."),
     unit="nats",
-    mistakes=lambda: [
-        (0.0, "with a smoothed target the loss cannot reach 0: p = one-hot gives -0.01·ln 0 "
-         "terms = inf, and the best p (= t) still pays H(t).", "zero"),
-        (float(np.log(10)), "that is ln K, the uniform prediction's loss; the best prediction "
+    mistakes=lambda eps, K: [
+        (0.0, f"with a smoothed target the loss cannot reach 0: p = one-hot gives "
+         f"-{eps / K:g}·ln 0 terms = inf, and the best p (= t) still pays H(t).", "zero"),
+        (float(np.log(K)), "that is ln K, the uniform prediction's loss; the best prediction "
          "is p = t, which costs H(t).", "ln_k"),
-        (float(-np.log(0.91)), "that counts only the true class's term -0.91·ln 0.91 / 0.91; "
-         "the other nine classes have target 0.01 each and add to the loss.", "true_only"),
-        (float(entropy(0.9 * np.eye(10)[0] + 0.1 / 9 * (1 - np.eye(10)[0]))),
+        (float(-np.log(1 - eps + eps / K)), "that counts only the true class's term "
+         f"-{1 - eps + eps / K:g}·ln {1 - eps + eps / K:g} / {1 - eps + eps / K:g}; the other "
+         f"{_NUMBER_WORDS.get(K - 1, K - 1)} classes have target {eps / K:g} each and add to "
+         "the loss.", "true_only"),
+        (float(entropy((1 - eps) * np.eye(K)[0] + eps / (K - 1) * (1 - np.eye(K)[0]))),
          "that spreads ε over the K - 1 other classes; the usual rule (PyTorch, Keras) gives "
          "ε/K to every class, the true one included: t = (1 - ε)·one-hot + ε/K.",
          "k_minus_1"),
     ],
+    params=_smooth_params,
+    defaults={"eps": 0.1, "K": 10},
 ))
 register(Exercise(
     id="09.diagnose",

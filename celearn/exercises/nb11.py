@@ -7,46 +7,62 @@ from ..losses import binary_cross_entropy_with_logits
 from ..practice import optimal_logit_gap
 from . import Case, Exercise, Implement, register
 
+def _pos_weight_params(rng):
+    """A whole ratio of negatives to positives, 3 ... 49."""
+    pos = int(rng.choice([10, 20, 25, 40, 50, 80, 100, 200]))
+    return {"neg": pos * int(rng.integers(3, 50)), "pos": pos}
+
+
 register(Exercise(
     id="11.pos_weight",
-    question="pos_weight = N_neg / N_pos = 950 / 50 = 19.",
-    expected=lambda: 950 / 50,
+    prompt=lambda neg, pos: (f"{neg} negatives and {pos} positives: which pos_weight makes "
+                             "the positives count as much as the negatives in total?"),
+    question=lambda neg, pos: f"pos_weight = N_neg / N_pos = {neg} / {pos} = {neg / pos:g}.",
+    expected=lambda neg, pos: neg / pos,
     hint="pos_weight multiplies every positive term: how many negatives per positive?",
-    solution="950 / 50 = 19.",
+    solution=lambda neg, pos: f"{neg} / {pos} = {neg / pos:g}.",
     rtol=1e-9, atol=0.0,
-    mistakes=lambda: [
-        (50 / 950, "that is positives per negative; pos_weight scales the rare positives UP.",
+    mistakes=lambda neg, pos: [
+        (pos / neg, "that is positives per negative; pos_weight scales the rare positives UP.",
          "inverted"),
-        (0.05, "that is the share of positives; pos_weight is the ratio of negatives to "
-         "positives.", "share"),
-        (0.95, "that is the share of negatives; pos_weight is the ratio of negatives to "
-         "positives.", "share_neg"),
-        (1000 / 50, "that is N / N_pos = 1000 / 50, all samples per positive; pos_weight "
-         "counts only the negatives: 950 / 50.", "all_over_pos"),
-        (1000 / 950, "that is N / N_neg; pos_weight is the negatives per positive.",
+        (pos / (neg + pos), "that is the share of positives; pos_weight is the ratio of "
+         "negatives to positives.", "share"),
+        (neg / (neg + pos), "that is the share of negatives; pos_weight is the ratio of "
+         "negatives to positives.", "share_neg"),
+        ((neg + pos) / pos, f"that is N / N_pos = {neg + pos} / {pos}, all samples per "
+         f"positive; pos_weight counts only the negatives: {neg} / {pos}.", "all_over_pos"),
+        ((neg + pos) / neg, "that is N / N_neg; pos_weight is the negatives per positive.",
          "all_over_neg"),
-        (900 / 50, "that is one less than the ratio, e.g. (950 - 50) / 50, the *extra* "
-         "negatives per positive; pos_weight is the full ratio N_neg / N_pos.", "extra_only"),
+        ((neg - pos) / pos, "that is one less than the ratio, e.g. "
+         f"({neg} - {pos}) / {pos}, the *extra* negatives per positive; pos_weight is the "
+         f"full ratio N_neg / N_pos.", "extra_only"),
     ],
+    params=_pos_weight_params,
+    defaults={"neg": 950, "pos": 50},
 ))
 register(Exercise(
     id="11.threshold",
-    question="Weighting the positives by pos_weight multiplies the odds by pos_weight, so "
-             "the plain model matches the weighted one's decisions at odds 1/pos_weight: "
-             "P(pos) > 1 / (1 + pos_weight) = 1/20 = 0.05.",
-    expected=lambda: 1 / (1 + 19),
+    prompt=lambda w: (f"A calibrated plain model: at which threshold on P(pos) does it decide "
+                      f"as a model trained with pos_weight = {w} does at 0.5?"),
+    question=lambda w: ("Weighting the positives by pos_weight multiplies the odds by "
+                        "pos_weight, so the plain model matches the weighted one's decisions "
+                        "at odds 1/pos_weight: "
+                        f"P(pos) > 1 / (1 + pos_weight) = 1/{1 + w} = {1 / (1 + w):g}."),
+    expected=lambda w: 1 / (1 + w),
     hint="The weighted model says 'positive' when pos_weight · P/(1 - P) > 1, with P the "
          "plain model's probability. Solve for P.",
-    solution="1 / (1 + 19) = 0.05.",
+    solution=lambda w: f"1 / (1 + {w}) = {1 / (1 + w):g}.",
     rtol=1e-3, atol=0.0,
-    mistakes=lambda: [
-        (1 / 19, "that is 1 / pos_weight, the threshold on the odds P/(1 - P); as a "
-         "probability it is (1/19) / (1 + 1/19) = 1 / (1 + 19).", "odds_threshold"),
-        (19 / 20, "that is pos_weight / (1 + pos_weight): the threshold moves DOWN, towards "
-         "the rare class, not up.", "upside_down"),
+    mistakes=lambda w: [
+        (1 / w, "that is 1 / pos_weight, the threshold on the odds P/(1 - P); as a "
+         f"probability it is (1/{w}) / (1 + 1/{w}) = 1 / (1 + {w}).", "odds_threshold"),
+        (w / (1 + w), f"that is pos_weight / (1 + pos_weight): the threshold moves DOWN, "
+         "towards the rare class, not up.", "upside_down"),
         (0.5, "that is the default threshold: it gives the plain model's own recalls.",
          "default"),
     ],
+    params=lambda rng: {"w": int(rng.integers(2, 50))},
+    defaults={"w": 19},
 ))
 register(Exercise(
     id="11.multihot_floor",
@@ -65,23 +81,43 @@ register(Exercise(
          "two tags share one unit of probability.", "sigmoid_floor"),
     ],
 ))
+
+
+def _gap_params(rng):
+    return {"eps": float(rng.choice([0.05, 0.1, 0.2, 0.25, 0.3])),
+            "K": int(rng.choice([4, 5, 10, 20, 50, 100]))}
+
+
+def _top(eps, K):
+    return 1 - eps + eps / K
+
+
 register(Exercise(
     id="11.smoothing_gap",
-    question="The best gap is ln((1 - ε + ε/K) / (ε/K)) = ln(0.91 / 0.01) ≈ 4.511.",
-    expected=lambda: optimal_logit_gap(0.1, 10),
+    prompt=lambda eps, K: (f"Label smoothing {eps:g}, {K} classes: at which logit gap (true "
+                           "class minus each other class) is the loss smallest?"),
+    question=lambda eps, K: (f"The best gap is ln((1 - ε + ε/K) / (ε/K)) = "
+                             f"ln({_top(eps, K):g} / {eps / K:g}) ≈ "
+                             f"{optimal_logit_gap(eps, K):.3f}."),
+    expected=lambda eps, K: optimal_logit_gap(eps, K),
     hint="At the minimum p equals the smoothed target, so the gap is the log of the ratio "
          "of its two values: (1 - ε + ε/K) and ε/K.",
-    solution="cl.practice.optimal_logit_gap(0.1, 10) = ln(0.91 / 0.01) = 4.511.",
+    solution=lambda eps, K: (f"cl.practice.optimal_logit_gap({eps:g}, {K}) = "
+                             f"ln({_top(eps, K):g} / {eps / K:g}) = "
+                             f"{optimal_logit_gap(eps, K):.3f}."),
     rtol=1e-4,
-    mistakes=lambda: [
-        (float(np.log(0.9 / 0.01)), "the true class's target is 1 - ε + ε/K = 0.91 (it "
-         "gets its share of ε/K too), not 1 - ε.", "forgot_own_share"),
-        (float(np.log(0.9 / 0.1)), "the others get ε/K = 0.01 each, not ε.", "eps_not_over_k"),
-        (float(np.log(0.91 / 0.1)), "the others get ε/K = 0.01 each, not ε.",
+    mistakes=lambda eps, K: [
+        (float(np.log((1 - eps) / (eps / K))), "the true class's target is 1 - ε + ε/K = "
+         f"{_top(eps, K):g} (it gets its share of ε/K too), not 1 - ε.", "forgot_own_share"),
+        (float(np.log((1 - eps) / eps)), f"the others get ε/K = {eps / K:g} each, not ε.",
          "eps_not_over_k"),
-        (float(np.log(0.91 / 0.01) / np.log(10)), "that is log10; the logit gap uses the "
-         "natural log.", "log10"),
+        (float(np.log(_top(eps, K) / eps)), f"the others get ε/K = {eps / K:g} each, not ε.",
+         "eps_not_over_k"),
+        (float(np.log(_top(eps, K) / (eps / K)) / np.log(10)), "that is log10; the logit "
+         "gap uses the natural log.", "log10"),
     ],
+    params=_gap_params,
+    defaults={"eps": 0.1, "K": 10},
 ))
 
 
