@@ -31,3 +31,10 @@ __all__ += ["StabilityExplorer"]
 from .information import DistributionExplorer  # noqa: E402  (notebook 06)
 from .slopes import RaceExplorer, SlopesExplorer  # noqa: E402  (notebook 05)
 __all__ += ["DistributionExplorer", "SlopesExplorer", "RaceExplorer"]
+
+from .training import TrainingExplorer  # noqa: E402  (notebook 12)
+__all__ += ["TrainingExplorer"]
+
+# predict, then reveal: any explorer can ask for a guess before it shows the truth
+from .prediction import GuessChoice, GuessNumber, gap_words, predict  # noqa: E402
+__all__ += ["predict", "GuessNumber", "GuessChoice", "gap_words"]

@@ -63,6 +63,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ..plotting import COLORS, DARK_COLORS, STYLE
 from ._controls import Control, FloatLogSlider, ToggleButtons
+from .prediction import QUESTION_NOTE, Predictable
 
 _JS = Path(__file__).with_name("js")
 _TAGS = re.compile(r"<[^>]+>")
@@ -240,7 +241,7 @@ def _slot_key(cls):
     return (cls.__qualname__, digest, n), msg_id
 
 
-class Explorer(anywidget.AnyWidget):
+class Explorer(Predictable, anywidget.AnyWidget):
     """Base class of the explorers.
 
     Subclasses set ``name`` (CSS suffix and scene file ``js/<name>.js``) and
@@ -295,6 +296,7 @@ class Explorer(anywidget.AnyWidget):
     def __init_subclass__(cls, **kwargs):
         if "name" in cls.__dict__ or "scene_name" in cls.__dict__:
             cls._esm = (scene_js(cls.scene_name or cls.name) + "\n"
+                        + (_JS / "predict.js").read_text() + "\n"
                         + (_JS / "render.js").read_text())
         super().__init_subclass__(**kwargs)
 
@@ -370,8 +372,8 @@ class Explorer(anywidget.AnyWidget):
         # the last state validated (inside ipywidgets' set_state, which holds trait
         # notifications, self.state already reads the proposal)
         old = dict(self.__dict__.get("_valid_state") or {})
-        if not isinstance(new, dict) or self._closed:
-            return old
+        if not isinstance(new, dict) or self._closed or self._state_locked():
+            return old                            # (prediction: locked until the commit)
         merged = dict(old)
         changed = []
         for name, control in zip(self.control_names, self.controls):
@@ -414,6 +416,9 @@ class Explorer(anywidget.AnyWidget):
             raise ValueError(f"{type(self).__name__} has no control named "
                              f"{sorted(unknown)[0]!r}; its controls are {self.control_names}")
         checked = {name: self._by_name[name].check(v) for name, v in values.items()}
+        if self._state_locked():
+            raise ValueError(f"{type(self).__name__} waits for a guess: its controls stay at "
+                             "the question's state until explorer.commit()")
         self.state = {**self.state, **checked}
 
     def _on_state(self, change):
@@ -480,6 +485,7 @@ class Explorer(anywidget.AnyWidget):
             self.build(fig)
             fig.canvas.draw()
             fig.set_layout_engine("none")
+            self._hide_for_question(fig)          # prediction: nothing that tells the answer
             png = io.BytesIO()
             fig.savefig(png, format="png", dpi=100 * PIXEL_RATIO)
         return fig, png.getvalue()
@@ -510,7 +516,7 @@ class Explorer(anywidget.AnyWidget):
             self.size = [float(width), float(height)]
             self.axes = geometry
             self.params = params
-            self.alt = f"{type(self).__name__}: {self.readout_text}"
+            self.alt = self._question_alt() or f"{type(self).__name__}: {self.readout_text}"
             self.background = "data:image/png;base64," + base64.b64encode(fig_png).decode()
             if self.kernel_scene:
                 self.live = self.live_numbers()
@@ -519,11 +525,11 @@ class Explorer(anywidget.AnyWidget):
         """The axes marks refer to by index (``mark["ax"]``); default: all but colour bars."""
         return [ax for ax in self.fig.axes if ax.get_label() != "<colorbar>"]
 
-    def _draw_marks(self):
+    def _draw_marks(self, marks=None):
         """Draw the current marks with matplotlib (for the saved picture); return the artists."""
         axes = self.axes_for_marks()
         artists = []
-        for m in self.marks:
+        for m in self.marks if marks is None else marks:
             ax = axes[m.get("ax", 0)]
             kind, color, alpha = m["kind"], m.get("color", "#000000"), m.get("alpha")
             if kind == "line":
@@ -565,7 +571,7 @@ class Explorer(anywidget.AnyWidget):
         if self.fig is None:
             raise ValueError("this explorer was closed; create a new one to draw it")
         with mpl.rc_context(fname=STYLE):
-            artists = self._draw_marks()
+            artists = self._draw_marks(self._picture_marks())
             try:
                 buf = io.BytesIO()
                 self.fig.savefig(buf, format="png", dpi=100)
@@ -579,7 +585,8 @@ class Explorer(anywidget.AnyWidget):
         out = Image.new("RGB", (picture.width, picture.height + strip), "white")
         out.paste(picture, (0, 0))
         font = ImageFont.truetype(font_manager.findfont("DejaVu Sans"), 12)
-        ImageDraw.Draw(out).text((8, picture.height + 4), STATIC_NOTE, fill=(90, 90, 90),
+        note = QUESTION_NOTE if self.predicting else STATIC_NOTE
+        ImageDraw.Draw(out).text((8, picture.height + 4), note, fill=(90, 90, 90),
                                  font=font)
         png = io.BytesIO()
         out.save(png, format="png")
@@ -588,7 +595,8 @@ class Explorer(anywidget.AnyWidget):
     @property
     def alt_text(self):
         """The saved picture's alt text: what the explorer shows, in words."""
-        return f"{type(self).__name__} at its starting state: {self.readout_text}"
+        return (self._question_alt()
+                or f"{type(self).__name__} at its starting state: {self.readout_text}")
 
     def _repr_mimebundle_(self, **kwargs):
         # The live widget, plus the picture (alt text: the readout) for viewers without
@@ -603,7 +611,8 @@ class Explorer(anywidget.AnyWidget):
         data["image/png"] = picture
         data["text/html"] = (f'<img src="data:image/png;base64,{picture}" '
                              f'alt="{html.escape(alt, quote=True)}">')
-        data["text/plain"] = f"{type(self).__name__}: {self.readout_text}"
+        data["text/plain"] = (self._question_alt()
+                              or f"{type(self).__name__}: {self.readout_text}")
         _forget_pictures_in_history(data)
         return data, {**(metadata or {}), "image/png": {"alt": alt}}
 

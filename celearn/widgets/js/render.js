@@ -127,9 +127,11 @@ function positionValue(spec, k) {
 
 function positionOf(spec, v) {
   if (spec.kind === "log") {
+    const first = spec.values[0] > 0 ? 0 : 1;   // 12's L2 slider: position 0 holds 0 (none)
+    if (first && !(v > 0)) return 0;
     const e = Math.log(v) / Math.log(spec.base);
-    const lo = Math.log(spec.values[0]) / Math.log(spec.base);
-    return clamp(Math.round((e - lo) / spec.step), 0, spec.positions);
+    const lo = Math.log(spec.values[first]) / Math.log(spec.base);
+    return clamp(first + Math.round((e - lo) / spec.step), first, spec.positions);
   }
   return clamp(Math.round((v - spec.min) / spec.step), 0, spec.positions);
 }
@@ -323,6 +325,7 @@ function render({ model, el }) {
   const nodes = new Map();                     // mark key -> SVG element (kept across frames)
   let pending = false;
   let dragging = null;
+  let pred = null;                             // prediction mode (predict.js), if asked
 
   // -- saving and settling ---------------------------------------------------------------
   let lastSave = -Infinity, saveTimer = null, settleTimer = null, busy = false;
@@ -453,6 +456,11 @@ function render({ model, el }) {
   function draw() {
     pending = false;
     const axes = model.get("axes");
+    if (pred && !pred.revealed()) {            // no truth in the page before the commit
+      clearScene();
+      pred.draw(axes, paint);
+      return;
+    }
     const out = scene(local, params, model.get("live"), view);
     if (!out) return;                          // kernel numbers not received yet
     if (out.readout !== shownReadout) {
@@ -478,6 +486,7 @@ function render({ model, el }) {
       if (!node || node.tagName !== want) {
         if (node) node.remove();
         node = m.drag ? makeHandle(tag) : document.createElementNS(SVG, tag);
+        if (pred) node.classList.add("celearn-reveal");
         nodes.set(id, node);
       }
       const place = previous ? previous.nextSibling : svg.firstChild;
@@ -493,6 +502,14 @@ function render({ model, el }) {
     for (const [id, node] of nodes) {
       if (!seen.has(id)) { node.remove(); nodes.delete(id); }
     }
+    if (pred) pred.draw(axes, paint);
+  }
+
+  function clearScene() {
+    for (const node of nodes.values()) node.remove();
+    nodes.clear();
+    shownReadout = null;
+    delete root.dataset.value;
   }
 
   function schedule() {
@@ -601,6 +618,12 @@ function render({ model, el }) {
     setView(v) { view = v; schedule(); },
   };
 
+  // -- prediction mode: the question first, the truth after the commit ---------------------
+  const question = model.get("question");
+  if (question && question.kind && typeof setupPrediction === "function") {
+    pred = setupPrediction({ model, root, row, readout, figure, svg, footer, schedule, clearScene });
+  }
+
   // -- wiring ---------------------------------------------------------------------------
   const onState = () => { if (!busy) adopt(model.get("state")); };
   const onParams = () => { params = structuredClone(model.get("params")); schedule(); };
@@ -628,6 +651,7 @@ function render({ model, el }) {
     if (saveTimer) clearTimeout(saveTimer);
     if (settleTimer) clearTimeout(settleTimer);
     watcher.disconnect();
+    if (pred) pred.dispose();
     if (media) media.removeEventListener("change", applyTheme);
     for (const [name, handler] of listeners) model.off(`change:${name}`, handler);
   };
