@@ -172,3 +172,12 @@ def test_a_read_only_folder_warns_once_and_keeps_the_record_in_memory(record_fil
     assert list(read(record_file)["exercises"]) == ["01.bits"]  # the file as it was
     entries = cl.progress().entries                             # the memory has all three
     assert entries["01.bits"]["attempts"] == 2 and entries["01.halving"]["solved"]
+
+
+def test_the_suite_never_uses_the_learners_own_record():
+    # conftest.py points the variable at a temporary file for the whole session
+    from jupyter_core.paths import jupyter_data_dir
+
+    file = progress.Path(os.environ[progress.ENV_VAR])
+    assert file.parent.name.startswith("celearn-progress-")
+    assert progress.Path(jupyter_data_dir()) not in file.parents

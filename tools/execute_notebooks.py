@@ -39,14 +39,14 @@ def strip_widget_state(nb):
 
 
 def execute(path, timeout=600):
-    # a fresh learner's view: the kernel gets an empty progress record, never the user's own
-    os.environ["CELEARN_PROGRESS_FILE"] = os.path.join(
-        tempfile.mkdtemp(prefix="celearn-progress-"), "progress.json")
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
-    client.execute()
+    # a fresh learner's view: the kernel gets an empty progress record, never the user's own
+    with tempfile.TemporaryDirectory(prefix="celearn-progress-") as record:
+        os.environ["CELEARN_PROGRESS_FILE"] = os.path.join(record, "progress.json")
+        client.execute()
     seconds = time.perf_counter() - start
     nbformat.write(strip_widget_state(nb), path)
     return seconds
