@@ -431,6 +431,7 @@ class Exercise:
 
     def __post_init__(self):
         self.values = {}
+        self.seed = None  # the variant's seed (None: the notebook's numbers)
         self._templates = None
         if self.params is not None:
             if not self.defaults:
@@ -465,6 +466,7 @@ class Exercise:
         rng = np.random.default_rng([seed, zlib.crc32(self.id.encode())])
         ex = copy.copy(self)
         ex._bind(self.params(rng))
+        ex.seed = seed
         return ex
 
     # -- comparison ---------------------------------------------------------
@@ -1450,7 +1452,9 @@ def _more_help(ex, attempt, message):
             lines.append(f"First step of the solution: {step}")
     if attempt >= 3:
         lines.append("The solution under this exercise shows the rest." if in_voila() else
-                     f"cl.exercises.solution({ex.id!r}) shows the whole solution.")
+                     f"cl.exercises.solution({ex.id!r}"
+                     + ("" if getattr(ex, "seed", None) is None else f", seed={ex.seed}")
+                     + ") shows the whole solution.")
     return ("\n" if lines else "") + "\n".join(lines)
 
 
