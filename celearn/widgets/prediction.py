@@ -75,7 +75,8 @@ def _nice_step(span):
 
 
 def _decimals(step):
-    return max(0, -math.floor(math.log10(step) + 1e-9)) if step < 1 else 0
+    """Decimals that write every multiple of ``step`` exactly (0.25: 2, 0.05: 2, 1: 0)."""
+    return len(f"{step:.10f}".rstrip("0").split(".")[1])
 
 
 def _is_number(v):

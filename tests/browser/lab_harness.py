@@ -56,7 +56,9 @@ INSTALL_HINT = (
     "CELEARN_CHROMIUM at a Chrome/Chromium executable"
 )
 
-EXPLORER = ".celearn-explorer"
+# (prediction explorers, .celearn-prediction, ask for a guess before they show a readout:
+# tests/browser/test_predict.py drives them)
+EXPLORER = ".celearn-explorer:not(.celearn-prediction)"
 KEY = ".celearn-readout .celearn-key"
 FIGURE = ".celearn-figure"
 HANDLE = ".celearn-range"
@@ -357,7 +359,7 @@ JS_OUTPUT_ERRORS = """
 # One row per explorer; `ok` once its readout key, slider handle and painted figure exist
 # (the static picture loaded and the browser's marks drawn over it).
 JS_EXPLORERS = """
-() => Array.from(document.querySelectorAll('.celearn-explorer')).map((el) => {
+() => Array.from(document.querySelectorAll('.celearn-explorer:not(.celearn-prediction)')).map((el) => {
   const key = el.querySelector('.celearn-readout .celearn-key');
   const handle = el.querySelector('.celearn-range');
   const img = el.querySelector('.celearn-figure img');

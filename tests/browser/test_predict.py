@@ -37,6 +37,9 @@ TRUTH = float(cl.surprisal(P))                     # celearn's -ln 0.01
 QUESTION = "Where will the loss be at p = 0.01?"
 STEP, TOLERANCE = 0.05, 0.025                      # GuessNumber's default step over [0, 7.2]
 CHOICES = ["the first", "the second", "the same"]
+PREDICTION = ".celearn-explorer.celearn-prediction"
+#: the WCAG 2.0, 2.1 and 2.2 A and AA rules of axe-core (as tests/browser/test_a11y.py)
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 CELLS = [
     "import celearn as cl",
@@ -94,6 +97,25 @@ _e = _f({uid})
 print(_j.dumps([_e.guess, _e.revealed, _e.feedback]))
 del _j, _f, _e
 """
+
+
+def _axe(page, explorer, where):
+    """axe-core finds no WCAG A/AA violation inside the explorer."""
+    try:
+        import axe_playwright_python
+    except ImportError:
+        h.missing("the accessibility check needs axe-core's script from axe-playwright-python")
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.evaluate((Path(axe_playwright_python.__file__).parent / "axe.min.js")
+                      .read_text(encoding="utf-8"))
+        page.evaluate("() => { document.body.style.height = '100vh'; }")   # see test_a11y
+    explorer.evaluate("(el) => el.scrollIntoView({block: 'center'})")
+    page.wait_for_timeout(300)
+    result = explorer.evaluate(
+        "(el, tags) => axe.run(el, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+    found = [(v["id"], v["help"], [n["html"][:120] for n in v["nodes"][:3]])
+             for v in result["violations"]]
+    assert not found, f"{where}: axe-core finds WCAG violations: {found}"
 
 
 def _info(explorer):
@@ -190,7 +212,7 @@ def _run_in_lab(rec, server):
 
     _wait(rec, ran, lambda: f"the cells to run without error (last: {status['last']})",
           RUN_TIMEOUT)
-    explorers = page.locator(h.EXPLORER)
+    explorers = page.locator(PREDICTION)
     _wait(rec, lambda: explorers.count() == 3 and all(
         _info(explorers.nth(i))["img"] for i in range(3)),
         "three prediction explorers drawn", RUN_TIMEOUT)
@@ -223,8 +245,10 @@ def test_predict_in_jupyterlab(predict_lab, recorder_factory):
     _assert_no_truth(info, "Lab, guess made, not committed")
     uid = ex.evaluate("(el) => el.dataset.uid")
     _wait(rec, lambda: _kernel(page, uid)[0] == guess, "the kernel to hear the guess", 10)
+    _axe(page, ex, "Lab, before the commit")
     rec.shot("-before", locator=ex)
     guess, after = _commit_and_check(rec, ex, "Lab, mouse")
+    _axe(page, ex, "Lab, after the commit")
     assert _kernel(page, uid) == [guess, True, after["feedback"]]
     assert after["feedback"].endswith("nats low."), after["feedback"]
     rec.shot("-after", locator=ex)
@@ -290,7 +314,7 @@ def test_predict_in_voila_with_touch(predict_voila, browser, screenshot_dir):
 
         rec = Rec()
         page.goto(f"{predict_voila.url}/voila/render/{PATH}", timeout=OPEN_TIMEOUT * 1000)
-        explorers = page.locator(h.EXPLORER)
+        explorers = page.locator(PREDICTION)
         _wait(rec, lambda: explorers.count() == 3 and all(
             _info(explorers.nth(i))["img"] for i in range(3)), "three explorers in Voila",
             OPEN_TIMEOUT)

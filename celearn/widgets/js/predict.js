@@ -30,7 +30,7 @@ function setupPrediction(ctx) {
   let draggingGuess = false;
   let waiting = false;
 
-  root.classList.add("celearn-predicting");
+  root.classList.add("celearn-prediction", "celearn-predicting");
   const box = document.createElement("div");
   box.className = "celearn-question";
   const text = document.createElement("p");
