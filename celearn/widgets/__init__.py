@@ -6,6 +6,21 @@ small proxy of the explorer's ``state`` trait) and its readout
 (``explorer.readout_text``, ``explorer.key_value``) updates synchronously.  In the
 browser, the moving parts are drawn without waiting for the kernel (see
 ``celearn/widgets/_base.py``).
+
+Predict, then reveal: any explorer can first ask for a guess, and show the truth only
+once the learner has committed it (``celearn/widgets/prediction.py``)::
+
+    cl.widgets.LogExplorer(p=0.05).predict(
+        "Where will the loss be at p = 0.05?",
+        cl.widgets.GuessNumber(x=0.05, unit="nats"))      # drag a mark to a height
+
+    cl.widgets.TriangleExplorer().predict(
+        "Which corner costs most?",
+        cl.widgets.GuessChoice(["seal", "duck", "the same"], answer="the same"))
+
+From Python: ``ex.guess = 2.0``, ``ex.commit()`` (returns the feedback, e.g. "Your guess:
+2.000 nats; the truth: 2.996 nats: you were 0.996 nats low."), ``ex.revealed``,
+``ex.truth``, ``ex.feedback``, ``ex.try_again()``.
 """
 from ._base import Explorer
 from .frontend import frontend_check
