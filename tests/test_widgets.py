@@ -137,11 +137,11 @@ def test_first_control_moves_key_number_the_declared_way(cls):
 def test_browser_scene_equals_pythons(cls):
     """The numbers, marks and readout the browser draws are celearn's, at 60 states.
 
-    (8 for 05's race: each state is a training run. Kernel-drawn explorers: the browser
-    draws from the numbers the kernel sent, ``live``.)
+    (8 for 05's race and 12's training: each state is a training run. Kernel-drawn
+    explorers: the browser draws from the numbers the kernel sent, ``live``.)
     """
     ex = cls()
-    states = random_states(ex, 8 if cls.name == "race" else 60, seed=1)
+    states = random_states(ex, 8 if cls.name in ("race", "training") else 60, seed=1)
     lives = None
     if cls.kernel_scene:
         lives = []
