@@ -296,6 +296,15 @@ _DIRECT_MAX = 600.0
 _DIRECT_MIN = {np.dtype(np.float32): -500.0, np.dtype(np.float64): 0.0}
 
 
+def _two_sum_error(a, b, total):
+    """The exact rounding error ``(a + b) - total`` of ``total = fl(a + b)``
+    (Knuth's TwoSum), 0 where the sum overflowed."""
+    back = total - a
+    err = (a - (total - back)) + (b - back)
+    err[~np.isfinite(err)] = 0
+    return err
+
+
 def _lse_chunks(z, on_nonfinite):
     r"""Walk the rows of a 2-D float32/float64 array ``z`` in cache-sized chunks.
 
@@ -334,9 +343,12 @@ def _lse_chunks(z, on_nonfinite):
       for float32 (``m >= -500``) below :math:`2^{-352}`, far under half of
       float32's smallest subnormal (:math:`2^{-150}`); for float64 (``m >= 0``)
       :math:`\le 2^{-1074}`, the bound the shifted path has too.
-    * Shifted path: :math:`\mathrm{fl}(z_k - m)` errs by :math:`\le u|z_k - m|`
+    * Shifted path: :math:`d_k = \mathrm{fl}(z_k - m)` errs by :math:`\le u|z_k - m|`
       and only :math:`z_k - m > -746` gives a non-zero term, so each term is
-      within (746 + 2)u relative: 1.7e-13, negligible for float32.
+      within (746 + 2)u relative: 1.7e-13, negligible for float32. For float64
+      the exact error :math:`r_k = (z_k - m) - d_k` (TwoSum) is put back,
+      :math:`e^{d_k}(1 + r_k)`, off by :math:`r_k^2 \le (746u)^2` more: each
+      term is within 4u, and the bounds below hold on both paths.
     * The loss :math:`(m - z_y) + \log(1 + s)` adds two terms :math:`\ge 0` (no
       cancellation). A relative error :math:`\eta` in ``s`` moves
       :math:`\log(1 + s)` by :math:`\eta\,s/(1 + s) \le \eta \log(1 + s)`
@@ -383,9 +395,14 @@ def _lse_chunks(z, on_nonfinite):
             np.exp(zc, out=e, dtype=np.float64)  # float32 is exact in float64
         else:
             # z - m overflows to -inf only for |z| near float64's max: exp(-inf) = 0
-            with np.errstate(over="ignore"):
+            with np.errstate(over="ignore", invalid="ignore"):
                 np.subtract(zc, m[:, None], out=e, dtype=np.float64)
+                # float64: the rounding error of z - m (Knuth's TwoSum, exact; 0
+                # where z - m overflowed), applied as exp(d + r) = exp(d)(1 + r)
+                resid = _two_sum_error(zc, -m[:, None], e) if z.dtype == np.float64 else None
             np.exp(e, out=e)
+            if resid is not None:
+                e += e * resid
         e[r, imax] = 0  # leave the max's own term out of the sum
         s = e @ ones
         if direct:

@@ -271,6 +271,201 @@ def test_integer_labels_do_not_promote_float32():
     assert isinstance(cl.categorical_cross_entropy(np.array([2]), np.float32([[0.2, 0.3, 0.5]])), np.float32)
 
 
+# ------------------------------------------- softmax cross-entropy: the kernel's error bound
+# celearn.losses._lse_chunks proves: before the one final rounding, the float64 loss is within
+# (K + 8)u of the exact value (u = 2**-53; soft rows: (2K + 10)u), so a float32 result is
+# within 2**-24 (1 + 2**-9) relative, i.e. correctly rounded up to 1e-10 relative. These tests
+# check that bound, element by element, against 1300-bit mpmath on adversarial rows.
+U64 = 2.0 ** -53
+
+
+def _f32(values):
+    """Values rounded to float32, and K = 5 of them per row."""
+    return [float(np.float32(v)) for v in values]
+
+
+def _adversarial_rows(dtype):
+    """Rows of K = 5 logits that stress each path of the kernel."""
+    r = rng(31)
+    rows = [
+        [0.0, -87.3365, -88.72284, -103.97208, -104.0],   # terms near float32's underflow
+        [50.37, 50.37 - 87.4, 50.37 - 95.1, 50.37 - 103.9, -37.123457],  # z - m inexact in float32
+        [0.1234567, -86.99, -20.5, -40.0, -103.1],
+        [0.0, -40.0, -45.0, -60.0, -80.0],                # the loss of label 0 is ~4e-18
+        [1e-45, -1e-45, 0.0, 1.4e-45, 3e-39],             # subnormal logits
+        [1e30, -1e30, 0.0, 1.0, -1.0],                    # huge: the shifted path
+        [-1e30, -1e30 * (1 + 2**-20), -1e30, -2e30, -1e29],
+        [7.5, 7.5, 7.5, 7.5, 7.5],                        # all equal: ln 5 for every label
+        [-600.0, -600.0, -600.0, -600.5, -601.0],         # max below -500: the shifted path
+        [600.0, 599.0, 0.0, -300.0, 550.0],               # max at the direct path's edge
+        [600.0001, 599.0, 0.0, -300.0, 550.0],            # just beyond it
+        [-500.0, -501.0, -590.0, -600.0, -603.0],
+        [-500.01, -501.0, -590.0, -600.0, -603.0],
+        [-650.0, -740.0, -741.0, -745.0, -745.5],         # exp(z) would be subnormal in float64
+        [3e38, 40.0, -88.0, 1.0, 0.0],                    # float32's max: the row sums overflow
+        list(r.normal(scale=30, size=5)),
+        list(r.normal(scale=3, size=5)),
+        list(r.uniform(-104, 0, size=5)),
+    ]
+    if dtype == np.float64:
+        rows += [
+            [0.0, -700.0, -745.0, -744.4, -708.5],        # subnormal exp terms
+            [-0.5, -700.3, -745.1, -12.0, -30.0],         # max < 0: the shifted path for float64
+            [-30.0, -714.3, -900.0, -1000.0, -713.9],     # exp(z) would be subnormal
+            [709.0, 0.0, -709.0, 708.9, -5.0],
+            [1e300, -1e300, 1e-300, 5e-324, 0.0],
+            [1e-310, 0.0, -1e-310, 2.5e-323, -40.0],
+        ]
+    return np.array(rows, dtype=dtype)
+
+
+def _exact_losses(z, labels=None, rows=None, weight=None, eps=0.0):
+    """The exact per-row loss at the float inputs (PyTorch's semantics), with 1300-bit mpmath."""
+    mp = pytest.importorskip("mpmath")
+    out = []
+    with mp.workprec(1300):
+        e = mp.mpf(float(eps))
+        for n, row in enumerate(z):
+            zs = [mp.mpf(float(x)) for x in row]
+            k = len(zs)
+            top = int(np.argmax(row))
+            s = mp.fsum(mp.exp(x - zs[top]) for i, x in enumerate(zs) if i != top)
+            lse = zs[top] + mp.log1p(s)
+            if labels is not None:
+                t = [mp.mpf(int(i == labels[n])) for i in range(k)]
+            else:
+                t = [mp.mpf(float(x)) for x in rows[n]]
+            a = [(1 - e) * ti + e / k for ti in t]
+            if weight is not None:
+                a = [ai * mp.mpf(float(wi)) for ai, wi in zip(a, weight)]
+            out.append(mp.fsum(ai * (lse - x) for ai, x in zip(a, zs)))
+    return out
+
+
+def _assert_within_bound(got, exact, dtype, k, roundings=1, soft=False):
+    """|got - exact| within the kernel's bound plus ``roundings`` float32 roundings."""
+    import mpmath as mp
+    assert got.dtype == dtype
+    with mp.workprec(1300):
+        info = np.finfo(dtype)
+        # from here on, rounding to nearest gives inf: 2**maxexp - half an ulp of the largest float
+        overflow = mp.mpf(2) ** info.maxexp - mp.mpf(2) ** (info.maxexp - info.nmant - 2)
+        for i, (g, r) in enumerate(zip(got, exact)):
+            pre = (2 * k + 10 if soft else k + 8) * U64  # float64 work, before rounding
+            if dtype == np.float32:
+                rel, tiny = roundings * 2.0**-24 + pre, roundings * 2.0**-150
+            else:
+                rel, tiny = pre + (roundings - 1) * U64, k * 2.0**-1074
+            if np.isinf(g):  # right only if the exact value is at the overflow threshold or beyond
+                assert g > 0 and r * (1 + rel) >= overflow, (i, g, r)
+                continue
+            bound = rel * abs(r) + tiny
+            err = abs(mp.mpf(float(g)) - r)
+            assert err <= bound, (f"row {i}: got {g!r}, exact {mp.nstr(r, 20)}, error "
+                                  f"{mp.nstr(err / max(abs(r), mp.mpf(2)**-1100), 3)} relative")
+
+
+@pytest.fixture(params=["one chunk", "a chunk per row"])
+def chunking(request, monkeypatch):
+    """Run the kernel with its default chunks, or one row per chunk (paths mixed per chunk)."""
+    if request.param == "a chunk per row":
+        monkeypatch.setattr(activations, "_CHUNK_BYTES", 8)
+    return request.param
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_softmax_cross_entropy_labels_within_the_proved_bound(dtype, chunking):
+    z = _adversarial_rows(dtype)
+    n, k = z.shape
+    zz = np.repeat(z, k, axis=0)  # every row with every label
+    y = np.tile(np.arange(k), n)
+    got = cl.softmax_cross_entropy(y, zz, reduction="none")
+    _assert_within_bound(got, _exact_losses(zz, labels=y), dtype, k)
+    # one-hot rows take the soft-target path: the same numbers within its bound
+    _assert_within_bound(cl.softmax_cross_entropy(cl.one_hot(y, k).astype(dtype), zz, reduction="none"),
+                         _exact_losses(zz, labels=y), dtype, k, soft=True)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_softmax_cross_entropy_probabilities_within_the_proved_bound(dtype, chunking):
+    z = _adversarial_rows(dtype)
+    n, k = z.shape
+    t = rng(32).dirichlet(np.full(k, 0.3), size=n).astype(dtype)
+    t[::3] = rng(33).dirichlet(np.ones(k), size=len(t[::3])).astype(dtype)
+    got = cl.softmax_cross_entropy(t, z, reduction="none")
+    _assert_within_bound(got, _exact_losses(z, rows=t), dtype, k, soft=True)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_softmax_cross_entropy_options_within_the_proved_bound(dtype, chunking):
+    z = _adversarial_rows(dtype)
+    n, k = z.shape
+    y = rng(34).integers(0, k, n)
+    w = np.array([0.5, 2.0, 0.0, 1.25, 3.0], dtype)
+    # weight: the loss is rounded, then multiplied by w[y] in the logits' dtype
+    got = cl.softmax_cross_entropy(y, z, weight=w, reduction="none")
+    _assert_within_bound(got, _exact_losses(z, labels=y, weight=w), dtype, k, roundings=2)
+    # label smoothing: the smoothed targets are rounded to the dtype (3 roundings at most)
+    got = cl.softmax_cross_entropy(y, z, label_smoothing=0.1, reduction="none")
+    _assert_within_bound(got, _exact_losses(z, labels=y, eps=0.1), dtype, k, roundings=4, soft=True)
+    t = rng(35).dirichlet(np.ones(k), size=n).astype(dtype)
+    got = cl.softmax_cross_entropy(t, z, weight=w, label_smoothing=0.2, reduction="none")
+    _assert_within_bound(got, _exact_losses(z, rows=t, weight=w, eps=0.2), dtype, k, roundings=4, soft=True)
+    # ignore_index: ignored samples add exactly 0; the others are unchanged
+    yi = np.where(np.arange(n) % 4 == 1, -100, y)
+    got = cl.softmax_cross_entropy(yi, z, ignore_index=-100, reduction="none")
+    assert np.all(got[yi == -100] == 0)
+    keep = yi != -100
+    _assert_within_bound(got[keep], _exact_losses(z[keep], labels=y[keep]), dtype, k)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_softmax_cross_entropy_one_huge_row_among_normal_ones(dtype):
+    """A huge row sends its chunk down the shifted path; the other chunks stay direct."""
+    z = rng(36).normal(scale=3, size=(4000, 8)).astype(dtype)
+    z[1234] = [1e30, 0, -1e30, 5, 1e29, -3, 2, 1]
+    y = rng(37).integers(0, 8, 4000)
+    got = cl.softmax_cross_entropy(y, z, reduction="none")
+    sample = np.r_[0:3, 1230:1240, 3997:4000]
+    _assert_within_bound(got[sample], _exact_losses(z[sample], labels=y[sample]), dtype, 8)
+    # the other rows equal a float64 reference of the same maths
+    ref = sce_reference(y, z.astype(np.float64))
+    ok = np.arange(4000) != 1234
+    np.testing.assert_allclose(got[ok], ref[ok], rtol=1e-12 if dtype == np.float64 else 2**-24, atol=0)
+
+
+def test_softmax_cross_entropy_nonfinite_in_a_later_chunk(monkeypatch):
+    """The finiteness check is folded into the chunk loop: a NaN or inf anywhere still raises,
+    also after a chunk whose row sums overflowed (which clears the array once)."""
+    monkeypatch.setattr(activations, "_CHUNK_BYTES", 8)
+    for bad in (np.nan, np.inf, -np.inf):
+        z = np.zeros((50, 4), np.float32)
+        z[0] = [3e38, 3e38, 0, 0]  # row sum overflows to inf: a whole-array check, which passes
+        z[41, 2] = bad
+        with pytest.raises(ValueError, match=r"z contains .* \(41, 2\)"):
+            cl.softmax_cross_entropy(np.zeros(50, int), z)
+        z[0] = 0
+        with pytest.raises(ValueError, match=r"z contains .* \(41, 2\)"):
+            cl.softmax_cross_entropy(np.zeros(50, int), z)
+
+
+def test_softmax_cross_entropy_double_softmax_check_needs_no_extra_pass(monkeypatch):
+    """The warning's test runs only when the largest logit (known from the chunk loop) is <= 1,
+    and then warns exactly as before, whichever chunk holds which row."""
+    monkeypatch.setattr(activations, "_CHUNK_BYTES", 8)
+    calls = []
+    real = cl._validation.warn_if_probabilities_as_logits
+    monkeypatch.setattr(cl._validation, "warn_if_probabilities_as_logits",
+                        lambda *a, **kw: (calls.append(1), real(*a, **kw))[1])
+    p = rng(38).dirichlet(np.ones(4), size=30)
+    with pytest.warns(cl._validation.ProbableMistakeWarning, match="double softmax"):
+        cl.softmax_cross_entropy(np.zeros(30, int), p)
+    assert calls == [1]
+    p[29, 3] = 1.0001  # one value above 1, in the last chunk: not probabilities, no check at all
+    cl.softmax_cross_entropy(np.zeros(30, int), p)
+    assert calls == [1]
+
+
 # ---------------------------------------------------------------- mean squared error
 @pytest.mark.parametrize("reduction", REDUCTIONS)
 def test_mse(reduction):
