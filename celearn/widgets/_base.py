@@ -372,7 +372,7 @@ class Explorer(Predictable, anywidget.AnyWidget):
         # the last state validated (inside ipywidgets' set_state, which holds trait
         # notifications, self.state already reads the proposal)
         old = dict(self.__dict__.get("_valid_state") or {})
-        if not isinstance(new, dict) or self._closed or self._state_locked():
+        if not isinstance(new, dict) or self._closed or self._at_question():
             return old                            # (prediction: locked until the commit)
         merged = dict(old)
         changed = []
@@ -416,7 +416,7 @@ class Explorer(Predictable, anywidget.AnyWidget):
             raise ValueError(f"{type(self).__name__} has no control named "
                              f"{sorted(unknown)[0]!r}; its controls are {self.control_names}")
         checked = {name: self._by_name[name].check(v) for name, v in values.items()}
-        if self._state_locked():
+        if self._at_question():
             raise ValueError(f"{type(self).__name__} waits for a guess: its controls stay at "
                              "the question's state until explorer.commit()")
         self.state = {**self.state, **checked}

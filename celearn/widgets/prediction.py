@@ -247,7 +247,7 @@ class GuessNumber:
         """The guess mark as the saved picture draws it (the page draws its own, alike)."""
         value = self.spec()["start"] if guess is None else guess
         x, y = self.point(value)
-        text = ("drag me to your guess" if guess is None else
+        text = ("your guess?" if guess is None else
                 f"{self.label}: {_with_unit(f'{guess:.{_decimals(self.step)}f}', self.unit)}")
         right = self._right_half(x)
         # after the reveal, the label moves away from the truth (which is labelled too)
@@ -507,7 +507,7 @@ class Predictable(traitlets.HasTraits):
             self.render_static()
 
     # -- hooks the explorer's base calls ---------------------------------------------------------
-    def _state_locked(self):
+    def _at_question(self):
         """The controls stay at the question's state until the guess is committed."""
         return self._guess_spec is not None and not self.reveal
 
