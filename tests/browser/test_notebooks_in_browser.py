@@ -13,7 +13,7 @@ application object, so the kernel is reached the same way. Voila has no kernel A
 page, so there celearn's numbers are computed in the test process: each explorer is built
 from its ``celearn-explorer-<name>`` class with the arguments its notebook passes (when they
 are literals) and ``scene(state)`` is compared with what the browser shows. Notebook 7 and
-Voila run ``FRONT_END_SUBSET`` (01, 03, 04; see there why), to keep CI within its time.
+Voila run ``FRONT_END_SUBSET`` (01, 03, 04, 12; see there why), to keep CI within its time.
 """
 
 from __future__ import annotations
@@ -34,11 +34,13 @@ pytestmark = pytest.mark.browser
 NOTEBOOKS = h.notebooks()
 #: Notebook 7 and Voila run a representative subset (one line to change): 01 (the log
 #: marker dragged along its curve, the reference port), 03 (the point dragged inside the
-#: triangle, coupled sliders that must keep p on the simplex) and 04 (the logit bars of the
-#: Jacobian: several draggable marks, a heat map). Together they exercise every kind of mark
-#: and drag the front ends must carry; JupyterLab runs them all. The full list would add
-#: ~2 min per notebook and front end to CI, which has 45 min on 2 cores for everything.
-FRONT_END_SUBSET = ("01-", "03-", "04-")
+#: triangle, coupled sliders that must keep p on the simplex), 04 (the logit bars of the
+#: Jacobian: several draggable marks, a heat map) and 12 (the capstone: a model trained in
+#: the kernel on each release, its curves and weight images drawn by the page). Together
+#: they exercise every kind of mark and drag the front ends must carry; JupyterLab runs them
+#: all. The full list would add ~2 min per notebook and front end to CI, which has 45 min on
+#: 2 cores for everything.
+FRONT_END_SUBSET = ("01-", "03-", "04-", "12-")
 SUBSET_NOTEBOOKS = [nb for nb in NOTEBOOKS if nb.name.startswith(FRONT_END_SUBSET)]
 VOILA_NOTEBOOKS = SUBSET_NOTEBOOKS
 NB7_NOTEBOOKS = SUBSET_NOTEBOOKS
@@ -312,7 +314,10 @@ def _exercise_explorers(rec, rows, prefix: str, path: str | None = None, positio
 
 
 #: explorers whose scene the kernel computes (numpy's own arithmetic, training)
-KERNEL_DRAWN = {"race", "stability"}
+KERNEL_DRAWN = {"race", "stability", "training"}
+#: of those, the ones whose numbers the test process can recompute without the page's
+#: kernel (12's training: bundled data, a seeded run), so Voila compares them too
+RECOMPUTABLE = {"training"}
 
 
 def _switch_dtype_and_check(rec, path: str, explorer, row, label: str) -> None:
@@ -517,10 +522,12 @@ def _random_drag_states(rec, explorer, row, n: int, seed: str) -> list[dict]:
 def _check_positions_here(rec, nb, explorer, row, label: str, n: int, start: dict) -> str:
     """Like ``_check_positions``, with celearn's numbers computed in the test process (Voila
     has no kernel API in the page). Returns why the comparison was skipped, or ''."""
-    if row["name"] in KERNEL_DRAWN:
+    if row["name"] in KERNEL_DRAWN and row["name"] not in RECOMPUTABLE:
         # The kernel computes these scenes (numpy's own arithmetic / training) and the board
         # shows what it sent; without the page's kernel there is nothing independent to compare.
         return f"{label}: kernel-drawn scene, compared in JupyterLab and Notebook 7 only"
+    if row["name"] in KERNEL_DRAWN:
+        n = min(n, 10)                     # each position is a training run in the kernel
     reference, why = _reference_explorer(nb, row["name"], start)
     if reference is None:
         # The notebook's arguments cannot be rebuilt here: the trend / keyboard / drag checks
