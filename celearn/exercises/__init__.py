@@ -41,6 +41,21 @@ the function passed rules it out.
 Help grows with the wrong attempts at an exercise in this kernel: the
 diagnosis, then a hint, then the first step of the worked solution.
 
+**Variants** (for homework): many numeric exercises draw their numbers from a seed,
+a whole number >= 0 such as a student number. ``question(id, seed=s)`` is the
+question with that variant's numbers, ``check(id, answer, seed=s)`` checks against
+them (the answer and the slips computed by celearn for those numbers) and
+``solution(id, seed=s)`` shows its solution; ``variants()`` lists the exercises that
+have them. The numbers come from a numpy Generator seeded by (seed, exercise id): the
+same on every run and machine. Without a seed (``seed=None``) an exercise has the
+notebook's numbers, exactly as before. A seed for an exercise without variants, or a
+seed that is not a whole number >= 0, is a ValueError. Attempts count per exercise,
+with or without a seed.
+
+    >>> text = question("02.loss", seed=12345)        # this learner's question
+    >>> bool(check("02.loss", 99.0, seed=12345))      # checked against their numbers
+    False
+
 Each notebook's exercises live in a module ``nbNN.py`` beside this file and
 are registered on import; ``cl.exercises.solution(id)`` shows the worked
 solution (for implement-it exercises, a reference implementation).
@@ -54,6 +69,18 @@ answer; ``register(Implement(id=..., question=..., signature="f(t, p)",
 reference=<celearn callable>, cases=<rng -> [Case, ...]>,
 solution=<reference function>, mistakes=<(*args) -> [(value, msg), ...]>))``
 for a function.
+
+A variant is declared with ``params=lambda rng: {"p": ...}`` (the numbers drawn
+from a numpy Generator) and ``defaults={"p": 0.25}`` (the notebook's numbers);
+``question``, ``prompt`` (the question as asked), ``solution``, ``hint``,
+``first_step`` and ``n`` may then be functions of those numbers, and ``expected``,
+``mistakes`` and ``why_not`` take them as keyword arguments::
+
+    register(Exercise(id="02.loss", params=lambda rng: {"p": ...}, defaults={"p": 0.25},
+                      prompt=lambda p: f"... scored p = {p:g}?",
+                      question=lambda p: f"... costs -ln {p:g} = ...",
+                      expected=lambda p: float(binary_cross_entropy(1, p)),
+                      mistakes=lambda p: [(float(binary_cross_entropy(0, p)), "...")], ...))
 """
 from __future__ import annotations
 
