@@ -404,6 +404,13 @@ def compare(data, W, b, *, lam, max_iter=2000):
     PyTorch (if installed) computes the test loss of the SAME weights with
     ``nn.Linear`` and ``F.cross_entropy`` in float64. Neither is needed by celearn.
 
+    Both run in a short-lived Python process of their own (the arrays go there and
+    back in a temporary ``.npz`` file): the learner's kernel never imports them, so it
+    stays small (together they take some 600 MB). A framework that cannot be imported
+    in the caller (not installed, or blocked with ``sys.modules[name] = None``) is left
+    out and named in ``missing``; an error in that process is raised as a RuntimeError
+    with its traceback.
+
     Returns
     -------
     Comparison
@@ -413,38 +420,117 @@ def compare(data, W, b, *, lam, max_iter=2000):
                          f"{type(data).__name__}.")
     Xt, yt, W, b = _model(data.X_train, data.y_train, W, b)
     lam = _number(lam, "lam", hint="scikit-learn needs a penalty: C = 1/(N·lam).")
+    max_iter = _number(max_iter, "max_iter", integer=True,
+                       hint="scikit-learn's L-BFGS needs a positive number of iterations.")
     ours = evaluate(data.X_test, data.y_test, W, b)
     rows = [("your loop (minibatch SGD)", ours["accuracy"], ours["nll"])]
-    objective, largest, missing = {}, {}, []
+    objective, largest = {}, {}
 
     def record(name, W_, b_):
         objective[name] = float(loss(Xt, yt, W_, b_, lam))
         largest[name] = float(np.abs(gradients(Xt, yt, W_, b_, lam)[0]).max())
 
     record("yours", W, b)
-    try:
-        from sklearn.linear_model import LogisticRegression
-    except ImportError:
-        missing.append("scikit-learn")
-    else:
-        clf = LogisticRegression(C=sklearn_C(len(Xt), lam), max_iter=max_iter).fit(Xt, yt)
-        theirs = evaluate(data.X_test, data.y_test, clf.coef_.T, clf.intercept_)
-        rows.append(("scikit-learn LogisticRegression (L-BFGS)", theirs["accuracy"],
-                     theirs["nll"]))
-        record("scikit-learn's", clf.coef_.T, clf.intercept_)
-    try:
-        import torch
-    except ImportError:
-        missing.append("torch")
-    else:
-        layer = torch.nn.Linear(W.shape[0], W.shape[1], dtype=torch.float64)
-        with torch.no_grad():
-            layer.weight.copy_(torch.from_numpy(np.ascontiguousarray(W.T)))  # stored (K, D)
-            layer.bias.copy_(torch.from_numpy(b))
-            z = layer(torch.from_numpy(np.asarray(data.X_test, dtype=np.float64)))
-            y_test = torch.from_numpy(np.asarray(data.y_test, dtype=np.int64))
-            nll = torch.nn.functional.cross_entropy(z, y_test).item()
-            acc = (z.argmax(dim=1) == y_test).double().mean().item()
-        rows.append(("PyTorch nn.Linear + F.cross_entropy (yours)", acc, nll))
+    inputs = dict(X_train=Xt, y_train=yt, X_test=np.asarray(data.X_test, dtype=np.float64),
+                  y_test=np.asarray(data.y_test, dtype=np.int64), W=W, b=b,
+                  C=sklearn_C(len(Xt), lam), max_iter=max_iter)
+    theirs, missing = _frameworks(inputs)
+    if "sklearn_coef" in theirs:
+        coef, intercept = theirs["sklearn_coef"], theirs["sklearn_intercept"]
+        sk = evaluate(data.X_test, data.y_test, coef.T, intercept)
+        rows.append(("scikit-learn LogisticRegression (L-BFGS)", sk["accuracy"], sk["nll"]))
+        record("scikit-learn's", coef.T, intercept)
+    if "torch_nll" in theirs:
+        rows.append(("PyTorch nn.Linear + F.cross_entropy (yours)",
+                     float(theirs["torch_accuracy"]), float(theirs["torch_nll"])))
     return Comparison(rows=rows, objective=objective, largest_gradient=largest,
                       missing=missing)
+
+
+#: (import name, name in messages and in ``pip install``), in the order of the rows
+_FRAMEWORKS = (("sklearn", "scikit-learn"), ("torch", "torch"))
+
+#: What the separate process runs: argv = [input .npz, output .npz, frameworks to try].
+#: It prints nothing on success; a framework that fails to import is listed in the
+#: output's ``missing``, its warnings (e.g. a ConvergenceWarning) in ``warnings``.
+_FRAMEWORK_SCRIPT = r"""
+import sys, warnings
+import numpy as np
+src, dst, wanted = sys.argv[1], sys.argv[2], sys.argv[3].split(",")
+d = dict(np.load(src))
+out, missing, caught = {}, [], []
+with warnings.catch_warnings(record=True) as log:           # the usual filters
+    if "sklearn" in wanted:
+        try:
+            from sklearn.linear_model import LogisticRegression
+        except ImportError:
+            missing.append("sklearn")
+        else:
+            clf = LogisticRegression(C=float(d["C"]), max_iter=int(d["max_iter"]))
+            clf.fit(d["X_train"], d["y_train"])
+            out["sklearn_coef"], out["sklearn_intercept"] = clf.coef_, clf.intercept_
+    if "torch" in wanted:
+        try:
+            import torch
+        except ImportError:
+            missing.append("torch")
+        else:
+            W, b = d["W"], d["b"]
+            layer = torch.nn.Linear(W.shape[0], W.shape[1], dtype=torch.float64)
+            with torch.no_grad():
+                layer.weight.copy_(torch.from_numpy(np.ascontiguousarray(W.T)))  # (K, D)
+                layer.bias.copy_(torch.from_numpy(b))
+                z = layer(torch.from_numpy(d["X_test"]))
+                y_test = torch.from_numpy(d["y_test"])
+                out["torch_nll"] = torch.nn.functional.cross_entropy(z, y_test).item()
+                out["torch_accuracy"] = (z.argmax(dim=1) == y_test).double().mean().item()
+    caught = [(w.category.__name__, str(w.message)) for w in log]
+np.savez(dst, missing=np.array(missing, dtype=str), **out,
+         warnings=np.array(caught, dtype=str).reshape(-1, 2))
+"""
+
+
+def _frameworks(inputs):
+    """Run scikit-learn and PyTorch on ``inputs`` in a separate Python process.
+
+    Returns ``(results, missing)``: the arrays the script saved, and the names (as in
+    ``pip install``) of the frameworks that could not be imported.
+    """
+    import builtins
+    import importlib.util
+    import subprocess
+    import sys
+    import tempfile
+    import warnings
+    from pathlib import Path
+
+    wanted, missing = [], []
+    for module, name in _FRAMEWORKS:
+        try:
+            found = importlib.util.find_spec(module) is not None   # imports nothing
+        except (ImportError, ValueError):
+            found = False
+        (wanted if found else missing).append(module)
+    results = {}
+    if wanted:
+        with tempfile.TemporaryDirectory(prefix="celearn-compare-") as tmp:
+            src, dst = Path(tmp, "in.npz"), Path(tmp, "out.npz")
+            np.savez(src, **inputs)
+            done = subprocess.run([sys.executable, "-c", _FRAMEWORK_SCRIPT, str(src), str(dst),
+                                   ",".join(wanted)], capture_output=True, text=True)
+            if done.returncode != 0 or not dst.exists():
+                tail = "\n".join((done.stderr or done.stdout).strip().splitlines()[-25:])
+                raise RuntimeError(
+                    f"compare(): scikit-learn/PyTorch run in a separate Python process "
+                    f"({sys.executable}), and it failed (exit code {done.returncode}):\n{tail}")
+            with np.load(dst) as saved:
+                results = {key: saved[key] for key in saved.files}
+        missing += [str(m) for m in results.pop("missing")]
+        for category, message in results.pop("warnings"):
+            # e.g. scikit-learn's ConvergenceWarning (a UserWarning), as if raised here
+            cls = getattr(builtins, str(category), None)
+            cls = cls if isinstance(cls, type) and issubclass(cls, Warning) else UserWarning
+            warnings.warn(f"{category} (in compare()'s scikit-learn/PyTorch process): "
+                          f"{message}", cls, stacklevel=3)
+    order = [module for module, _ in _FRAMEWORKS]
+    return results, [dict(_FRAMEWORKS)[m] for m in sorted(set(missing), key=order.index)]

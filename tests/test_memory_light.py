@@ -1,0 +1,82 @@
+"""A learner's kernel stays light (issue 23): what celearn leaves in memory.
+
+compare() runs scikit-learn and PyTorch in a process of its own, with the same numbers
+as in the caller's process; an explorer keeps no full-size Agg canvas after drawing.
+The kernel's peak after Run All is measured by benchmarks/bench_kernel_memory.py.
+"""
+import json
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pytest
+
+import celearn as cl
+from celearn import softmax_regression as sr
+
+LAM = 1e-4
+
+
+@pytest.fixture(scope="module")
+def model():
+    X, y = cl.datasets.load_digits()
+    data = sr.split(X / 16, y, seed=0)
+    W, b = sr.fit(data.X_train, data.y_train, *sr.init_params(64, 10), 1.0, LAM, 32, 5, 0)
+    return data, W, b
+
+
+def test_compare_leaves_the_frameworks_out_of_the_caller(model):
+    sklearn = pytest.importorskip("sklearn.linear_model")
+    torch = pytest.importorskip("torch")
+    code = ("import json, sys, numpy as np, celearn as cl\n"
+            "sr = cl.softmax_regression\n"
+            "X, y = cl.datasets.load_digits(); d = sr.split(X / 16, y, seed=0)\n"
+            f"W, b = sr.fit(d.X_train, d.y_train, *sr.init_params(64, 10), 1.0, {LAM}, 32, 5, 0)\n"
+            f"c = sr.compare(d, W, b, lam={LAM})\n"
+            "print(json.dumps({'rows': c.rows, 'missing': c.missing, 'objective': c.objective,\n"
+            "    'loaded': [m for m in ('sklearn', 'torch', 'scipy') if m in sys.modules]}))")
+    out = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True,
+                                    text=True, check=True).stdout)
+    assert out["loaded"] == [] and out["missing"] == []
+    # the same numbers as scikit-learn and PyTorch computed here, in this process
+    data, W, b = model
+    clf = sklearn.LogisticRegression(C=sr.sklearn_C(len(data.X_train), LAM), max_iter=2000)
+    clf.fit(data.X_train, data.y_train)
+    theirs = sr.evaluate(data.X_test, data.y_test, clf.coef_.T, clf.intercept_)
+    z = torch.from_numpy(data.X_test) @ torch.from_numpy(W) + torch.from_numpy(b)
+    y_test = torch.from_numpy(data.y_test.astype(np.int64))
+    ours, sk, th = out["rows"]
+    assert ours[0].startswith("your loop") and sk[0].startswith("scikit-learn")
+    assert sk[1:] == [theirs["accuracy"], theirs["nll"]]
+    assert out["objective"]["scikit-learn's"] == sr.loss(data.X_train, data.y_train,
+                                                         clf.coef_.T, clf.intercept_, LAM)
+    assert th[0].startswith("PyTorch") and th[1] == ours[1]
+    assert th[2] == pytest.approx(torch.nn.functional.cross_entropy(z, y_test).item(),
+                                  rel=1e-14)
+
+
+def test_compare_names_a_blocked_framework_and_passes_on_warnings(model, monkeypatch):
+    pytest.importorskip("sklearn")
+    monkeypatch.setitem(sys.modules, "torch", None)      # as if torch were not installed
+    data, W, b = model
+    with pytest.warns(UserWarning, match="ConvergenceWarning"):
+        c = sr.compare(data, W, b, lam=LAM, max_iter=1)   # L-BFGS stops after 1 iteration
+    assert c.missing == ["torch"] and [r[0][:12] for r in c.rows] == ["your loop (m",
+                                                                      "scikit-learn"]
+    assert "torch is not installed" in repr(c)
+
+
+def test_compare_reports_a_failure_of_its_process(model, monkeypatch):
+    pytest.importorskip("sklearn")
+    monkeypatch.setattr(sr, "_FRAMEWORK_SCRIPT", "raise OSError('the disk is full')")
+    data, W, b = model
+    with pytest.raises(RuntimeError, match=r"(?s)separate Python process.*exit code 1.*"
+                                           r"OSError: the disk is full"):
+        sr.compare(data, W, b, lam=LAM)
+
+
+def test_compare_rejects_a_bad_max_iter(model):
+    data, W, b = model
+    with pytest.raises(ValueError, match="max_iter must be an integer > 0"):
+        sr.compare(data, W, b, lam=LAM, max_iter=0)
