@@ -6,6 +6,7 @@ are recomputed the same way (``SLIPS``).
 """
 import math
 import re
+from pathlib import Path
 from fractions import Fraction
 
 import numpy as np
@@ -296,3 +297,15 @@ def test_a_template_without_defaults_is_refused():
 def test_question_without_a_seed_for_every_exercise():
     for i in E.exercises():
         assert isinstance(E.question(i), str) and E.question(i)
+
+
+def test_the_readme_example_runs(capsys):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Using variants for homework", 1)[1].split("\n## ", 1)[0]
+    code = re.search(r"```python\n(.*?)```", section, flags=re.S).group(1)
+    seed = int(re.search(r"seed = (\d+)", code).group(1))
+    answer = E._get("02.loss").variant(seed).expected()
+    exec(compile(code, "README.md", "exec"), {"answer": answer})
+    printed = capsys.readouterr().out
+    assert str(E.variants()) in printed
+    assert E.question("06.kl", seed=seed) in printed
