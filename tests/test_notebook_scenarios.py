@@ -55,7 +55,7 @@ def _celearn_nudge():
     for name, obj in list(globals().items()):
         if name.startswith("_") or not all(hasattr(obj, a) for a in ("controls", "key_value", "readout_text")):
             continue
-        if getattr(obj, "_closed", False) or not obj.controls:
+        if getattr(obj, "_closed", False) or not obj.controls or getattr(obj, "predicting", False):
             continue
         control = obj.controls[0]
         before = control.value
@@ -111,9 +111,11 @@ def is_check_cell(cell):
 
 
 def is_explorer_cell(cell):
-    # (the setup check of 00, cl.widgets.frontend_check(), shows a widget, not an explorer)
+    # (the setup check of 00, cl.widgets.frontend_check(), shows a widget, not an explorer;
+    # a prediction, `<explorer>.predict(...)`, keeps its controls still until a guess is
+    # committed: tests/test_widgets_predict.py and tests/browser/test_predict.py drive those)
     source = cell.source.replace("cl.widgets.frontend_check(", "")
-    return "cl.widgets." in source and not is_check_cell(cell)
+    return "cl.widgets." in source and ".predict(" not in source and not is_check_cell(cell)
 
 
 def is_checked_output(cell):
