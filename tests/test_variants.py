@@ -164,6 +164,23 @@ def test_the_same_seed_gives_the_same_variant(exercise_id, seed):
         E._get(exercise_id).variant(np.int64(seed) if seed < 2**63 else seed).values
 
 
+def test_a_seed_keeps_its_numbers():
+    """A seed handed out as homework must keep its numbers across numpy versions and
+    machines: these were drawn once (numpy's PCG64 through SeedSequence([seed, crc32 of
+    the id])); if this fails, the learners' questions changed under them."""
+    assert E._get("02.loss").variant(20231234).values == {"p": 0.7}
+    assert E._get("11.pos_weight").variant(20231234).values == {"neg": 1360, "pos": 80}
+    assert E._get("06.kl").variant(20231234).values == {
+        "p": [0.5, 0.125, 0.25, 0.125], "q": [0.125, 0.5, 0.125, 0.25]}
+
+
+def test_two_exercises_with_one_seed_draw_unrelated_numbers():
+    # 05.slope and 02.loss both draw one probability; with one seed they differ mostly
+    same = sum(E._get("05.slope").variant(s).values["p"]
+               == E._get("02.loss").variant(s).values["p"] for s in range(40))
+    assert same <= 8
+
+
 # --------------------------------------------------------------------------- two variants
 
 @pytest.mark.parametrize("exercise_id", VARIANT_IDS)
