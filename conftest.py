@@ -4,11 +4,11 @@ unit: the maths, exercises and doctests; widget: explorers driven from Python;
 notebook: nbval on notebooks/; scenarios: learners' runs of every notebook;
 browser: headless Chromium; frameworks: torch, Keras, JAX and optax as oracles.
 
-The suite runs on every core with pytest-xdist (``-n auto --dist loadgroup`` in
-pyproject.toml). Tests that must share one process are grouped: each notebook's
-nbval cells (one kernel runs them in order), all browser tests (one Chromium and one
-server of each front end for the session) and the learner scenarios (their own pool).
-The rest go to whichever worker is free. ``-p no:xdist`` (or ``-n 0``) runs it in one process.
+The suite runs on every core with pytest-xdist (``-n auto --dist loadfile`` in
+pyproject.toml): the tests of one file run in one worker, in order, so each notebook's
+nbval cells share one kernel and each browser-test file its servers. (``loadgroup``
+would group more finely, but with pytest 9.2 it silently stops grouping:
+pytest-xdist issue 1386.) ``pytest -n 0`` runs everything in one process.
 """
 from __future__ import annotations
 
@@ -36,28 +36,12 @@ def _marker(path: Path) -> str:
     return "unit"
 
 
-def _group(path: Path, marker: str) -> str | None:
-    """The xdist group of a test: tests of one group run in one worker, in order."""
-    if marker == "notebook":
-        return "notebook-" + path.stem
-    if marker in ("browser", "scenarios"):
-        return marker
-    return None
-
-
-# tryfirst: xdist's own hook reads the xdist_group markers, so they must be set before it runs.
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        path = Path(str(item.fspath))
         try:
-            marker = _marker(path)
+            item.add_marker(getattr(pytest.mark, _marker(Path(str(item.fspath)))))
         except ValueError:                       # a path outside the repository
             continue
-        item.add_marker(getattr(pytest.mark, marker))
-        group = _group(path, marker)
-        if group:
-            item.add_marker(pytest.mark.xdist_group(group))
 
 
 def pytest_configure(config):
