@@ -172,7 +172,7 @@ class TrainingExplorer(Explorer):
         ax.set_title("Loss")
         ax.legend(handles=[
             Line2D([], [], color=COLORS["ce"], lw=2, label="training"),
-            Line2D([], [], color=COLORS["marker"], lw=2, ls=(0, (2.5, 1)),
+            Line2D([], [], color=COLORS["marker"], lw=2, ls=(0, (2.5, 2)),
                    label="validation")], loc="lower left", fontsize=9)
         ax = self.ax_acc
         ax.axhline(0.1, color=COLORS["neutral"], lw=1, ls=":")
@@ -203,14 +203,20 @@ class TrainingExplorer(Explorer):
         cmap = LinearSegmentedColormap.from_list(
             "celearn-weights", [[c / 255 for c in rgb] for rgb in COLOR_TABLE], N=256)
         self.colorbar = fig.colorbar(ScalarMappable(norm=Normalize(-1, 1), cmap=cmap),
-                                     cax=fig.add_axes(box(850, 42, 12, 74), label="<colorbar>"), ticks=[-1, 0, 1])
-        # the tick labels (± the largest |weight|) are drawn live
+                                     cax=fig.add_axes(box(850, 42, 12, 74), label="<colorbar>"),
+                                     ticks=[-1, 0, 1])
         self.colorbar.ax.set_yticklabels(["", "", ""])
         self.colorbar.outline.set_visible(False)
+        # its tick labels (± the largest |weight|) are drawn live, in an empty axes beside it
+        # (a text mark is kept inside its axes: the bar is too narrow to hold them)
+        self.ax_ticks = fig.add_axes(box(866, 42, 52, 74), label="<colorbar>")
+        self.ax_ticks.set_xlim(0, 1)
+        self.ax_ticks.set_ylim(-1, 1)
+        self.ax_ticks.set_axis_off()
 
     def axes_for_marks(self):
-        """Loss, accuracy, the ten weight images, the colour bar (its live tick labels)."""
-        return [self.ax_loss, self.ax_acc, *self.ax_weights, self.colorbar.ax]
+        """Loss, accuracy, the ten weight images, the colour bar's live tick labels."""
+        return [self.ax_loss, self.ax_acc, *self.ax_weights, self.ax_ticks]
 
     def params_for_browser(self):
         return {"table": COLOR_TABLE, "loss_lim": list(self.LOSS_LIM),
@@ -282,7 +288,7 @@ class TrainingExplorer(Explorer):
                 mark = {"kind": "line", "ax": ax, "key": f"{part}-{kind}", "x": epochs,
                         "y": values, "color": color, "lw": 2}
                 if part == "val":
-                    mark["dash"] = "5 2"
+                    mark["dash"] = "5 4"
                 marks.append(mark)
         if off_scale:
             marks.append({"kind": "text", "ax": 0, "key": "off-scale", "x": 0.98, "y": 0.97,
@@ -292,13 +298,14 @@ class TrainingExplorer(Explorer):
         for k, image in enumerate(nums["weights"]):
             for i, w in enumerate(image):
                 r, c = divmod(i, 8)
+                color = cell_color(w, limit)         # edged in its own colour: no seams
                 marks.append({"kind": "rect", "ax": 2 + k, "key": f"w{k}-{i}", "x0": c,
-                              "x1": c + 1, "y0": r, "y1": r + 1,
-                              "color": cell_color(w, limit), "fixed": True})
+                              "x1": c + 1, "y0": r, "y1": r + 1, "color": color,
+                              "edge": color, "fixed": True})
         for y, text in ((1, "+" + format(limit, ".3g")), (0, "0"),
                         (-1, "−" + format(limit, ".3g"))):
-            marks.append({"kind": "text", "ax": 12, "key": f"cbar{y}", "x": 1, "y": y,
-                          "text": text, "dx": 5, "ha": "left", "va": "center", "size": 9,
+            marks.append({"kind": "text", "ax": 12, "key": f"cbar{y}", "x": 0, "y": y,
+                          "text": text, "dx": 0, "ha": "left", "va": "center", "size": 9,
                           "color": "#000000"})
         return {"marks": marks, "readout": self.readout(nums, n), "value": nums["val_loss"][-1]}
 

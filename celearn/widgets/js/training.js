@@ -4,7 +4,7 @@
 // weights, limit, ...}}); the browser draws them, replays the curves from epoch 0, and
 // shows the last run faded while the kernel trains for a newly released slider.
 
-const PARTS = [["train", "ce", null], ["val", "marker", "5 2"]];
+const PARTS = [["train", "ce", null], ["val", "marker", "5 4"]];
 
 function sameState(a, b) {
   return Object.keys(a).every((k) => a[k] === b[k]);
@@ -83,12 +83,13 @@ function scene(s, P, live, view) {
   run.weights.forEach((image, k) => {
     image.forEach((w, i) => {
       const r = Math.floor(i / 8), c = i % 8;
+      const color = cellColor(w, limit, P.table);   // edged in its own colour: no seams
       marks.push({ kind: "rect", ax: 2 + k, key: `w${k}-${i}`, x0: c, x1: c + 1, y0: r,
-        y1: r + 1, color: cellColor(w, limit, P.table), fixed: true });
+        y1: r + 1, color, edge: color, fixed: true });
     });
   });
   for (const [y, text] of [[1, "+" + pyG(limit, 3)], [0, "0"], [-1, "−" + pyG(limit, 3)]]) {
-    marks.push({ kind: "text", ax: 12, key: `cbar${y}`, x: 1, y, text, dx: 5, ha: "left",
+    marks.push({ kind: "text", ax: 12, key: `cbar${y}`, x: 0, y, text, dx: 0, ha: "left",
       va: "center", size: 9, color: "#000000" });
   }
   const value = run.val_loss[run.val_loss.length - 1];
