@@ -315,7 +315,7 @@ def _lse_chunks(z, on_nonfinite):
     log-sum-exp is ``m[i] + log1p(s[i])``: leaving the maximum's own term (1)
     out keeps tiny results exact (logsumexp([0, -40]) - 0 is 4.2e-18, not 0).
 
-    Per chunk: one ``argmax``, a float32 matrix-vector product (the finiteness
+    Per chunk: one ``argmax``, a matrix-vector product in ``z``'s dtype (the finiteness
     check, while the chunk is in cache; skipped once ``on_nonfinite`` has
     cleared the whole array), ``exp`` into a float64 buffer and a float64
     matrix-vector product. Nothing else passes over ``z``: on 1e5 x 1e3 float32
