@@ -13,10 +13,17 @@ Then the start-up of the setup cell, as separate fresh interpreters (median of
 * explorer   -- the first explorer (``cl.widgets.LogExplorer()``), made after the setup
   (target <= 0.3 s).
 
+With ``--cells``, each notebook is run a second time with the kernel's peak reset
+before every cell (writing 5 to /proc/self/clear_refs), and the cells that raised it
+are listed: the resident memory before the cell, the cell's own peak, and what it left
+(a cell that peaks high but leaves little allocates temporaries; one that leaves a lot
+keeps it, e.g. an explorer).
+
 Linux only (/proc). This script prints figures; it asserts nothing.
 
     python benchmarks/bench_kernel_memory.py
     python benchmarks/bench_kernel_memory.py notebooks/01-log-curves.ipynb --repeats 3
+    python benchmarks/bench_kernel_memory.py notebooks/05-ce-vs-mse-slopes.ipynb --cells
 """
 from __future__ import annotations
 
@@ -49,6 +56,36 @@ def peak_after_run_all(path):
     return int(numbers["VmHWM:"]), int(numbers["VmRSS:"])
 
 
+RESET = """
+open("/proc/self/clear_refs", "w").write("5")
+_celearn_bench_rss = [int(_line.split()[1]) // 1024 for _line in open("/proc/self/status")
+                      if _line.startswith("VmRSS")][0]
+"""
+CELL_PEAK = """
+print(_celearn_bench_rss, *[int(_line.split()[1]) // 1024 for _line in open("/proc/self/status")
+                            if _line.startswith(("VmHWM", "VmRSS"))])
+"""
+
+
+def peaks_per_cell(path, *, at_least=2):
+    """[(cell id, MB before, cell's peak MB, MB after, first line)] of the cells whose peak
+    or whose memory left behind is ``at_least`` MB above the memory before them."""
+    nb = nbformat.read(path, as_version=4)
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    nb.cells = [new for cell in code for new in (nbformat.v4.new_code_cell(RESET), cell,
+                                                nbformat.v4.new_code_cell(CELL_PEAK))]
+    NotebookClient(nb, timeout=600, kernel_name="python3", log_level=40,
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    rows = []
+    for i, cell in enumerate(code):
+        text = "".join(out.get("text", "") for out in nb.cells[3 * i + 2].outputs)
+        before, peak, after = (int(x) for x in text.split())
+        if peak - before >= at_least or after - before >= at_least:
+            first = next((line for line in cell.source.splitlines() if line.strip()), "")
+            rows.append((cell.get("id", "?"), before, peak, after, first))
+    return rows
+
+
 TIMER = """
 import time
 t0 = time.perf_counter()
@@ -79,6 +116,8 @@ def main(argv=None):
     parser.add_argument("notebooks", nargs="*", type=Path,
                         help="notebooks to run (default: every notebook in notebooks/)")
     parser.add_argument("--repeats", type=int, default=5, help="start-up repeats (median)")
+    parser.add_argument("--cells", action="store_true",
+                        help="also list each notebook's cells that raise the kernel's memory")
     args = parser.parse_args(argv)
     paths = [p.resolve() for p in args.notebooks] or sorted((ROOT / "notebooks").glob("*.ipynb"))
 
@@ -87,6 +126,10 @@ def main(argv=None):
         peak, now = peak_after_run_all(path)
         verdict = "met" if peak <= TARGET_MB else "OVER"
         print(f"{path.name:44s} {peak:8d} {now:7d}  {verdict}")
+        if args.cells:
+            print(f"    {'cell':12s} {'before':>6s} {'peak':>5s} {'after':>5s}  (MB)")
+            for cell_id, before, top, after, first in peaks_per_cell(path):
+                print(f"    {cell_id[:12]:12s} {before:6d} {top:5d} {after:5d}  {first[:60]}")
 
     bare, setup, explorer = startup(args.repeats)
     print(f"\nstart-up, median of {args.repeats} fresh interpreters:")
