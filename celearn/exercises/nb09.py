@@ -95,8 +95,9 @@ register(Exercise(
     first_step=lambda eps, K: (f'The smoothed target is t = {1 - eps:g}·one-hot + {eps:g}/{K}; '
                                'the best p is t itself.'),
     question=lambda eps, K: (f"The smoothed target ({1 - eps + eps / K:g}, {eps / K:g}, ..., "
-                             f"{eps / K:g}) has entropy ≈ {float(entropy(_smoothed(eps, K))):.3f} "
-                             "nats: even the perfect p = t pays that."),
+                             f"{eps / K:g}) has entropy ≈ "
+                             f"{float(entropy(_smoothed(eps, K))):.3f} nats: even the perfect "
+                             "p = t pays that."),
     expected=lambda eps, K: float(entropy(_smoothed(eps, K))),
     hint="The loss against a soft target t is at least H(t) (notebook 06); build t = "
          "(1 - ε)·one-hot + ε/K and take its entropy.",
