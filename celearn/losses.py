@@ -293,7 +293,7 @@ def categorical_cross_entropy(t, p, *, reduction="mean", eps=0.0, weight=None,
 #: A chunk whose row maxima all lie in [_DIRECT_MIN[dtype], _DIRECT_MAX] takes exp(z)
 #: without the shift by the max (see :func:`_lse_chunks` for why that is safe and exact).
 _DIRECT_MAX = 600.0
-_DIRECT_MIN = {np.dtype(np.float32): -500.0, np.dtype(np.float64): 0.0}
+_DIRECT_MIN = -500.0
 
 
 def _two_sum_error(a, b, total):
@@ -303,6 +303,26 @@ def _two_sum_error(a, b, total):
     err = (a - (total - back)) + (b - back)
     err[~np.isfinite(err)] = 0
     return err
+
+
+def _shifted_exp(zc, m, out):
+    """``exp(z - m)`` row by row into the float64 ``out``; for float64 ``z`` with the
+    rounding error of ``z - m`` put back (see :func:`_lse_chunks`)."""
+    # z - m overflows to -inf only for |z| near float64's max: exp(-inf) = 0
+    with np.errstate(over="ignore", invalid="ignore"):
+        np.subtract(zc, m[:, None], out=out, dtype=np.float64)
+        resid = _two_sum_error(zc, -m[:, None], out) if zc.dtype == np.float64 else None
+    np.exp(out, out=out)
+    if resid is not None:
+        out += out * resid  # exp(d + r) = exp(d) (1 + r) within r**2
+
+
+def _shifted_sums(zc, m, imax):
+    """Row sums of ``exp(z - m)`` without each row's maximum, by the shifted path."""
+    e = np.empty(zc.shape)
+    _shifted_exp(zc, m, e)
+    e[np.arange(zc.shape[0]), imax] = 0
+    return e.sum(axis=1)
 
 
 def _lse_chunks(z, on_nonfinite):
@@ -339,16 +359,19 @@ def _lse_chunks(z, on_nonfinite):
       terms in any order by <= (K - 2)u, :math:`e^{-m}` by 2u, the product by u:
       :math:`s` is within :math:`(K + 3)u` relative. An :math:`e^{z_k}` below
       float64's normal range (:math:`z_k < -708.4`) errs instead by <=
-      :math:`2^{-1074}` absolute, i.e. by :math:`\le 2^{-1074} e^{-m}` in ``s``:
-      for float32 (``m >= -500``) below :math:`2^{-352}`, far under half of
-      float32's smallest subnormal (:math:`2^{-150}`); for float64 (``m >= 0``)
-      :math:`\le 2^{-1074}`, the bound the shifted path has too.
+      :math:`2^{-1074}` absolute, so ``s`` by :math:`\le K 2^{-1074} e^{-m}`
+      (``m >= -500``). For float32 that is below :math:`K 2^{-352}`, far under
+      float32's smallest subnormal, :math:`2^{-149}`. For float64, the rows
+      where :math:`s < K 2^{-1020} e^{-m}` are recomputed by the shifted path
+      (rows whose other logits all lie ~700 or more below the max); in the
+      rest this error is :math:`\le s\,2^{-54}`, so ``s`` is within (K + 4)u.
     * Shifted path: :math:`d_k = \mathrm{fl}(z_k - m)` errs by :math:`\le u|z_k - m|`
       and only :math:`z_k - m > -746` gives a non-zero term, so each term is
       within (746 + 2)u relative: 1.7e-13, negligible for float32. For float64
       the exact error :math:`r_k = (z_k - m) - d_k` (TwoSum) is put back,
       :math:`e^{d_k}(1 + r_k)`, off by :math:`r_k^2 \le (746u)^2` more: each
-      term is within 4u, and the bounds below hold on both paths.
+      term is within 4u, and the bounds below hold on both paths (plus, for
+      float64, :math:`K 2^{-1074}` absolute from terms below the normal range).
     * The loss :math:`(m - z_y) + \log(1 + s)` adds two terms :math:`\ge 0` (no
       cancellation). A relative error :math:`\eta` in ``s`` moves
       :math:`\log(1 + s)` by :math:`\eta\,s/(1 + s) \le \eta \log(1 + s)`
@@ -358,7 +381,8 @@ def _lse_chunks(z, on_nonfinite):
     * Float32 results are this float64 value rounded once: for K <= 10**6,
       (K + 8)u < 2**-33, so the error is at most 2**-24 (1 + 2**-9) relative:
       0.502 ulp, correctly rounded unless the exact value lies within 2**-33
-      of a rounding boundary. Float64 results keep the (K + 8)u bound.
+      of a rounding boundary. Float64 results keep the (K + 8)u bound
+      (plus :math:`K 2^{-1074}` absolute where a loss is itself that tiny).
 
     Why not ``exp`` in float32: numpy's float32 ``exp`` errs by up to 2.54 ulp
     (measured), and :math:`z - m` formed in float32 is rounded by up to
@@ -373,7 +397,6 @@ def _lse_chunks(z, on_nonfinite):
     buf = np.empty((min(step, n), k))  # float64: the only sizeable temporary
     all_rows = np.arange(min(step, n))
     ones, ones_z = np.ones(k), np.ones(k, dtype=z.dtype)  # row sums as BLAS products
-    lo = _DIRECT_MIN[z.dtype]
     checked = False
     for start in range(0, n, step):
         rows = slice(start, min(start + step, n))
@@ -390,23 +413,21 @@ def _lse_chunks(z, on_nonfinite):
                 checked = True
         imax = np.argmax(zc, axis=1)
         m = zc[r, imax]
-        direct = lo <= m.min() and m.max() <= _DIRECT_MAX
+        direct = _DIRECT_MIN <= m.min() and m.max() <= _DIRECT_MAX
         if direct:
             np.exp(zc, out=e, dtype=np.float64)  # float32 is exact in float64
         else:
-            # z - m overflows to -inf only for |z| near float64's max: exp(-inf) = 0
-            with np.errstate(over="ignore", invalid="ignore"):
-                np.subtract(zc, m[:, None], out=e, dtype=np.float64)
-                # float64: the rounding error of z - m (Knuth's TwoSum, exact; 0
-                # where z - m overflowed), applied as exp(d + r) = exp(d)(1 + r)
-                resid = _two_sum_error(zc, -m[:, None], e) if z.dtype == np.float64 else None
-            np.exp(e, out=e)
-            if resid is not None:
-                e += e * resid
+            _shifted_exp(zc, m, e)
         e[r, imax] = 0  # leave the max's own term out of the sum
         s = e @ ones
         if direct:
-            s *= np.exp(-m.astype(np.float64))
+            scale = np.exp(-m.astype(np.float64))
+            s *= scale
+            if z.dtype == np.float64:
+                # rows where exp(z) below float64's normal range could matter (see above)
+                low = np.flatnonzero(s < (k * 2.0**-1020) * scale)
+                if low.size:
+                    s[low] = _shifted_sums(zc[low], m[low], imax[low])
         yield rows, zc, m, s, e
 
 
