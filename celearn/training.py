@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validation import as_float_array, check_labels, check_ndim
-from .activations import softmax, softmax_jacobian
+from .activations import _CHUNK_BYTES, softmax, softmax_jacobian
 from .gradients import cce_grad_logits, mse_grad_p
 from .losses import mean_squared_error, softmax_cross_entropy
 from .utils import one_hot
@@ -292,11 +292,31 @@ def _train(losses, X, y, *, lr, epochs, init_scale, seed, num_classes=None):
         g = _grad_logits_stacked(losses, t, X1 @ W)
         W -= step * (X1T @ g)
         Ws[:, epoch] = W
-    # loss and accuracy of every epoch at once: logits of shape (epochs + 1, N, K) per run
     runs = {}
     for loss, Wl in zip(losses, Ws):
-        Z = X1 @ Wl
-        runs[loss] = TrainingHistory(loss, _losses(loss, y, t, Z).mean(axis=1),
-                                     (Z.argmax(axis=2) == y).mean(axis=1),
-                                     Wl[-1, :D].copy(), Wl[-1, D].copy())
+        mean_loss, accuracy = _every_epoch(loss, X1, Wl, y, t)
+        runs[loss] = TrainingHistory(loss, mean_loss, accuracy, Wl[-1, :D].copy(),
+                                     Wl[-1, D].copy())
     return runs
+
+
+def _every_epoch(loss, X1, Wl, y, t):
+    """Mean loss and accuracy of the weights after every epoch, ``Wl`` (E, D + 1, K).
+
+    The E x N rows of logits go through the loss a block of rows at a time (1001 epochs
+    of Iris are 3.6 MB of logits, and the loss's temporaries several times that, in the
+    learner's kernel). A block is a whole number of the loss functions' own chunks of
+    rows (``_CHUNK_BYTES``), so every row's loss is the one a single call on all the rows
+    gives, to the last bit.
+    """
+    E, N, K = Wl.shape[0], X1.shape[0], Wl.shape[2]
+    block = max(1, _CHUNK_BYTES // (K * 8))
+    per_row, right = np.empty(E * N), np.empty(E * N, dtype=bool)
+    for r0 in range(0, E * N, block):
+        r1 = min(r0 + block, E * N)
+        e0 = r0 // N
+        Z = (X1 @ Wl[e0:-(-r1 // N)]).reshape(-1, K)[r0 - e0 * N:r1 - e0 * N]
+        rows = np.arange(r0, r1) % N
+        per_row[r0:r1] = _losses(loss, y[rows], t[rows], Z)
+        right[r0:r1] = Z.argmax(axis=1) == y[rows]
+    return per_row.reshape(E, N).mean(axis=1), right.reshape(E, N).mean(axis=1)

@@ -80,3 +80,44 @@ def test_compare_rejects_a_bad_max_iter(model):
     data, W, b = model
     with pytest.raises(ValueError, match="max_iter must be an integer > 0"):
         sr.compare(data, W, b, lam=LAM, max_iter=0)
+
+
+# --------------------------------------------------------------------------- training's curves
+
+def _all_rows_at_once(loss, X1, Wl, y, t):
+    """The loss and accuracy of every epoch from one call on all E x N rows (as before)."""
+    Z = X1 @ Wl
+    return (cl.training._losses(loss, y, t, Z).mean(axis=1),
+            (Z.argmax(axis=2) == y).mean(axis=1))
+
+
+@pytest.mark.parametrize("loss", ["ce", "mse"])
+@pytest.mark.parametrize("N, K, E", [(150, 3, 1001), (700, 10, 51), (37, 4, 3), (5, 2, 9000)])
+def test_curves_in_blocks_equal_one_call_to_the_last_bit(loss, N, K, E):
+    rng = np.random.default_rng(N + K)
+    X1 = np.hstack([rng.normal(size=(N, 4)), np.ones((N, 1))])
+    y = rng.integers(0, K, N)
+    t = cl.one_hot(y, K)
+    Wl = rng.normal(0, 3, size=(E, 5, K))
+    got = cl.training._every_epoch(loss, X1, Wl, y, t)
+    want = _all_rows_at_once(loss, X1, Wl, y, t)
+    assert E * N > cl.activations._CHUNK_BYTES // (K * 8) or E < 10   # several blocks
+    for g, w in zip(got, want):
+        assert g.shape == (E,) and np.array_equal(g, w)
+
+
+def test_a_long_training_run_allocates_little():
+    import tracemalloc
+
+    iris = cl.datasets.load_iris()
+    X = cl.training.standardize(iris.X)
+    cl.training.train_softmax_regression(X, iris.y, loss="mse", epochs=5)  # warm caches
+    tracemalloc.start()
+    try:
+        cl.training.train_softmax_regression(X, iris.y, loss="mse", lr=2.0, epochs=1000,
+                                             init_scale=4.0, seed=3)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    # all 1001 x 150 x 3 logits at once, with the loss's temporaries, peaked at 18 MB
+    assert peak < 8e6, f"peak {peak / 1e6:.1f} MB"
