@@ -65,10 +65,10 @@ register(Exercise(
                         f"cl.mse_grad_logits(1, {z:g})."),
     slips=("reciprocal", "factor_2"),
     mistakes=lambda z: [
-        (float(bce_grad_p(1, sigmoid(z)) / mse_grad_p(1, sigmoid(z))),
-         "that is the ratio of the p-slopes, (1/p) / (2(1 - p)); through the sigmoid the "
-         "chain rule multiplies both by σ'(z), and the ratio becomes "
-         "1 / (2σ(z)(1 - σ(z))).", "p_slopes"),
+        (float(-np.log(sigmoid(z)) / (1 - sigmoid(z)) ** 2),
+         "that is the ratio of the losses, −ln σ(z) / (1 − σ(z))²; the question asks for the "
+         "ratio of their gradients with respect to z, σ(z) − 1 and 2(σ(z) − 1)σ(z)(1 − σ(z)).",
+         "loss_ratio"),
     ],
     # a confidently wrong logit: z = -1.5 ... -8 in steps of 0.5
     params=lambda rng: {"z": -float(rng.integers(3, 17)) / 2},
