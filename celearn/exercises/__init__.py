@@ -991,12 +991,16 @@ def _time_limit(seconds):
     interrupts Python code at no cost while it runs. Where signals are not available
     (Windows, another thread, a SIGALRM already in use, e.g. by pytest-timeout) a
     per-thread trace function checks the clock at every opcode of Python code.
+    Python 3.10 also gets the trace function: its interpreter skips the signal check
+    on the jump back to a ``try:``, so ``while True: try: ... except Exception: ...``
+    never sees the signal (nor the kernel's interrupt button).
     Neither can interrupt one long call into C (a huge numpy allocation).
     """
     def on_time(*_):
         raise _TimeUp
 
-    if (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if (sys.version_info >= (3, 11) and hasattr(signal, "setitimer")
+            and threading.current_thread() is threading.main_thread()
             and signal.getitimer(signal.ITIMER_REAL)[0] == 0
             and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, signal.SIG_IGN)):
         old = signal.signal(signal.SIGALRM, on_time)
