@@ -671,3 +671,26 @@ def _collect_drawing_garbage():
 
 
 __all__ = ["Explorer", "FloatLogSlider", "ToggleButtons", "check_value", "fmt", "key", "esc"]
+
+
+class Replaying:
+    """For an explorer whose curves the kernel trains and the browser replays from epoch 0
+    (its "replay" button, ``replayAction`` in ``js/lib.js``)."""
+
+    #: frames of a replay (the browser uses the same number)
+    REPLAY_FRAMES = 25
+
+    @property
+    def lines(self):
+        """The drawn curves by their key's two parts (e.g. ``("ce", "loss")``):
+        ``(epochs, values)`` arrays."""
+        return {tuple(m["key"].split("-")): (np.array(m["x"]), np.array(m["y"]))
+                for m in self.marks if m["kind"] == "line"}
+
+    def replay_steps(self):
+        """The epochs the replay shows, one per frame (the browser uses the same)."""
+        return np.unique(np.linspace(0, int(self.epochs.value), self.REPLAY_FRAMES).astype(int))
+
+    def replay(self, *_):
+        """Replay the curves from epoch 0 in the browser (its "replay" button does the same)."""
+        self.replays += 1

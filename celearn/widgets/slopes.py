@@ -9,7 +9,7 @@ from ..losses import mean_squared_error
 from ..plotting import COLORS, label_line, probability_grid
 from ..training import _train, standardize
 from . import _controls as ui
-from ._base import Explorer, check_value, fmt
+from ._base import Explorer, Replaying, check_value, fmt
 
 class SlopesExplorer(Explorer):
     r"""Pick p (the probability of the true class, t = 1); compare the tangent slopes.
@@ -115,7 +115,7 @@ def iris_standardized():
     return standardize(iris.X), iris.y
 
 
-class RaceExplorer(Explorer):
+class RaceExplorer(Replaying, Explorer):
     """A race on Iris: softmax regression trained with cross-entropy vs squared error.
 
     Both runs start from the same random weights (``seed``) and take the same
@@ -156,8 +156,6 @@ class RaceExplorer(Explorer):
     static_controls = ("epochs",)  # the epoch axes are rescaled
     #: fixed limits of the loss axis (log): every setting of the sliders fits
     LOSS_LIM = (1e-2, 1e2)
-    #: frames of a replay
-    REPLAY_FRAMES = 25
 
     def __init__(self, lr=0.5, init_scale=4.0, epochs=300, *, seed=3, X=None, y=None):
         lr = check_value("lr", lr, 0.05, 2.0, what="the learning rate")
@@ -270,17 +268,3 @@ class RaceExplorer(Explorer):
     def runs(self):
         """The two trainings of the current setting: ``{"ce": history, "mse": history}``."""
         return self.race()
-
-    @property
-    def lines(self):
-        """The drawn curves by (loss, kind): ``(epochs, values)`` arrays."""
-        return {tuple(m["key"].split("-")): (np.array(m["x"]), np.array(m["y"]))
-                for m in self.marks if m["kind"] == "line"}
-
-    def replay_steps(self):
-        """The epochs the replay shows, one per frame (the browser uses the same)."""
-        return np.unique(np.linspace(0, int(self.epochs.value), self.REPLAY_FRAMES).astype(int))
-
-    def replay(self, *_):
-        """Replay the race from epoch 0 in the browser (its "replay" button does the same)."""
-        self.replays += 1

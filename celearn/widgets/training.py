@@ -13,7 +13,7 @@ from .. import softmax_regression as sr
 from ..datasets import load_digits
 from ..plotting import COLORS
 from . import _controls as ui
-from ._base import Explorer, check_value, fmt
+from ._base import Explorer, Replaying, check_value, fmt
 from .jacobian import COLOR_TABLE, cell_color
 
 #: the split of notebook 12: pixels / 16, 60 / 20 / 20 %, seed 0
@@ -71,7 +71,7 @@ def _percent(v):
     return f"{v:.1%}"
 
 
-class TrainingExplorer(Explorer):
+class TrainingExplorer(Replaying, Explorer):
     r"""Train softmax regression on the digits: learning rate, batch size, L2 strength, epochs.
 
     When a slider is released, the kernel trains :func:`celearn.softmax_regression.train`
@@ -111,8 +111,6 @@ class TrainingExplorer(Explorer):
     static_controls = ("epochs",)  # the epoch axes are rescaled
     #: the loss axis (log): a value outside is drawn at its edge, and a note says so
     LOSS_LIM = (1e-3, 1e3)
-    #: frames of a replay
-    REPLAY_FRAMES = 25
 
     def __init__(self, lr=1.0, batch_size=32, lam=1e-4, epochs=100, *, seed=0):
         data = digits_split()
@@ -331,17 +329,3 @@ class TrainingExplorer(Explorer):
                  f"{_percent(acc)} ({how if conf != acc else 'calibrated on average'}), "
                  f"ECE {nums['ece']:.3f}.")
         return text
-
-    @property
-    def lines(self):
-        """The drawn curves by (part, kind): ``(epochs, values)`` arrays."""
-        return {tuple(m["key"].split("-")): (np.array(m["x"]), np.array(m["y"]))
-                for m in self.marks if m["kind"] == "line"}
-
-    def replay_steps(self):
-        """The epochs the replay shows, one per frame (the browser uses the same)."""
-        return np.unique(np.linspace(0, int(self.epochs.value), self.REPLAY_FRAMES).astype(int))
-
-    def replay(self, *_):
-        """Replay the training from epoch 0 in the browser (its "replay" button does the same)."""
-        self.replays += 1

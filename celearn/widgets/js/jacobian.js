@@ -5,17 +5,6 @@
 const SUBSCRIPT = "₀₁₂₃₄₅₆₇₈₉";
 const sub = (i) => String(i).split("").map((d) => SUBSCRIPT[Number(d)]).join("");
 
-// A heat-map cell's colour: value on [-limit, limit] through the colour table
-// (linear interpolation, channels rounded half up), as jacobian.cell_color.
-function cellColor(value, limit, table) {
-  const t = Math.min(1, Math.max(0, (value / limit + 1) / 2));
-  const pos = t * (table.length - 1);
-  const i = Math.min(Math.floor(pos), table.length - 2);
-  const f = pos - i;
-  const hex = (a, b) => Math.floor(a + (b - a) * f + 0.5).toString(16).padStart(2, "0");
-  return "#" + [0, 1, 2].map((c) => hex(table[i][c], table[i + 1][c])).join("");
-}
-
 // +0.225 / −0.147, with the sign of a negative zero kept (as Python's format).
 function signed(x) {
   return (x < 0 || Object.is(x, -0) ? "−" : "+") + Math.abs(x).toFixed(3);

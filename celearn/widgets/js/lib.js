@@ -112,3 +112,38 @@ function pyG(x, digits = 3) {
   if (e >= -4 && e < digits) return strip(x.toFixed(digits - 1 - e));
   return `${strip(mantissa)}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
 }
+
+// A heat-map or weight-image cell's colour: value on [-limit, limit] through the colour
+// table (linear interpolation, channels rounded half up), as jacobian.cell_color.
+function cellColor(value, limit, table) {
+  const t = Math.min(1, Math.max(0, (value / limit + 1) / 2));
+  const pos = t * (table.length - 1);
+  const i = Math.min(Math.floor(pos), table.length - 2);
+  const f = pos - i;
+  const hex = (a, b) => Math.floor(a + (b - a) * f + 0.5).toString(16).padStart(2, "0");
+  return "#" + [0, 1, 2].map((c) => hex(table[i][c], table[i + 1][c])).join("");
+}
+
+// The epochs a replay shows, one per frame (as the explorers' replay_steps).
+function replaySteps(n, frames = 25) {
+  const steps = linspace(0, n, frames).map((v) => Math.trunc(v));
+  return [...new Set(steps)].sort((a, b) => a - b);
+}
+
+// A "replay" button: the live run's curves from epoch 0, 40 ms a frame (the scene draws
+// epochs up to view.upto).
+function replayAction(label, frames = 25) {
+  return { name: "replay", label, run(ctx) {
+    const live = ctx.live;
+    if (!live || !live.state) return;
+    const steps = replaySteps(live.state.epochs, frames);
+    let i = 0;
+    const next = () => {
+      if (i >= steps.length) { ctx.setView({}); return; }
+      ctx.setView({ upto: steps[i] });
+      i += 1;
+      setTimeout(next, 40);
+    };
+    next();
+  } };
+}

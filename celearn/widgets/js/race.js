@@ -54,25 +54,7 @@ function drag(id, x, y, s, P) {
   return {};
 }
 
-// The epochs a replay shows, one per frame (as RaceExplorer.replay_steps).
-function replaySteps(n) {
-  const steps = linspace(0, n, REPLAY_FRAMES).map((v) => Math.trunc(v));
-  return [...new Set(steps)].sort((a, b) => a - b);
-}
-
-// The "replay" button: the race from epoch 0, drawn by the page, 40 ms a frame.
+// The "replay" button: the race from epoch 0, drawn by the page.
 function actions() {
-  return [{ name: "replay", label: "▶ replay the race", run(ctx) {
-    const live = ctx.live;
-    if (!live || !live.state) return;
-    const steps = replaySteps(live.state.epochs);
-    let i = 0;
-    const next = () => {
-      if (i >= steps.length) { ctx.setView({}); return; }
-      ctx.setView({ upto: steps[i] });
-      i += 1;
-      setTimeout(next, 40);
-    };
-    next();
-  } }];
+  return [replayAction("▶ replay the race", REPLAY_FRAMES)];
 }

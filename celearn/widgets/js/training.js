@@ -15,17 +15,6 @@ function percent(v) {
   return `${pyFixed(v * 100, 1)}%`;
 }
 
-// A weight image's cell colour: value on [-limit, limit] through the colour table
-// (linear interpolation, channels rounded half up), as jacobian.cell_color.
-function cellColor(value, limit, table) {
-  const t = Math.min(1, Math.max(0, (value / limit + 1) / 2));
-  const pos = t * (table.length - 1);
-  const i = Math.min(Math.floor(pos), table.length - 2);
-  const f = pos - i;
-  const hex = (a, b) => Math.floor(a + (b - a) * f + 0.5).toString(16).padStart(2, "0");
-  return "#" + [0, 1, 2].map((c) => hex(table[i][c], table[i + 1][c])).join("");
-}
-
 // The readout (as TrainingExplorer.readout).
 function readout(run, n, P) {
   const tl = run.train_loss, vl = run.val_loss, va = run.val_accuracy;
@@ -103,25 +92,7 @@ function drag(id, x, y, s, P) {
   return {};
 }
 
-// The epochs a replay shows, one per frame (as TrainingExplorer.replay_steps).
-function replaySteps(n, frames) {
-  const steps = linspace(0, n, frames).map((v) => Math.trunc(v));
-  return [...new Set(steps)].sort((a, b) => a - b);
-}
-
-// The "replay" button: the curves from epoch 0, drawn by the page, 40 ms a frame.
+// The "replay" button: the curves from epoch 0, drawn by the page.
 function actions() {
-  return [{ name: "replay", label: "▶ replay the training", run(ctx) {
-    const live = ctx.live;
-    if (!live || !live.state) return;
-    const steps = replaySteps(live.state.epochs, 25);
-    let i = 0;
-    const next = () => {
-      if (i >= steps.length) { ctx.setView({}); return; }
-      ctx.setView({ upto: steps[i] });
-      i += 1;
-      setTimeout(next, 40);
-    };
-    next();
-  } }];
+  return [replayAction("▶ replay the training")];
 }
