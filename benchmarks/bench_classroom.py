@@ -312,7 +312,7 @@ async def run_class(n, seconds, proxy, workdir):
             started = await asyncio.gather(*(lr.start(hub, session) for lr in learners),
                                            return_exceptions=True)
             result["start_s"] = time.monotonic() - t0
-            failures = [f"{lr.name}: {err}" for lr, err in zip(learners, started)
+            failures = [f"{lr.name}: {type(err).__name__}: {err}" for lr, err in zip(learners, started)
                         if isinstance(err, Exception)]
             live = [lr for lr, err in zip(learners, started) if not isinstance(err, Exception)]
             procs = children(hub.proc.pid)
@@ -358,6 +358,7 @@ def main(argv=None):
         import jupyterhub  # noqa: F401
     except ImportError as err:
         sys.exit(f"bench_classroom needs {err.name}: pip install jupyterhub aiohttp")
+    t_all = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="celearn-classroom-") as tmp:
         proxy = ensure_proxy(Path(tmp), args.proxy)
         print(f"{'N':>3s} {'start s':>8s} {'hub MB':>7s} {'servers MB':>10s} {'kernels MB':>10s} "
@@ -375,6 +376,7 @@ def main(argv=None):
                   flush=True)
             for failure in r["failures"][:5]:
                 print(f"    {failure}")
+    print(f"bench_classroom: {time.monotonic() - t_all:.0f} s in all")
 
 
 if __name__ == "__main__":
