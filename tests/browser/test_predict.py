@@ -1,4 +1,4 @@
-"""Predict, then reveal, in a real browser: JupyterLab, Voila and Notebook 7.
+"""Predict, then reveal, in a real browser: JupyterLab, Voila, Notebook 7 and marimo.
 
 A notebook with prediction explorers (``explorer.predict(question, guess)``) is written to a
 temporary folder and shown in JupyterLab (its cells run) and in Voila. Before the commit the
@@ -14,6 +14,7 @@ and the kernel holds the committed guess. "Try again" removes the truth again.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 import time
@@ -392,3 +393,96 @@ def test_predict_in_voila_with_touch(predict_voila, browser, screenshot_dir):
         assert not errors, errors
     finally:
         context.close()
+
+
+MARIMO_APP = '''\
+import marimo
+
+app = marimo.App(width="medium")
+
+
+@app.cell
+def _():
+    import marimo as mo
+
+    import celearn as cl
+    return cl, mo
+
+
+@app.cell
+def _(cl, mo):
+    mouse = mo.ui.anywidget({mouse})
+    mouse
+    return (mouse,)
+
+
+@app.cell
+def _(cl, mo):
+    keys = mo.ui.anywidget({keys})
+    keys
+    return (keys,)
+
+
+if __name__ == "__main__":
+    app.run()
+'''
+
+
+@pytest.fixture(scope="module")
+def predict_marimo(browser):
+    """``marimo run`` of an app with two prediction explorers (anywidget without ipywidgets)."""
+    try:
+        import marimo  # noqa: F401
+    except ImportError:
+        h.missing("the marimo test needs marimo: `pip install -r requirements-test.txt`")
+    explorer = (f"cl.widgets.LogExplorer(p={P}).predict({QUESTION!r}, "
+                f"cl.widgets.GuessNumber(x={P}, unit='nats'))")
+    with h.server_home("celearn-predict-marimo-") as home:
+        (home / "predict.py").write_text(MARIMO_APP.format(mouse=explorer, keys=explorer))
+        port = h.free_port()
+        argv = [sys.executable, "-m", "marimo", "run", str(home / "predict.py"), "--headless",
+                "--host", h.HOST, "--port", str(port), "--no-token"]
+        os.environ.setdefault("MARIMO_SKIP_UPDATE_CHECK", "1")
+        server = h.Server("marimo", argv, port, home, "/health", cwd=home)
+        try:
+            yield server
+        finally:
+            server.stop()
+
+
+def test_predict_in_marimo(predict_marimo, recorder_factory):
+    rec = recorder_factory(predict_marimo, "predict-marimo")
+    page = rec.page
+    page.goto(predict_marimo.url, timeout=OPEN_TIMEOUT * 1000)
+    explorers = page.locator(PREDICTION)
+    _wait(rec, lambda: explorers.count() == 2 and all(
+        _info(explorers.nth(i))["img"] for i in range(2)),
+        lambda: f"two prediction explorers in marimo (page: "
+                f"{page.locator('body').inner_text()[:400]!r})", OPEN_TIMEOUT)
+
+    # mouse: drag the guess mark, click the button
+    ex = explorers.nth(0)
+    ex.scroll_into_view_if_needed()
+    _assert_no_truth(_info(ex), "marimo, before the commit")
+    _drag_guess(page, ex, 2.0)
+    _wait(rec, lambda: not _info(ex)["commit"]["disabled"], "the commit button enabled after "
+          "the drag", 10)
+    _assert_no_truth(_info(ex), "marimo, guess made, not committed")
+    guess, after = _commit_and_check(rec, ex, "marimo, mouse")
+    assert abs(guess - 2.0) <= 2 * STEP and after["feedback"].endswith("nats low.")
+    rec.shot("-after", locator=ex)
+
+    # keyboard only: focus the mark, keys, Tab to the button, Enter
+    ex = explorers.nth(1)
+    ex.scroll_into_view_if_needed()
+    _assert_no_truth(_info(ex), "marimo keyboard, before")
+    ex.locator(".celearn-guess-handle").focus()
+    page.keyboard.press("Home")
+    page.keyboard.press("PageUp")                               # 0.5
+    _wait(rec, lambda: _info(ex)["guess"]["now"] == "0.5", "the keys to set 0.5", 10)
+    _assert_no_truth(_info(ex), "marimo keyboard, guess made")
+    page.keyboard.press("Tab")
+    guess, after = _commit_and_check(rec, ex, "marimo, keyboard",
+                                     press=lambda: page.keyboard.press("Enter"))
+    assert guess == 0.5 and "4.105 nats low" in after["feedback"], after["feedback"]
+    assert not rec.page_errors, rec.page_errors
