@@ -44,7 +44,6 @@ import hashlib
 import html
 import io
 import itertools
-import math
 import re
 import sys
 import weakref

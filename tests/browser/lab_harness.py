@@ -274,6 +274,16 @@ def start_notebook7(home: Path, root_dir: Path = REPO_ROOT) -> Server:
     return Server("notebook7", argv, port, home, "/api/status", cwd=root_dir)
 
 
+def start_marimo(home: Path, target: Path) -> Server:
+    """``marimo run <target>`` (an app file, or a folder of apps at /?file=<name>) on
+    127.0.0.1, headless, no token, no update check."""
+    port = free_port()
+    argv = [sys.executable, "-m", "marimo", "run", str(target), "--headless",
+            "--host", HOST, "--port", str(port), "--no-token"]
+    os.environ.setdefault("MARIMO_SKIP_UPDATE_CHECK", "1")
+    return Server("marimo", argv, port, home, "/health", cwd=home)
+
+
 @contextlib.contextmanager
 def server_home(prefix: str):
     d = Path(tempfile.mkdtemp(prefix=prefix))

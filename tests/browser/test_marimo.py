@@ -17,9 +17,7 @@ from __future__ import annotations
 import html
 import json
 import math
-import os
 import re
-import sys
 
 import pytest
 
@@ -85,11 +83,7 @@ def marimo_server(browser):
         apps.mkdir()
         for cls in EXPLORERS:
             (apps / f"{cls.__name__}.py").write_text(APP.format(cls=cls.__name__))
-        port = h.free_port()
-        argv = [sys.executable, "-m", "marimo", "run", str(apps), "--headless",
-                "--host", h.HOST, "--port", str(port), "--no-token"]
-        os.environ.setdefault("MARIMO_SKIP_UPDATE_CHECK", "1")
-        server = h.Server("marimo", argv, port, home, "/health", cwd=home)
+        server = h.start_marimo(home, apps)
         try:
             yield server
         finally:

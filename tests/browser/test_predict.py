@@ -14,7 +14,6 @@ and the kernel holds the committed guess. "Try again" removes the truth again.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sys
 import time
@@ -166,6 +165,21 @@ def _commit_and_check(rec, explorer, where, *, press=None):
     assert after["feedback"] == want, (where, after["feedback"], want)
     assert abs(float(after["value"]) - TRUTH) < 1e-12
     return guess, after
+
+
+def _guess_by_keys(rec, page, ex, where):
+    """Keyboard only: focus the guess mark, Home and PageUp (0.5), Tab to the button, Enter."""
+    ex.scroll_into_view_if_needed()
+    _assert_no_truth(_info(ex), f"{where} keyboard, before")
+    ex.locator(".celearn-guess-handle").focus()
+    page.keyboard.press("Home")
+    page.keyboard.press("PageUp")                               # 0.5
+    _wait(rec, lambda: _info(ex)["guess"]["now"] == "0.5", "the keys to set 0.5", 10)
+    _assert_no_truth(_info(ex), f"{where} keyboard, guess made")
+    page.keyboard.press("Tab")
+    guess, after = _commit_and_check(rec, ex, f"{where}, keyboard",
+                                     press=lambda: page.keyboard.press("Enter"))
+    assert guess == 0.5 and "4.105 nats low" in after["feedback"], after["feedback"]
 
 
 @pytest.fixture(scope="module")
@@ -377,18 +391,7 @@ def test_predict_in_voila_with_touch(predict_voila, browser, screenshot_dir):
         _commit_and_check(rec, ex, "Voila, touch", press=lambda: page.touchscreen.tap(
             box["x"] + box["width"] / 2, box["y"] + box["height"] / 2))
 
-        # keyboard only, in Voila too
-        ex = explorers.nth(1)
-        ex.scroll_into_view_if_needed()
-        ex.locator(".celearn-guess-handle").focus()
-        page.keyboard.press("Home")
-        page.keyboard.press("PageUp")                           # 0.5
-        _wait(rec, lambda: _info(ex)["guess"]["now"] == "0.5", "the keys to set 0.5", 10)
-        _assert_no_truth(_info(ex), "Voila keyboard, guess made")
-        page.keyboard.press("Tab")
-        guess, after = _commit_and_check(rec, ex, "Voila, keyboard",
-                                         press=lambda: page.keyboard.press("Enter"))
-        assert guess == 0.5 and "4.105 nats low" in after["feedback"], after["feedback"]
+        _guess_by_keys(rec, page, explorers.nth(1), "Voila")       # keyboard only, in Voila too
         page.screenshot(path=str(screenshot_dir / "predict-voila.png"), full_page=True)
         assert not errors, errors
     finally:
@@ -411,14 +414,14 @@ def _():
 
 @app.cell
 def _(cl, mo):
-    mouse = mo.ui.anywidget({mouse})
+    mouse = mo.ui.anywidget({explorer})
     mouse
     return (mouse,)
 
 
 @app.cell
 def _(cl, mo):
-    keys = mo.ui.anywidget({keys})
+    keys = mo.ui.anywidget({explorer})
     keys
     return (keys,)
 
@@ -438,12 +441,8 @@ def predict_marimo(browser):
     explorer = (f"cl.widgets.LogExplorer(p={P}).predict({QUESTION!r}, "
                 f"cl.widgets.GuessNumber(x={P}, unit='nats'))")
     with h.server_home("celearn-predict-marimo-") as home:
-        (home / "predict.py").write_text(MARIMO_APP.format(mouse=explorer, keys=explorer))
-        port = h.free_port()
-        argv = [sys.executable, "-m", "marimo", "run", str(home / "predict.py"), "--headless",
-                "--host", h.HOST, "--port", str(port), "--no-token"]
-        os.environ.setdefault("MARIMO_SKIP_UPDATE_CHECK", "1")
-        server = h.Server("marimo", argv, port, home, "/health", cwd=home)
+        (home / "predict.py").write_text(MARIMO_APP.format(explorer=explorer))
+        server = h.start_marimo(home, home / "predict.py")
         try:
             yield server
         finally:
@@ -472,17 +471,5 @@ def test_predict_in_marimo(predict_marimo, recorder_factory):
     assert abs(guess - 2.0) <= 2 * STEP and after["feedback"].endswith("nats low.")
     rec.shot("-after", locator=ex)
 
-    # keyboard only: focus the mark, keys, Tab to the button, Enter
-    ex = explorers.nth(1)
-    ex.scroll_into_view_if_needed()
-    _assert_no_truth(_info(ex), "marimo keyboard, before")
-    ex.locator(".celearn-guess-handle").focus()
-    page.keyboard.press("Home")
-    page.keyboard.press("PageUp")                               # 0.5
-    _wait(rec, lambda: _info(ex)["guess"]["now"] == "0.5", "the keys to set 0.5", 10)
-    _assert_no_truth(_info(ex), "marimo keyboard, guess made")
-    page.keyboard.press("Tab")
-    guess, after = _commit_and_check(rec, ex, "marimo, keyboard",
-                                     press=lambda: page.keyboard.press("Enter"))
-    assert guess == 0.5 and "4.105 nats low" in after["feedback"], after["feedback"]
+    _guess_by_keys(rec, page, explorers.nth(1), "marimo")
     assert not rec.page_errors, rec.page_errors

@@ -124,15 +124,18 @@ function cellColor(value, limit, table) {
   return "#" + [0, 1, 2].map((c) => hex(table[i][c], table[i + 1][c])).join("");
 }
 
+// Frames of a replay (as Replaying.REPLAY_FRAMES in celearn/widgets/_base.py).
+const REPLAY_FRAMES = 25;
+
 // The epochs a replay shows, one per frame (as the explorers' replay_steps).
-function replaySteps(n, frames = 25) {
+function replaySteps(n, frames = REPLAY_FRAMES) {
   const steps = linspace(0, n, frames).map((v) => Math.trunc(v));
   return [...new Set(steps)].sort((a, b) => a - b);
 }
 
 // A "replay" button: the live run's curves from epoch 0, 40 ms a frame (the scene draws
 // epochs up to view.upto).
-function replayAction(label, frames = 25) {
+function replayAction(label, frames = REPLAY_FRAMES) {
   return { name: "replay", label, run(ctx) {
     const live = ctx.live;
     if (!live || !live.state) return;

@@ -3,7 +3,6 @@
 // the browser draws them, replays them from epoch 0, and shows the last curves faded
 // while the kernel trains for a newly released slider.
 
-const REPLAY_FRAMES = 25;
 const LOSSES = [["ce", "cross-entropy"], ["mse", "squared error"]];
 
 function sameState(a, b) {
@@ -56,5 +55,5 @@ function drag(id, x, y, s, P) {
 
 // The "replay" button: the race from epoch 0, drawn by the page.
 function actions() {
-  return [replayAction("▶ replay the race", REPLAY_FRAMES)];
+  return [replayAction("▶ replay the race")];
 }
