@@ -24,7 +24,8 @@ from PIL import Image
 
 from celearn import widgets
 from celearn.widgets import Explorer, LogExplorer
-from celearn.widgets._base import snap
+from celearn.plotting import COLORS
+from celearn.widgets._base import ROLES, scene_js, snap, styled
 from scenes import NODE, compare, run_js
 
 EXPLORERS = [obj for name, obj in inspect.getmembers(widgets, inspect.isclass)
@@ -52,9 +53,13 @@ def random_states(ex, n, seed=0):
     """``n`` states the explorer holds after the page sent random ones (coupled controls
     made consistent by the explorer's validation)."""
     rng = np.random.default_rng(seed)
+    wanted = [random_state(ex, rng) for _ in range(n)]
+    # grouped by the controls that redraw the static picture (about a second each time
+    # one changes): the same states, a few redraws instead of one per state
+    wanted.sort(key=lambda s: [repr(s[name]) for name in ex.static_controls])
     states = []
-    for _ in range(n):
-        ex.state = random_state(ex, rng)
+    for state in wanted:
+        ex.state = state
         states.append(dict(ex.state))
     return states
 
@@ -151,7 +156,10 @@ def test_browser_scene_equals_pythons(cls):
     js, _ = run_js(cls.scene_name or cls.name, states, ex.params, lives=lives)
     for state, js_scene in zip(states, js):
         assert js_scene is not None, f"{cls.__name__}: the browser drew nothing at {state}"
-        problems = compare(ex.scene(state), js_scene)
+        py_scene = ex.scene(state)
+        unknown = {m["role"] for m in py_scene["marks"] if "role" in m} - set(ROLES)
+        assert not unknown, f"{cls.__name__}: marks name roles that roles.json lacks: {unknown}"
+        problems = compare(py_scene, js_scene)
         assert not problems, f"{cls.__name__} at {state}: " + "; ".join(problems[:5])
     ex.close()
 
@@ -345,6 +353,43 @@ def test_control_observers_hear_changes_from_the_page():
     ex.set_state({"state": {"p": 0.25}})
     ex.p.value = 0.125
     assert heard == [(0.5, 0.25), (0.25, 0.125)]
+
+
+def test_the_role_table_styles_marks_the_same_in_python_and_in_the_browser():
+    """One table by role (js/roles.json): Python's saved picture and the page resolve a
+    mark's role to the same colour, widths, dash and sizes; what a mark sets wins."""
+    import json
+    import tempfile
+
+    colors = LogExplorer().params["colors"]
+    marks = [{"kind": "line", "role": role} for role in ROLES]
+    marks += [{"kind": "dot", "role": role, "color": "#123456", "r": 3} for role in ROLES]
+    marks += [{"kind": "text", "text": "no role", "color": "#abcdef"}]
+    with tempfile.TemporaryDirectory() as d:
+        (Path(d) / "m.mjs").write_text(scene_js("log") + "\nexport { styled };\n")
+        (Path(d) / "r.mjs").write_text(
+            'import { styled } from "./m.mjs";\n'
+            f"const marks = {json.dumps(marks)}, colors = {json.dumps(colors)};\n"
+            "process.stdout.write(JSON.stringify(marks.map((m) => styled(m, colors))));\n")
+        proc = subprocess.run([NODE, "r.mjs"], cwd=d, capture_output=True, text=True,
+                              timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == [styled(m) for m in marks]
+    guide = styled({"kind": "line", "role": "guide"})
+    assert (guide["color"], guide["lw"], guide["dash"]) == (COLORS["neutral"], 1, "4 3")
+    assert styled({"kind": "dot", "role": "marker", "r": 3})["r"] == 3
+    assert styled({"kind": "text", "role": "label"})["color"] == "#000000"
+
+
+def test_the_figure_is_freed_once_shown_and_drawn_again_when_needed():
+    ex = LogExplorer(p=0.3)
+    first = ex._repr_mimebundle_()[0]["image/png"]
+    assert ex.fig is None and ex.ax is None          # the page draws from the traits
+    ex.p.value = 0.6                                  # the scene needs no figure
+    assert "0.600" in ex.readout_text
+    ex.p.value = 0.3
+    assert ex._repr_mimebundle_()[0]["image/png"] == first   # drawn again, the same
+    ex.close()
 
 
 def test_close_closes_its_comm_and_frees_the_figure():

@@ -44,6 +44,7 @@ import hashlib
 import html
 import io
 import itertools
+import json
 import re
 import sys
 import weakref
@@ -58,6 +59,7 @@ import traitlets
 from matplotlib import font_manager
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colorbar import Colorbar
 from matplotlib.figure import Figure, FigureBase
 from matplotlib.patches import Rectangle
 from PIL import Image, ImageDraw, ImageFont
@@ -129,9 +131,28 @@ def snap(control, value):
     return control.snap(value)
 
 
+#: the style table by role (``js/roles.json``, which the browser's drawing reads too): a mark
+#: with ``"role"`` takes from it what it does not set itself, colours as palette names
+#: (``COLORS``; ``"ink"`` is the page's text colour)
+ROLES = json.loads((_JS / "roles.json").read_text())
+
+
+def styled(mark):
+    """``mark`` with its role's style filled in (what it sets itself wins)."""
+    role = ROLES.get(mark.get("role"))
+    if not role:
+        return mark
+    out = {**role, **mark}
+    if "color" not in mark and "color" in role:
+        out["color"] = "#000000" if role["color"] == "ink" else COLORS[role["color"]]
+    return out
+
+
 def scene_js(name):
-    """The JavaScript of scene ``name``: ``lib.js`` + ``<name>.js`` (no DOM code)."""
-    return (_JS / "lib.js").read_text() + "\n" + (_JS / f"{name}.js").read_text()
+    """The JavaScript of scene ``name``: the role table, ``lib.js`` + ``<name>.js`` (no DOM
+    code)."""
+    return (f"const ROLES = {json.dumps(ROLES)};\n" + (_JS / "lib.js").read_text() + "\n"
+            + (_JS / f"{name}.js").read_text())
 
 
 @contextmanager
@@ -479,7 +500,7 @@ class Explorer(Predictable, anywidget.AnyWidget):
         return self._current()["marks"] if not self._closed else []
 
     # -- the static picture -----------------------------------------------------------
-    def _draw_static(self, theme):
+    def _draw_static(self, theme, *, png=True):
         with mpl.rc_context(fname=STYLE), _palette(theme):
             fig = Figure(figsize=self.figsize, dpi=100, layout="constrained")
             FigureCanvasAgg(fig)
@@ -487,9 +508,11 @@ class Explorer(Predictable, anywidget.AnyWidget):
             fig.canvas.draw()
             fig.set_layout_engine("none")
             self._hide_for_question(fig)          # prediction: nothing that tells the answer
-            png = io.BytesIO()
-            fig.savefig(png, format="png", dpi=100 * PIXEL_RATIO)
-        return fig, png.getvalue()
+            if not png:
+                return fig, b""
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png", dpi=100 * PIXEL_RATIO)
+        return fig, buf.getvalue()
 
     def render_static(self):
         """(Re)draw the static figure; send it with its axes geometry and params."""
@@ -532,6 +555,7 @@ class Explorer(Predictable, anywidget.AnyWidget):
         axes = self.axes_for_marks()
         artists = []
         for m in self.marks if marks is None else marks:
+            m = styled(m)
             ax = axes[m.get("ax", 0)]
             kind, color, alpha = m["kind"], m.get("color", "#000000"), m.get("alpha")
             if kind == "line":
@@ -570,8 +594,10 @@ class Explorer(Predictable, anywidget.AnyWidget):
 
         With ``note=True`` a one-line strip under the figure says how to make it live.
         """
-        if self.fig is None:
+        if self._closed:
             raise ValueError("this explorer was closed; create a new one to draw it")
+        if self.fig is None:                   # dropped after it was shown: draw it again
+            self.fig = self._draw_static("light", png=False)[0]
         with mpl.rc_context(fname=STYLE):
             artists = self._draw_marks(self._picture_marks())
             try:
@@ -616,6 +642,7 @@ class Explorer(Predictable, anywidget.AnyWidget):
         data["text/plain"] = (self._question_alt()
                               or f"{type(self).__name__}: {self.readout_text}")
         _forget_pictures_in_history(data)
+        self._drop_figure()
         return data, {**(metadata or {}), "image/png": {"alt": alt}}
 
     def __repr__(self):
@@ -641,20 +668,27 @@ class Explorer(Predictable, anywidget.AnyWidget):
         self._closed = True
         super().close()
         # A closed explorer may stay referenced (IPython's Out[n] keeps what a cell
-        # showed): drop the figure and anything pointing into it.
-        for name, value in list(vars(self).items()):
-            if isinstance(value, (Artist, FigureBase)) or (
-                    isinstance(value, (list, tuple, dict)) and any(
-                        isinstance(v, (Artist, FigureBase))
-                        for v in (value.values() if isinstance(value, dict) else value))):
-                setattr(self, name, None)
-        self.fig = None
+        # showed): drop the figure and anything pointing into it,
         self._static_png = b""
         self._scene_cache = None
         # and the heavy synced values (the picture, 07's table, 05's curves): the comm is
         # closed, so nothing is sent
         for name in ("background", "live", "params"):
             self.set_trait(name, type(getattr(self, name))())
+        self._drop_figure()
+
+    def _drop_figure(self):
+        """Free the matplotlib figure (and every attribute pointing into it) once the
+        page has its picture: the page draws from the traits, and a later saved picture
+        draws the figure again. An explorer's figure and the Agg buffers its pictures left
+        held 2-15 MB of a kernel's memory for as long as the explorer lived."""
+        for name, value in list(vars(self).items()):
+            if isinstance(value, (Artist, FigureBase, Colorbar)) or (
+                    isinstance(value, (list, tuple, dict)) and any(
+                        isinstance(v, (Artist, FigureBase, Colorbar))
+                        for v in (value.values() if isinstance(value, dict) else value))):
+                setattr(self, name, None)
+        self.fig = None
         _collect_drawing_garbage()                     # the figure, a web of cycles
 
 
@@ -664,9 +698,29 @@ def _collect_drawing_garbage():
     exceptions hold their frames). Python's collector would reach them only at its next
     full pass, and until then they sit in the kernel's memory (a notebook's kernel
     peaked 6-7 MB higher). A full pass takes some 60 ms in a kernel. Not while the
-    interpreter shuts down (ipywidgets closes what is left from ``__del__``)."""
+    interpreter shuts down (ipywidgets closes what is left from ``__del__``).
+
+    Then, on glibc, ``malloc_trim(0)`` hands the freed pages back to the system: glibc
+    keeps them otherwise (the Agg buffers of a picture, 2-8 MB each), and a kernel's
+    resident memory, what a class server must hold, would keep them for its lifetime."""
     if not sys.is_finalizing():
         gc.collect()
+        if _TRIM is not None:
+            _TRIM(0)
+
+
+def _malloc_trim():
+    """glibc's ``malloc_trim``, or None (another C library, another system)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+_TRIM = _malloc_trim()
 
 
 __all__ = ["Explorer", "FloatLogSlider", "ToggleButtons", "check_value", "fmt", "key", "esc"]

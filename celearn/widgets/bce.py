@@ -95,15 +95,13 @@ class BCEExplorer(Explorer):
         right = p > 0.6
         high = loss > 6.2                 # near the top: the label goes under the marker
         marks = [
-            {"kind": "line", "x": [p, p], "y": [0.0, loss], "color": COLORS["neutral"],
-             "lw": 1, "dash": "4 3"},
+            {"kind": "line", "x": [p, p], "y": [0.0, loss], "role": "guide"},
             {"kind": "text", "x": p, "y": loss, "text": f"{fmt(loss)} nats",
              "dx": -10 if right else 10, "dy": -8 if high else 8,
              "ha": "right" if right else "left", "va": "top" if high else "baseline",
-             "color": "#000000", "size": 10},
+             "role": "label"},
             {"kind": "dot", "ax": 1, "x": p, "y": dl_dz, "r": 5, "color": COLORS["marker"]},
-            {"kind": "dot", "key": "marker", "x": p, "y": loss, "r": 6,
-             "color": COLORS["marker"], "drag": "p", "label": "p on the active loss branch",
+            {"kind": "dot", "key": "marker", "x": p, "y": loss, "role": "marker", "drag": "p", "label": "p on the active loss branch",
              "valuetext": f"p = {p:.3f}"},
         ]
         formula = "−ln p" if t == 1 else "−ln(1 − p)"

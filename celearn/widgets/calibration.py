@@ -134,11 +134,11 @@ class TemperatureExplorer(Explorer):
                       "text": f"ECE = {fmt(bins.ece)}", "color": "#000000", "size": 11,
                       "weight": "bold"})
         marks.append({"kind": "line", "ax": 1, "x": [T, T], "y": [0.0, 1.05 * self.nll_top],
-                      "color": COLORS["neutral"], "lw": 1, "dash": "4 3"})
+                      "role": "guide"})
         marks.append({"kind": "dot", "ax": 2, "x": T, "y": bins.ece, "r": 4,
                       "color": COLORS["wrong"]})
         marks.append({"kind": "dot", "key": "marker", "ax": 1, "x": T,
-                      "y": min(nll, 1.05 * self.nll_top), "r": 6, "color": COLORS["marker"],
+                      "y": min(nll, 1.05 * self.nll_top), "role": "marker",
                       "drag": "T", "label": "the temperature T", "valuetext": f"T = {T:.2f}"})
         readout = (f"T = {T:.2f}: NLL = " + self.key(nll, f"{fmt(nll)} nats")
                    + f", ECE = {fmt(bins.ece)}, accuracy {fmt(accuracy)} (never changes: "

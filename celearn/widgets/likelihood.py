@@ -116,7 +116,7 @@ class CoinLikelihoodExplorer(Explorer):
             {"kind": "dot", "key": "q-left", "x": q, "y": rel_q, "r": 5, "color": black},
             {"kind": "text", "ax": 1, "x": q, "y": min(nll_q, self.ymax),
              "text": f"{fmt(nll_q)} nats", "dx": 8, "dy": 6,
-             "ha": "left" if q < 0.7 else "right", "color": "#000000", "size": 10},
+             "ha": "left" if q < 0.7 else "right", "role": "label"},
             {"kind": "dot", "key": "marker", "ax": 1, "x": q, "y": min(nll_q, self.ymax), "r": 6,
              "color": black, "drag": "q", "label": "q on the NLL curve",
              "valuetext": f"q = {q:.2f}"},
@@ -195,7 +195,7 @@ class ProperScoreExplorer(Explorer):
         marks.append({"kind": "line", "x": [p, p], "y": [0.0, self.YMAX], "color": COLORS["true"],
                       "lw": 1, "dash": "2 2"})
         marks.append({"kind": "line", "x": [q, q], "y": [0.0, self.YMAX],
-                      "color": COLORS["neutral"], "lw": 1, "dash": "4 3"})
+                      "role": "guide"})
         values = {}
         for rule in ("log", "brier", "absolute"):
             best = best_report(p, rule=rule)
@@ -211,8 +211,7 @@ class ProperScoreExplorer(Explorer):
                       "valuetext": f"p* = {p:.2f}"})
         marks.append({"kind": "text", "x": p, "y": top, "text": "p*", "dx": 9, "dy": 0,
                       "ha": "left", "va": "center", "color": COLORS["true"], "size": 10})
-        marks.append({"kind": "dot", "key": "marker", "x": q, "y": 0.0, "r": 6,
-                      "color": COLORS["marker"], "drag": "q", "label": "the report q",
+        marks.append({"kind": "dot", "key": "marker", "x": q, "y": 0.0, "role": "marker", "drag": "q", "label": "the report q",
                       "valuetext": f"q = {q:.2f}"})
         log_q, log_best, _ = values["log"]
         br_q, br_best, _ = values["brier"]

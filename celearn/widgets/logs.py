@@ -54,14 +54,12 @@ class LogExplorer(Explorer):
         right = p > 0.6
         high = nats > 6.0                 # near the top: the label goes under the marker
         marks = [
-            {"kind": "line", "x": [p, p], "y": [0.0, nats], "color": COLORS["neutral"],
-             "lw": 1, "dash": "4 3"},
+            {"kind": "line", "x": [p, p], "y": [0.0, nats], "role": "guide"},
             {"kind": "text", "x": p, "y": nats, "text": f"{fmt(nats)} nats",
              "dx": -10 if right else 10, "dy": -8 if high else 8,
              "ha": "right" if right else "left", "va": "top" if high else "baseline",
-             "color": "#000000", "size": 10},
-            {"kind": "dot", "key": "marker", "x": p, "y": nats, "r": 6,
-             "color": COLORS["marker"], "drag": "p", "label": "p on the surprisal curve",
+             "role": "label"},
+            {"kind": "dot", "key": "marker", "x": p, "y": nats, "role": "marker", "drag": "p", "label": "p on the surprisal curve",
              "valuetext": f"p = {p:.3f}"},
         ]
         readout = (f"p = {p:.3f} → −ln p = " + self.key(nats, f"{fmt(nats)} nats")

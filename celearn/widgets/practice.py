@@ -95,14 +95,12 @@ class FocalExplorer(Explorer):
             {"kind": "line", "x": grid.tolist(), "y": loss.tolist(), "color": COLORS["ce"], "lw": 2},
             {"kind": "line", "ax": 1, "x": grid.tolist(), "y": weight.tolist(),
              "color": COLORS["p"], "lw": 2},
-            {"kind": "line", "ax": 1, "x": [p_t, p_t], "y": [0.0, w], "color": COLORS["neutral"],
-             "lw": 1, "dash": "4 3"},
+            {"kind": "line", "ax": 1, "x": [p_t, p_t], "y": [0.0, w], "role": "guide"},
             {"kind": "dot", "ax": 1, "x": p_t, "y": w, "r": 5, "color": COLORS["p"]},
             {"kind": "text", "ax": 1, "x": p_t, "y": w, "text": fmt(w),
              "dx": -8 if p_t > 0.8 else 8, "dy": 6, "ha": "right" if p_t > 0.8 else "left",
-             "color": "#000000", "size": 10},
-            {"kind": "dot", "key": "marker", "x": p_t, "y": here, "r": 6,
-             "color": COLORS["marker"], "drag": "p_t", "label": "the example's p_t",
+             "role": "label"},
+            {"kind": "dot", "key": "marker", "x": p_t, "y": here, "role": "marker", "drag": "p_t", "label": "the example's p_t",
              "valuetext": f"p_t = {p_t:.2f}"},
         ]
         readout = (f"γ = {gamma:.1f}, p_t = {p_t:.2f}: focal loss {fmt(here)} nats "

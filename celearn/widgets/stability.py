@@ -235,9 +235,8 @@ class StabilityExplorer(Explorer):
             value = float(now[f"{kind}_naive"])
             marks += [
                 {"kind": "line", "key": f"guide-{kind}", "ax": ax, "x": [s, s], "y": [ylo, stable],
-                 "color": COLORS["neutral"], "lw": 1, "dash": "4 3"},
-                {"kind": "dot", "key": f"stable-{kind}", "ax": ax, "x": s, "y": stable, "r": 6,
-                 "color": COLORS["marker"]},
+                 "role": "guide"},
+                {"kind": "dot", "key": f"stable-{kind}", "ax": ax, "x": s, "y": stable, "role": "marker"},
             ]
             if np.isfinite(value):
                 marks.append({"kind": "dot", "key": f"naive-{kind}", "ax": ax, "x": s,

@@ -11,12 +11,12 @@ function scene(s, P) {
   const right = p > 0.6;
   const high = loss > 6.2;                    // near the top: the label goes under the marker
   const marks = [
-    { kind: "line", x: [p, p], y: [0, loss], color: P.colors.neutral, lw: 1, dash: "4 3" },
+    { kind: "line", x: [p, p], y: [0, loss], role: "guide" },
     { kind: "text", x: p, y: loss, text: `${fmt(loss)} nats`, dx: right ? -10 : 10,
       dy: high ? -8 : 8, ha: right ? "right" : "left", va: high ? "top" : "baseline",
-      color: "#000000", size: 10 },
+      role: "label" },
     { kind: "dot", ax: 1, x: p, y: dldz, r: 5, color: P.colors.marker },
-    { kind: "dot", key: "marker", x: p, y: loss, r: 6, color: P.colors.marker, drag: "p",
+    { kind: "dot", key: "marker", x: p, y: loss, role: "marker", drag: "p",
       label: "p on the active loss branch", valuetext: `p = ${p.toFixed(3)}` },
   ];
   const formula = t === 1 ? "−ln p" : "−ln(1 − p)";

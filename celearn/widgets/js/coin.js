@@ -31,7 +31,7 @@ function scene(s, P) {
       ha: "center", color: green, size: 9 },
     { kind: "dot", key: "q-left", x: q, y: relQ, r: 5, color: black },
     { kind: "text", ax: 1, x: q, y: Math.min(nllQ, P.ymax), text: `${fmt(nllQ)} nats`, dx: 8,
-      dy: 6, ha: q < 0.7 ? "left" : "right", color: "#000000", size: 10 },
+      dy: 6, ha: q < 0.7 ? "left" : "right", role: "label" },
     { kind: "dot", key: "marker", ax: 1, x: q, y: Math.min(nllQ, P.ymax), r: 6, color: black,
       drag: "q", label: "q on the NLL curve", valuetext: `q = ${q.toFixed(2)}` },
   ];

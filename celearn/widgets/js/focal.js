@@ -16,11 +16,11 @@ function scene(s, P) {
   const marks = [
     { kind: "line", x: FOCAL_GRID, y: loss, color: P.colors.ce, lw: 2 },
     { kind: "line", ax: 1, x: FOCAL_GRID, y: weight, color: P.colors.p, lw: 2 },
-    { kind: "line", ax: 1, x: [pt, pt], y: [0, w], color: P.colors.neutral, lw: 1, dash: "4 3" },
+    { kind: "line", ax: 1, x: [pt, pt], y: [0, w], role: "guide" },
     { kind: "dot", ax: 1, x: pt, y: w, r: 5, color: P.colors.p },
     { kind: "text", ax: 1, x: pt, y: w, text: fmt(w), dx: pt > 0.8 ? -8 : 8, dy: 6,
-      ha: pt > 0.8 ? "right" : "left", color: "#000000", size: 10 },
-    { kind: "dot", key: "marker", x: pt, y: here, r: 6, color: P.colors.marker, drag: "p_t",
+      ha: pt > 0.8 ? "right" : "left", role: "label" },
+    { kind: "dot", key: "marker", x: pt, y: here, role: "marker", drag: "p_t",
       label: "the example's p_t", valuetext: `p_t = ${pt.toFixed(2)}` },
   ];
   const readout = `γ = ${gamma.toFixed(1)}, p_t = ${pt.toFixed(2)}: focal loss ${fmt(here)} nats `

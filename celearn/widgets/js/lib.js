@@ -124,6 +124,17 @@ function cellColor(value, limit, table) {
   return "#" + [0, 1, 2].map((c) => hex(table[i][c], table[i + 1][c])).join("");
 }
 
+// A mark with a role takes its style from the table by role (ROLES, from roles.json, which
+// Python's saved picture reads too: celearn.widgets._base.styled); what the mark sets
+// itself wins. Colours there are palette names ("ink": the page's text colour).
+function styled(m, colors) {
+  const role = m.role && ROLES[m.role];
+  if (!role) return m;
+  const out = { ...role, ...m };
+  if (!("color" in m) && role.color) out.color = role.color === "ink" ? "#000000" : colors[role.color];
+  return out;
+}
+
 // Frames of a replay (as Replaying.REPLAY_FRAMES in celearn/widgets/_base.py).
 const REPLAY_FRAMES = 25;
 

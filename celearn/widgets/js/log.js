@@ -7,11 +7,11 @@ function scene(s, P) {
   const right = p > 0.6;
   const high = nats > 6.0;                    // near the top: the label goes under the marker
   const marks = [
-    { kind: "line", x: [p, p], y: [0, nats], color: P.colors.neutral, lw: 1, dash: "4 3" },
+    { kind: "line", x: [p, p], y: [0, nats], role: "guide" },
     { kind: "text", x: p, y: nats, text: `${fmt(nats)} nats`, dx: right ? -10 : 10,
       dy: high ? -8 : 8, ha: right ? "right" : "left", va: high ? "top" : "baseline",
-      color: "#000000", size: 10 },
-    { kind: "dot", key: "marker", x: p, y: nats, r: 6, color: P.colors.marker, drag: "p",
+      role: "label" },
+    { kind: "dot", key: "marker", x: p, y: nats, role: "marker", drag: "p",
       label: "p on the surprisal curve", valuetext: `p = ${p.toFixed(3)}` },
   ];
   const readout = `p = ${p.toFixed(3)} → −ln p = ${key(nats, `${fmt(nats)} nats`, "down")}`

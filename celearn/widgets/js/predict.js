@@ -248,7 +248,7 @@ function setupPrediction(ctx) {
     const marks = r.marks || [];
     while (revealLayer.childNodes.length > marks.length) revealLayer.lastChild.remove();
     marks.forEach((m, i) => {
-      const [tag, attrs, content] = markShape(m, axes, paint);
+      const [tag, attrs, content] = markShape(m, axes, paint, (model.get("params") || {}).colors || {});
       let node = revealLayer.childNodes[i];
       if (!node || node.tagName !== tag) {
         const made = document.createElementNS(SVG, tag);

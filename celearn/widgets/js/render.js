@@ -53,7 +53,8 @@ function setAttrs(node, attrs) {
 }
 
 // One mark -> [tag, attributes, text]; marks are in data coordinates of axes `ax`.
-function markShape(m, axes, paint) {
+function markShape(m, axes, paint, colors) {
+  m = styled(m, colors);
   const ax = axes[m.ax || 0];
   const common = { "data-mark": m.key || null, opacity: m.alpha ?? null };
   const color = paint(m.color, m.fixed);
@@ -480,7 +481,7 @@ function render({ model, el }) {
     out.marks.forEach((m, i) => {
       const id = m.key || `${m.kind}-${i}`;
       seen.add(id);
-      const [tag, attrs, text] = markShape(m, axes, paint);
+      const [tag, attrs, text] = markShape(m, axes, paint, params.colors);
       let node = nodes.get(id);
       const want = m.drag ? "g" : tag;
       if (!node || node.tagName !== want) {

@@ -27,7 +27,7 @@ function scene(s, P) {
     y: grid.map((v) => { const e = expectedScore(p, v, rule); return e <= top ? e : NaN; }),
     color: colors[rule], lw: 2 }));
   marks.push({ kind: "line", x: [p, p], y: [0, top], color: P.colors.true, lw: 1, dash: "2 2" });
-  marks.push({ kind: "line", x: [q, q], y: [0, top], color: P.colors.neutral, lw: 1, dash: "4 3" });
+  marks.push({ kind: "line", x: [q, q], y: [0, top], role: "guide" });
   const values = {};
   for (const rule of RULES) {
     const best = bestReport(p, rule);
@@ -41,7 +41,7 @@ function scene(s, P) {
     drag: "p_star", label: "the truth p*", valuetext: `p* = ${p.toFixed(2)}` });
   marks.push({ kind: "text", x: p, y: handle, text: "p*", dx: 9, dy: 0, ha: "left", va: "center",
     color: P.colors.true, size: 10 });
-  marks.push({ kind: "dot", key: "marker", x: q, y: 0, r: 6, color: P.colors.marker, drag: "q",
+  marks.push({ kind: "dot", key: "marker", x: q, y: 0, role: "marker", drag: "q",
     label: "the report q", valuetext: `q = ${q.toFixed(2)}` });
   const [logQ, logBest] = values.log;
   const [brQ, brBest] = values.brier;

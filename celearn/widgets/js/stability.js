@@ -39,8 +39,8 @@ function scene(s, P, live) {
     const stable = row[2 * ax], value = row[2 * ax + 1];
     marks.push(
       { kind: "line", key: `guide-${kind}`, ax, x: [scale, scale], y: [ylo, stable],
-        color: P.colors.neutral, lw: 1, dash: "4 3" },
-      { kind: "dot", key: `stable-${kind}`, ax, x: scale, y: stable, r: 6, color: P.colors.marker },
+        role: "guide" },
+      { kind: "dot", key: `stable-${kind}`, ax, x: scale, y: stable, role: "marker" },
     );
     if (Number.isFinite(value)) {
       marks.push({ kind: "dot", key: `naive-${kind}`, ax, x: scale, y: value, r: 3,

@@ -42,11 +42,10 @@ function scene(s, P) {
   }
   marks.push({ kind: "text", x: 0.04, y: 0.93, coords: "axes", text: `ECE = ${fmt(st.ece)}`,
     color: "#000000", size: 11, weight: "bold" });
-  marks.push({ kind: "line", ax: 1, x: [T, T], y: [0, 1.05 * P.nll_top], color: P.colors.neutral,
-    lw: 1, dash: "4 3" });
+  marks.push({ kind: "line", ax: 1, x: [T, T], y: [0, 1.05 * P.nll_top], role: "guide" });
   marks.push({ kind: "dot", ax: 2, x: T, y: st.ece, r: 4, color: P.colors.wrong });
   marks.push({ kind: "dot", key: "marker", ax: 1, x: T, y: Math.min(st.nll, 1.05 * P.nll_top),
-    r: 6, color: P.colors.marker, drag: "T", label: "the temperature T",
+    role: "marker", drag: "T", label: "the temperature T",
     valuetext: `T = ${T.toFixed(2)}` });
   const readout = `T = ${T.toFixed(2)}: NLL = ${key(st.nll, `${fmt(st.nll)} nats`, "any")}`
     + `, ECE = ${fmt(st.ece)}, accuracy ${fmt(st.accuracy)} (never changes: `
