@@ -166,6 +166,35 @@ def _drag_mark(page, mark, figure, dx: float, dy: float) -> None:
     page.mouse.up()
 
 
+# Clicks the replay button and records, at every painted frame for 2.5 s, how many points
+# the first curve has.
+JS_REPLAY = """(root) => new Promise((resolve) => {
+  const points = () => {
+    const line = root.querySelector("svg polyline[data-mark]");
+    return line ? line.getAttribute("points").trim().split(/\\s+/).length : 0;
+  };
+  const counts = [points()];
+  const t0 = performance.now();
+  const tick = () => {
+    counts.push(points());
+    if (performance.now() - t0 < 2500) requestAnimationFrame(tick); else resolve(counts);
+  };
+  root.querySelector(".celearn-action-replay").click();
+  requestAnimationFrame(tick);
+})"""
+
+
+def _check_replay(rec, explorer, label: str) -> None:
+    counts = explorer.evaluate(JS_REPLAY)
+    full, low = counts[0], min(counts)
+    start = counts.index(low)
+    grows = all(a <= b for a, b in zip(counts[start:], counts[start + 1:]))
+    if not (full > 2 and low < full / 4 and grows and counts[-1] == full):
+        rec.fail(f"{label}: the replay button should redraw the first curve from epoch 0 up "
+                 f"to all {full} points, growing frame by frame; points per frame: {counts}",
+                 focus=explorer)
+
+
 @pytest.mark.parametrize("cls", EXPLORERS, ids=lambda c: c.__name__)
 def test_explorer_is_live_in_marimo(cls, marimo_server, recorder_factory):
     rec = recorder_factory(marimo_server, f"marimo-{cls.__name__}")
@@ -229,6 +258,9 @@ def test_explorer_is_live_in_marimo(cls, marimo_server, recorder_factory):
                     break
             _wait_change(rec, explorer, before, label, "an arrow key on the focused mark")
             _check_numbers(rec, explorer, echo, reference, f"{label}, after a mark's arrow key")
+        # the replay button (05's race, 12's training): the curves grow again from epoch 0
+        if explorer.locator(".celearn-action-replay").count():
+            _check_replay(rec, explorer, label)
         rec.shot("-after", explorer)
         if rec.page_errors:
             rec.fail(f"{label}: uncaught errors in the page:\n  " + "\n  ".join(rec.page_errors))
