@@ -518,7 +518,6 @@ class Explorer(Predictable, anywidget.AnyWidget):
         """(Re)draw the static figure; send it with its axes geometry and params."""
         # Python's figure (the saved picture's) is always the light one; a dark page
         # gets a dark twin of the static picture
-        redraw = self.fig is not None          # a figure drawn before is garbage now
         self.fig, fig_png = self._draw_static("light")
         if self.theme == "dark":
             fig_png = self._draw_static("dark")[1]
@@ -545,8 +544,7 @@ class Explorer(Predictable, anywidget.AnyWidget):
             self.background = "data:image/png;base64," + base64.b64encode(fig_png).decode()
             if self.kernel_scene:
                 self.live = self.live_numbers()
-        if redraw:        # (a new explorer's first drawing is collected when it is shown)
-            _collect_drawing_garbage()
+        _collect_drawing_garbage()
 
     def axes_for_marks(self):
         """The axes marks refer to by index (``mark["ax"]``); default: all but colour bars."""
