@@ -159,6 +159,17 @@ def test_the_answer_box_checks_what_is_typed(record_file):
     assert (entry_["attempts"], entry_["wrong"], entry_["solved"]) == (2, 1, True)
 
 
+def test_enter_checks_the_answer_and_check_after_it_counts_no_second_attempt(record_file):
+    box = cl.exercises.ask("01.bits")
+    box.answer.value = "9"                    # what the page sends on Enter (or on leaving)
+    assert feedback_text(box).startswith("❌")
+    box.button.click()                        # the same text: the same feedback, no attempt
+    box.answer.value = "10"
+    assert feedback_text(box).startswith("✅")
+    entry_ = progress.load()["exercises"]["01.bits"]
+    assert (entry_["attempts"], entry_["wrong"], entry_["solved"]) == (2, 1, True)
+
+
 def test_the_answer_box_takes_arithmetic_and_words(record_file):
     box = cl.exercises.ask("01.halving")
     box.answer.value = "3*ln(2)"

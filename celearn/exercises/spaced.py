@@ -294,18 +294,31 @@ def _ask_class():
             self.answer = widgets.Text(
                 description="Your answer", placeholder="a number (3*ln(2) works) or a word",
                 style={"description_width": "initial"},
-                layout=widgets.Layout(width="28em"))
+                layout=widgets.Layout(width="28em"),
+                continuous_update=False)      # the value arrives on Enter (or leaving the box)
             self.button = widgets.Button(description="Check", tooltip="Check your answer",
                                          button_style="primary",
                                          layout=widgets.Layout(width="6em"))
             self.output = widgets.Output()
             self.button.on_click(lambda _button: self.submit())
+            self.answer.observe(self._on_answer, names="value")     # Enter checks it too
+            self._checked = None                   # the text the feedback is about
             super().__init__([self.question, widgets.HBox([self.answer, self.button]),
                               self.output])
             self.add_class("celearn-ask")
 
+        def _on_answer(self, change):
+            if str(change["new"]).strip():
+                self.submit()
+
         def submit(self):
-            """Check the text in the box and show the feedback beneath (as the button does)."""
+            """Check the text in the box and show the feedback beneath (as the button does).
+
+            The text the feedback already answers is not checked again (clicking Check
+            after Enter, or leaving the box, counts one attempt, not two)."""
+            if self.feedback is not None and self.answer.value == self._checked:
+                return self.feedback
+            self._checked = self.answer.value
             self.feedback = check_text(self.exercise_id, self.answer.value)
             # the new feedback replaces the old; role="status": a screen reader reads it out
             self.output.outputs = ({"output_type": "display_data", "metadata": {}, "data": {
