@@ -101,7 +101,8 @@ class BCEExplorer(Explorer):
              "ha": "right" if right else "left", "va": "top" if high else "baseline",
              "role": "label"},
             {"kind": "dot", "ax": 1, "x": p, "y": dl_dz, "r": 5, "color": COLORS["marker"]},
-            {"kind": "dot", "key": "marker", "x": p, "y": loss, "role": "marker", "drag": "p", "label": "p on the active loss branch",
+            {"kind": "dot", "key": "marker", "x": p, "y": loss, "role": "marker", "drag": "p",
+             "label": "p on the active loss branch",
              "valuetext": f"p = {p:.3f}"},
         ]
         formula = "−ln p" if t == 1 else "−ln(1 − p)"

@@ -211,7 +211,8 @@ class ProperScoreExplorer(Explorer):
                       "valuetext": f"p* = {p:.2f}"})
         marks.append({"kind": "text", "x": p, "y": top, "text": "p*", "dx": 9, "dy": 0,
                       "ha": "left", "va": "center", "color": COLORS["true"], "size": 10})
-        marks.append({"kind": "dot", "key": "marker", "x": q, "y": 0.0, "role": "marker", "drag": "q", "label": "the report q",
+        marks.append({"kind": "dot", "key": "marker", "x": q, "y": 0.0, "role": "marker",
+                      "drag": "q", "label": "the report q",
                       "valuetext": f"q = {q:.2f}"})
         log_q, log_best, _ = values["log"]
         br_q, br_best, _ = values["brier"]

@@ -59,7 +59,8 @@ class LogExplorer(Explorer):
              "dx": -10 if right else 10, "dy": -8 if high else 8,
              "ha": "right" if right else "left", "va": "top" if high else "baseline",
              "role": "label"},
-            {"kind": "dot", "key": "marker", "x": p, "y": nats, "role": "marker", "drag": "p", "label": "p on the surprisal curve",
+            {"kind": "dot", "key": "marker", "x": p, "y": nats, "role": "marker", "drag": "p",
+             "label": "p on the surprisal curve",
              "valuetext": f"p = {p:.3f}"},
         ]
         readout = (f"p = {p:.3f} → −ln p = " + self.key(nats, f"{fmt(nats)} nats")

@@ -100,7 +100,8 @@ class FocalExplorer(Explorer):
             {"kind": "text", "ax": 1, "x": p_t, "y": w, "text": fmt(w),
              "dx": -8 if p_t > 0.8 else 8, "dy": 6, "ha": "right" if p_t > 0.8 else "left",
              "role": "label"},
-            {"kind": "dot", "key": "marker", "x": p_t, "y": here, "role": "marker", "drag": "p_t", "label": "the example's p_t",
+            {"kind": "dot", "key": "marker", "x": p_t, "y": here, "role": "marker", "drag": "p_t",
+             "label": "the example's p_t",
              "valuetext": f"p_t = {p_t:.2f}"},
         ]
         readout = (f"γ = {gamma:.1f}, p_t = {p_t:.2f}: focal loss {fmt(here)} nats "

@@ -236,7 +236,8 @@ class StabilityExplorer(Explorer):
             marks += [
                 {"kind": "line", "key": f"guide-{kind}", "ax": ax, "x": [s, s], "y": [ylo, stable],
                  "role": "guide"},
-                {"kind": "dot", "key": f"stable-{kind}", "ax": ax, "x": s, "y": stable, "role": "marker"},
+                {"kind": "dot", "key": f"stable-{kind}", "ax": ax, "x": s, "y": stable,
+                 "role": "marker"},
             ]
             if np.isfinite(value):
                 marks.append({"kind": "dot", "key": f"naive-{kind}", "ax": ax, "x": s,

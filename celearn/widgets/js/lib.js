@@ -131,7 +131,9 @@ function styled(m, colors) {
   const role = m.role && ROLES[m.role];
   if (!role) return m;
   const out = { ...role, ...m };
-  if (!("color" in m) && role.color) out.color = role.color === "ink" ? "#000000" : colors[role.color];
+  if (!("color" in m) && role.color) {
+    out.color = role.color === "ink" ? "#000000" : colors[role.color];
+  }
   return out;
 }
 

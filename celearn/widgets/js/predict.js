@@ -246,9 +246,10 @@ function setupPrediction(ctx) {
     }
     const r = model.get("reveal") || {};
     const marks = r.marks || [];
+    const colors = (model.get("params") || {}).colors || {};
     while (revealLayer.childNodes.length > marks.length) revealLayer.lastChild.remove();
     marks.forEach((m, i) => {
-      const [tag, attrs, content] = markShape(m, axes, paint, (model.get("params") || {}).colors || {});
+      const [tag, attrs, content] = markShape(m, axes, paint, colors);
       let node = revealLayer.childNodes[i];
       if (!node || node.tagName !== tag) {
         const made = document.createElementNS(SVG, tag);
