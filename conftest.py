@@ -36,12 +36,37 @@ def _marker(path: Path) -> str:
     return "unit"
 
 
+#: The longest test files, longest first (seconds on 2 cores, README run at stop 28): xdist
+#: hands files to its workers in collection order, so these start first and the many short
+#: files fill in behind them. In plain collection order the two longest (Lab, scenarios) met
+#: in one worker at the end. A file not listed keeps its place after these.
+LONGEST_FIRST = (
+    "tests/browser/test_notebooks_in_lab.py",        # ~300 s: every notebook in JupyterLab
+    "tests/test_notebook_scenarios.py",              # ~260 s: learners' runs of every notebook
+    "tests/browser/test_notebooks_in_nb7.py",        # ~110 s
+    "tests/browser/test_marimo.py",                  # ~100 s
+    "tests/browser/test_notebooks_in_voila.py",      # ~60 s
+    "tests/test_widgets.py",                         # ~60 s
+    "tests/browser/test_a11y.py",                    # ~50 s
+    "tests/browser/test_predict.py",                 # ~40 s
+)
+
+
+def _rank(item) -> int:
+    try:
+        rel = Path(str(item.fspath)).resolve().relative_to(ROOT).as_posix()
+    except ValueError:                           # a path outside the repository
+        return len(LONGEST_FIRST)
+    return LONGEST_FIRST.index(rel) if rel in LONGEST_FIRST else len(LONGEST_FIRST)
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         try:
             item.add_marker(getattr(pytest.mark, _marker(Path(str(item.fspath)))))
         except ValueError:                       # a path outside the repository
             continue
+    items.sort(key=_rank)                        # stable: each file keeps its own order
 
 
 def pytest_configure(config):

@@ -1,11 +1,13 @@
 """A class on one server: N simulated learners on a real JupyterHub, dragging an explorer.
 
 For issue 23. Starts JupyterHub on 127.0.0.1 (its dummy authenticator, the simple
-local-process spawner, configurable-http-proxy from npm), and for each of N learners:
-creates the user, starts their single-user server, starts a kernel, runs a notebook's
-setup cell and explorer cell over the kernel websocket, then sends the explorer's
-``state`` changes at 10 per second for ``--seconds`` (as a dragging browser's throttled
-saves do: a widget ``update`` comm message). For each N it prints
+local-process spawner, configurable-http-proxy from npm) once, and grows one class to
+each N in turn (10, then 20, 40, 60: only the new learners start). Each learner: the hub
+creates the user and starts their single-user server, a kernel starts, and the notebook's
+setup cell and explorer cell run over the kernel websocket. Then every learner of the
+class sends the explorer's ``state`` changes at 10 per second for ``--seconds`` (as a
+dragging browser's throttled saves do: a widget ``update`` comm message). For each N it
+prints (``start s``: the time the new learners took to be ready)
 
 * memory: the hub + proxy, all single-user servers, all kernels (RSS, MB);
 * CPU: cores used by servers + kernels during the drag phase;
@@ -141,7 +143,7 @@ class Hub:
         self.port, self.hub_port, self.proxy_api = free_port(), free_port(), free_port()
         self.token = secrets.token_hex(16)
         homes = workdir / "homes"
-        homes.mkdir()
+        homes.mkdir(parents=True)
         (workdir / "secret").write_bytes(secrets.token_bytes(32).hex().encode())
         (workdir / "secret").chmod(0o600)
         config = HUB_CONFIG.format(
@@ -290,12 +292,13 @@ class Learner:
             pass
 
 
-async def run_class(n, seconds, proxy, workdir):
+async def run_class(sizes, seconds, proxy, workdir, report):
+    """One hub; the class grows to each size in ``sizes`` (ascending): the new learners
+    start, then all of them drag for ``seconds``; ``report(result)`` after each size."""
     import aiohttp
 
     hub = Hub(workdir, proxy)
-    learners = [Learner(f"learner{i:02d}") for i in range(n)]
-    result = {"N": n}
+    live, failures, made = [], [], 0
     try:
         async with aiohttp.ClientSession() as session:
             deadline = time.monotonic() + 60
@@ -308,36 +311,41 @@ async def run_class(n, seconds, proxy, workdir):
                         raise RuntimeError("JupyterHub did not start: see "
                                            f"{workdir / 'hub.log'}")
                     await asyncio.sleep(0.5)
-            t0 = time.monotonic()
-            started = await asyncio.gather(*(lr.start(hub, session) for lr in learners),
-                                           return_exceptions=True)
-            result["start_s"] = time.monotonic() - t0
-            failures = [f"{lr.name}: {type(err).__name__}: {err}" for lr, err in zip(learners, started)
-                        if isinstance(err, Exception)]
-            live = [lr for lr, err in zip(learners, started) if not isinstance(err, Exception)]
-            procs = children(hub.proc.pid)
-            servers = [p for p in procs if "jupyterhub-singleuser" in cmdline(p)]
-            kernels = [p for p in procs if "ipykernel" in cmdline(p)]
-            cpu0 = sum(cpu_seconds(p) for p in servers + kernels)
-            w0 = time.monotonic()
-            await asyncio.gather(*(lr.drag(seconds) for lr in live))
-            wall = time.monotonic() - w0
-            cpu1 = sum(cpu_seconds(p) for p in servers + kernels)
-            alive = [p for p in kernels if Path(f"/proc/{p}").exists()]
-            result.update(
-                hub_mb=rss_mb(hub.proc.pid) + sum(rss_mb(p) for p in procs
-                                                  if "configurable-http-proxy" in cmdline(p)),
-                servers_mb=sum(rss_mb(p) for p in servers),
-                kernels_mb=sum(rss_mb(p) for p in alive),
-                cores=(cpu1 - cpu0) / wall,
-                latencies=[x for lr in live for x in lr.latencies],
-                lost=sum(lr.lost for lr in live),
-                dead=len(kernels) - len(alive),
-                failures=failures)
+            for n in sizes:
+                new = [Learner(f"learner{i:02d}") for i in range(made, n)]
+                made = n
+                t0 = time.monotonic()
+                started = await asyncio.gather(*(lr.start(hub, session) for lr in new),
+                                               return_exceptions=True)
+                result = {"N": n, "new": len(new), "start_s": time.monotonic() - t0}
+                failures += [f"{lr.name}: {type(err).__name__}: {err}"
+                             for lr, err in zip(new, started) if isinstance(err, Exception)]
+                live += [lr for lr, err in zip(new, started) if not isinstance(err, Exception)]
+                for lr in live:                      # this size's figures only
+                    lr.latencies, lr.lost = [], 0
+                procs = children(hub.proc.pid)
+                servers = [p for p in procs if "jupyterhub-singleuser" in cmdline(p)]
+                kernels = [p for p in procs if "ipykernel" in cmdline(p)]
+                cpu0 = sum(cpu_seconds(p) for p in servers + kernels)
+                w0 = time.monotonic()
+                await asyncio.gather(*(lr.drag(seconds) for lr in live))
+                wall = time.monotonic() - w0
+                cpu1 = sum(cpu_seconds(p) for p in servers + kernels)
+                alive = [p for p in kernels if Path(f"/proc/{p}").exists()]
+                result.update(
+                    hub_mb=rss_mb(hub.proc.pid) + sum(rss_mb(p) for p in procs
+                                                      if "configurable-http-proxy" in cmdline(p)),
+                    servers_mb=sum(rss_mb(p) for p in servers),
+                    kernels_mb=sum(rss_mb(p) for p in alive),
+                    cores=(cpu1 - cpu0) / wall,
+                    latencies=[x for lr in live for x in lr.latencies],
+                    lost=sum(lr.lost for lr in live),
+                    dead=len(kernels) - len(alive),
+                    failures=list(failures))
+                report(result)
             await asyncio.gather(*(lr.close(hub, session) for lr in live))
     finally:
         hub.stop()
-    return result
 
 
 def percentile(values, q):
@@ -364,10 +372,8 @@ def main(argv=None):
         print(f"{'N':>3s} {'start s':>8s} {'hub MB':>7s} {'servers MB':>10s} {'kernels MB':>10s} "
               f"{'MB/learner':>10s} {'cores':>6s} {'p50 ms':>7s} {'p95 ms':>7s} {'replies':>8s} "
               f"{'lost':>5s} {'dead':>5s} {'failed':>6s}")
-        for n in args.learners:
-            workdir = Path(tmp) / f"n{n}"
-            workdir.mkdir()
-            r = asyncio.run(run_class(n, args.seconds, proxy, workdir))
+        def report(r):
+            n = r["N"]
             per = (r["servers_mb"] + r["kernels_mb"]) / max(1, n)
             print(f"{n:3d} {r['start_s']:8.1f} {r['hub_mb']:7.0f} {r['servers_mb']:10.0f} "
                   f"{r['kernels_mb']:10.0f} {per:10.0f} {r['cores']:6.2f} "
@@ -376,6 +382,9 @@ def main(argv=None):
                   flush=True)
             for failure in r["failures"][:5]:
                 print(f"    {failure}")
+
+        sizes = sorted(set(args.learners))
+        asyncio.run(run_class(sizes, args.seconds, proxy, Path(tmp) / "hub", report))
     print(f"bench_classroom: {time.monotonic() - t_all:.0f} s in all")
 
 

@@ -121,3 +121,44 @@ def test_a_long_training_run_allocates_little():
         tracemalloc.stop()
     # all 1001 x 150 x 3 logits at once, with the loss's temporaries, peaked at 18 MB
     assert peak < 8e6, f"peak {peak / 1e6:.1f} MB"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/statm")
+def test_use_style_collects_after_a_cell_that_grew_the_kernel():
+    """cl.use_style() in IPython: a cell that grew the process by 2 MB or more (a figure)
+    is followed by a garbage pass; a small cell is not. Registered once however often
+    use_style() runs. (In a process of its own: it needs a fresh IPython shell, and turns
+    the automatic collector off, so only the hook can free the cycles.)"""
+    code = r'''
+import gc, json
+from IPython.core.interactiveshell import InteractiveShell
+shell = InteractiveShell.instance()
+shell.run_cell("import celearn as cl; cl.use_style(); cl.use_style()")
+registered = [len([c for c in shell.events.callbacks[name] if "_CellTidier" in repr(c)])
+              for name in ("pre_run_cell", "post_run_cell")]
+gc.disable()
+make = """
+import weakref
+class Node:
+    pass
+def cycle(size):
+    a, b = Node(), Node()
+    a.other, b.other, a.data = b, a, bytearray(size)
+    a.data[::4096] = b"x" * len(a.data[::4096])       # touch every page: resident
+    return weakref.ref(a)
+"""
+shell.run_cell(make)
+shell.run_cell("small = cycle(100_000)")
+small_alive = shell.user_ns["small"]() is not None
+shell.run_cell("big = cycle(20_000_000)")
+big_alive = shell.user_ns["big"]() is not None
+print(json.dumps({"registered": registered, "small_alive": small_alive,
+                  "big_alive": big_alive}))
+'''
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={**__import__("os").environ, "MPLBACKEND": "Agg"}, timeout=120)
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result["registered"] == [1, 1]
+    assert result["small_alive"], "a small cell was followed by a garbage pass"
+    assert not result["big_alive"], "a cell that grew the process by 20 MB left its cycle"

@@ -392,6 +392,33 @@ def test_the_figure_is_freed_once_shown_and_drawn_again_when_needed():
     ex.close()
 
 
+def test_a_shown_explorer_keeps_no_figure_after_a_redraw():
+    """07's explorer keeps its axes in fig.subplots' array (gc cannot see into a numpy
+    array), and a change of dtype redraws the static picture: neither may keep a figure
+    alive once the explorer was shown."""
+    import weakref
+
+    from matplotlib.figure import Figure
+
+    from celearn.widgets import StabilityExplorer
+
+    ex = StabilityExplorer()
+    first = weakref.ref(ex.fig)
+    ex._repr_mimebundle_()
+    gc.collect()
+    assert first() is None, "the shown explorer's first figure is still alive"
+    ex.dtype.value = "float32"                       # redraws the static picture
+    assert ex.fig is None and "float32" in ex.readout_text
+    assert ex.background.startswith("data:image/png;base64,")
+    gc.collect()
+    assert not [o for o in gc.get_objects()
+                if isinstance(o, Figure) and o.bbox.width == 100 * ex.figsize[0]
+                and any("float32" in ax.get_title(loc="left") for ax in o.axes)]
+    png = ex.snapshot_png()                          # the saved picture draws it again
+    assert png.startswith(b"\x89PNG") and ex.fig is not None
+    ex.close()
+
+
 def test_close_closes_its_comm_and_frees_the_figure():
     ex = LogExplorer()
     ex.close()

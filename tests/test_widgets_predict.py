@@ -153,6 +153,8 @@ def test_the_static_picture_hides_what_is_plotted_until_the_commit():
     assert "the picture shows the question, not the answer" in meta["image/png"]["alt"]
     assert [m["kind"] for m in ex._picture_marks()] == ["dot", "text"]   # the guess mark only
     ex.commit(2.0)
+    assert ex.fig is None                  # shown already: redrawn, its figure freed again
+    ex.snapshot_png()                      # the saved picture draws it when needed
     assert any(line.get_visible() for line in ex.fig.axes[0].lines)
     assert ex.background != question_picture
     assert truth in ex.alt_text

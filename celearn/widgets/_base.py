@@ -39,14 +39,12 @@ readout, which holds one ``<span class="celearn-key" data-value=... data-trend=.
 from __future__ import annotations
 
 import base64
-import gc
 import hashlib
 import html
 import io
 import itertools
 import json
 import re
-import sys
 import weakref
 from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
@@ -64,6 +62,7 @@ from matplotlib.figure import Figure, FigureBase
 from matplotlib.patches import Rectangle
 from PIL import Image, ImageDraw, ImageFont
 
+from .. import _memory
 from ..plotting import COLORS, DARK_COLORS, STYLE
 from ._controls import Control, FloatLogSlider, ToggleButtons
 from .prediction import QUESTION_NOTE, Predictable
@@ -333,6 +332,7 @@ class Explorer(Predictable, anywidget.AnyWidget):
         self._by_name = dict(controls)
         self.figsize = figsize
         self.fig = None
+        self._shown = False                     # once shown, the figure is kept no longer
         self._static_png = b""
         self._scene_cache = None                # (state, scene) last computed
         start = {}
@@ -544,7 +544,12 @@ class Explorer(Predictable, anywidget.AnyWidget):
             self.background = "data:image/png;base64," + base64.b64encode(fig_png).decode()
             if self.kernel_scene:
                 self.live = self.live_numbers()
-        _collect_drawing_garbage()
+        if self._shown:
+            # shown already: the page has its picture, and a saved picture draws the
+            # figure again (snapshot_png); kept, a redrawn figure held 2-15 MB
+            self._drop_figure()
+        else:
+            _collect_drawing_garbage()
 
     def axes_for_marks(self):
         """The axes marks refer to by index (``mark["ax"]``); default: all but colour bars."""
@@ -642,6 +647,7 @@ class Explorer(Predictable, anywidget.AnyWidget):
         data["text/plain"] = (self._question_alt()
                               or f"{type(self).__name__}: {self.readout_text}")
         _forget_pictures_in_history(data)
+        self._shown = True
         self._drop_figure()
         return data, {**(metadata or {}), "image/png": {"alt": alt}}
 
@@ -682,11 +688,17 @@ class Explorer(Predictable, anywidget.AnyWidget):
         page has its picture: the page draws from the traits, and a later saved picture
         draws the figure again. An explorer's figure and the Agg buffers its pictures left
         held 2-15 MB of a kernel's memory for as long as the explorer lived."""
+        drawing = (Artist, FigureBase, Colorbar)
         for name, value in list(vars(self).items()):
-            if isinstance(value, (Artist, FigureBase, Colorbar)) or (
-                    isinstance(value, (list, tuple, dict)) and any(
-                        isinstance(v, (Artist, FigureBase, Colorbar))
-                        for v in (value.values() if isinstance(value, dict) else value))):
+            if isinstance(value, np.ndarray):         # fig.subplots' array of axes (which
+                items = value.flat if value.dtype == object else ()   # gc cannot see into)
+            elif isinstance(value, dict):
+                items = value.values()
+            elif isinstance(value, (list, tuple)):
+                items = value
+            else:
+                items = (value,)
+            if any(isinstance(v, drawing) for v in items):
                 setattr(self, name, None)
         self.fig = None
         _collect_drawing_garbage()                     # the figure, a web of cycles
@@ -695,32 +707,9 @@ class Explorer(Predictable, anywidget.AnyWidget):
 def _collect_drawing_garbage():
     """Free what drawing a picture left in reference cycles: a matplotlib figure once
     dropped, and the thousands of objects each mathtext label leaves (the parser's
-    exceptions hold their frames). Python's collector would reach them only at its next
-    full pass, and until then they sit in the kernel's memory (a notebook's kernel
-    peaked 6-7 MB higher). A full pass takes some 60 ms in a kernel. Not while the
-    interpreter shuts down (ipywidgets closes what is left from ``__del__``).
-
-    Then, on glibc, ``malloc_trim(0)`` hands the freed pages back to the system: glibc
-    keeps them otherwise (the Agg buffers of a picture, 2-8 MB each), and a kernel's
-    resident memory, what a class server must hold, would keep them for its lifetime."""
-    if not sys.is_finalizing():
-        gc.collect()
-        if _TRIM is not None:
-            _TRIM(0)
-
-
-def _malloc_trim():
-    """glibc's ``malloc_trim``, or None (another C library, another system)."""
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        import ctypes
-        return ctypes.CDLL("libc.so.6").malloc_trim
-    except (OSError, AttributeError):
-        return None
-
-
-_TRIM = _malloc_trim()
+    exceptions hold their frames); then give the freed pages back (celearn._memory).
+    Without it a notebook's kernel peaked 6-7 MB higher."""
+    _memory.collect()
 
 
 __all__ = ["Explorer", "FloatLogSlider", "ToggleButtons", "check_value", "fmt", "key", "esc"]

@@ -144,6 +144,7 @@ class TriangleExplorer(Explorer):
         ax, bars = fig.subplots(1, 2, width_ratios=[1.6, 1])
         self.ax, self.ax_bars = ax, bars
         data, extent = simplex_loss_image(k, floor=FLOOR)
+        data = data.astype(np.float32)         # resampled in float32: 3 MB less at 200 dpi
         # resampled as loss values, coloured after ("data"): the 200 dpi picture's image
         # pipeline peaks at 11 MB instead of 23 MB (colours, then resampling RGBA floats)
         image = ax.imshow(data, origin="lower", extent=extent, cmap=LOSS_CMAP,

@@ -228,32 +228,47 @@ def _jupyter_server_argv(module: str, port: int, root_dir: Path) -> list[str]:
     ]
 
 
+#: what a server's log says when the port it was given was taken meanwhile
+_PORT_TAKEN = re.compile(r"port \d+ is not available|already in use|address already in use",
+                         re.IGNORECASE)
+
+
+def start_server(kind: str, argv_for, home: Path, ready_path: str, cwd: Path = REPO_ROOT,
+           attempts: int = 3) -> Server:
+    """Start a server on a free port; on another one if that port was taken between
+    :func:`free_port` and the server's bind (a kernel of another server took one once)."""
+    for attempt in range(attempts):
+        port = free_port()
+        try:
+            return Server(kind, argv_for(port), port, home, ready_path, cwd=cwd)
+        except RuntimeError as exc:
+            if attempt == attempts - 1 or not _PORT_TAKEN.search(str(exc)):
+                raise
+    raise AssertionError("unreachable")                   # pragma: no cover
+
+
 def start_lab(home: Path, root_dir: Path = REPO_ROOT) -> Server:
-    port = free_port()
-    argv = [
+    return start_server("jupyterlab", lambda port: [
         *_jupyter_server_argv("jupyterlab", port, root_dir),
         "--LabApp.expose_app_in_browser=True",
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
         "--LabApp.extension_manager=readonly",
-    ]
-    return Server("jupyterlab", argv, port, home, "/api/status", cwd=root_dir)
+    ], home, "/api/status", cwd=root_dir)
 
 
 def start_voila(home: Path) -> Server:
     """Voila as the README runs it, ``voila notebooks/`` from the repo root (tree mode on the
     notebooks folder, so the "Next" and course-map links work): notebooks at
     /voila/render/<name>."""
-    port = free_port()
-    argv = [
+    return start_server("voila", lambda port: [
         sys.executable, "-m", "voila",
         "--no-browser",
         f"--Voila.ip={HOST}",
         f"--port={port}",
         "--show_tracebacks=True",  # errors show in the page, where the test looks for them
         NOTEBOOK_DIR.name + "/",  # the README's `voila notebooks/`, run from the repo root
-    ]
-    return Server("voila", argv, port, home, "/", cwd=REPO_ROOT)
+    ], home, "/", cwd=REPO_ROOT)
 
 
 def start_notebook7(home: Path, root_dir: Path = REPO_ROOT) -> Server:
@@ -264,24 +279,21 @@ def start_notebook7(home: Path, root_dir: Path = REPO_ROOT) -> Server:
     ``sessionContext``), so the Lab scripts above (JS_NOTEBOOK_STATUS, JS_RUN_STATUS,
     JS_KERNEL_EXECUTE) work unchanged. Notebooks open at /notebooks/<path>.
     """
-    port = free_port()
-    argv = [
+    return start_server("notebook7", lambda port: [
         *_jupyter_server_argv("notebook", port, root_dir),
         "--JupyterNotebookApp.expose_app_in_browser=True",
         # Same settings folder as Lab's (autosave off, no news: see _isolated_env).
         f"--JupyterNotebookApp.user_settings_dir={home / 'config' / 'lab' / 'user-settings'}",
-    ]
-    return Server("notebook7", argv, port, home, "/api/status", cwd=root_dir)
+    ], home, "/api/status", cwd=root_dir)
 
 
 def start_marimo(home: Path, target: Path) -> Server:
     """``marimo run <target>`` (an app file, or a folder of apps at /?file=<name>) on
     127.0.0.1, headless, no token, no update check."""
-    port = free_port()
-    argv = [sys.executable, "-m", "marimo", "run", str(target), "--headless",
-            "--host", HOST, "--port", str(port), "--no-token"]
     os.environ.setdefault("MARIMO_SKIP_UPDATE_CHECK", "1")
-    return Server("marimo", argv, port, home, "/health", cwd=home)
+    return start_server("marimo", lambda port: [
+        sys.executable, "-m", "marimo", "run", str(target), "--headless",
+        "--host", HOST, "--port", str(port), "--no-token"], home, "/health", cwd=home)
 
 
 @contextlib.contextmanager

@@ -222,10 +222,9 @@ def predict_voila(browser):
         _notebook(root)
         if (h.REPO_ROOT / "voila.json").exists():      # the course's Voila settings
             shutil.copy(h.REPO_ROOT / "voila.json", root / "voila.json")
-        port = h.free_port()
-        argv = [sys.executable, "-m", "voila", "--no-browser", f"--Voila.ip={h.HOST}",
-                f"--port={port}", "--show_tracebacks=True", "."]
-        server = h.Server("voila", argv, port, home, "/", cwd=root)
+        server = h.start_server("voila", lambda port: [
+            sys.executable, "-m", "voila", "--no-browser", f"--Voila.ip={h.HOST}",
+            f"--port={port}", "--show_tracebacks=True", "."], home, "/", cwd=root)
         try:
             yield server
         finally:
@@ -328,7 +327,7 @@ def test_predict_in_notebook7_by_keyboard(predict_nb7, recorder_factory):
     rec = recorder_factory(predict_nb7, "predict-nb7")
     page = rec.page
     # Notebook 7.6's own shortcuts plugin throws this while the page loads (see
-    # test_notebooks_in_browser.py): tolerated before the cells run, only
+    # notebook_checks.py): tolerated before the cells run, only
     explorers = _run_in_lab(rec, predict_nb7, f"{predict_nb7.url}/notebooks/{PATH}")
     rec.page_errors[:] = [e for e in rec.page_errors
                           if e != "Cannot read properties of undefined (reading 'schema')"]

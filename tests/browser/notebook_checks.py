@@ -1,12 +1,13 @@
-"""Every notebook in a real browser: JupyterLab (all notebooks), Notebook 7 and Voila (a subset).
+"""What the browser tests of whole notebooks check, shared by the three front ends.
 
-Per notebook: open it in JupyterLab, run all cells, wait for every explorer, check no output
-shows an error, then move each explorer's first slider by keyboard and by mouse drag and
-check the readout moves the way its data-trend says and the figure's marks move; drag each
-draggable mark to 50 random places and compare every number shown with celearn's (computed
-in the kernel for the browser's state); move each mark with the arrow keys; and check that
-what the browser shows is what the kernel computes (``readout_text``, ``key_value``).
-Parametrized over notebooks/*.ipynb, so new notebooks are covered without new code.
+Per notebook (tests/browser/test_notebooks_in_lab.py, ..._in_nb7.py, ..._in_voila.py): open
+it, run all cells, wait for every explorer, check no output shows an error, then move each
+explorer's first slider by keyboard and by mouse drag and check the readout moves the way its
+data-trend says and the figure's marks move; drag each draggable mark to 50 random places and
+compare every number shown with celearn's (computed in the kernel for the browser's state);
+move each mark with the arrow keys; and check that what the browser shows is what the kernel
+computes (``readout_text``, ``key_value``). Parametrized over notebooks/*.ipynb, so new
+notebooks are covered without new code.
 
 Notebook 7 (``/notebooks/<path>``) runs the same checks: it exposes the same JupyterLab
 application object, so the kernel is reached the same way. Voila has no kernel API in the
@@ -14,6 +15,9 @@ page, so there celearn's numbers are computed in the test process: each explorer
 from its ``celearn-explorer-<name>`` class with the arguments its notebook passes (when they
 are literals) and ``scene(state)`` is compared with what the browser shows. Notebook 7 and
 Voila run ``FRONT_END_SUBSET`` (01, 03, 04, 12; see there why), to keep CI within its time.
+
+One test file per front end, so pytest-xdist (``--dist loadfile``) can run them on
+different cores.
 """
 
 from __future__ import annotations
@@ -25,11 +29,7 @@ import os
 import random
 import re
 
-import pytest
-
 import lab_harness as h
-
-pytestmark = pytest.mark.browser
 
 NOTEBOOKS = h.notebooks()
 #: Notebook 7 and Voila run a representative subset (one line to change): 01 (the log
@@ -323,7 +323,6 @@ RECOMPUTABLE = {"training"}
 def _switch_dtype_and_check(rec, path: str, explorer, row, label: str) -> None:
     """07: click the other dtype; the static picture is redrawn, the board shows the
     kernel's scene of the new state, and random positions in that dtype match celearn."""
-    page = rec.page
     picture = explorer.locator("img.celearn-static").first
     before = picture.get_attribute("src")
     now = explorer.evaluate(h.JS_BOARD)["state"].get("dtype")
@@ -389,24 +388,6 @@ def _open_notebook(rec, url: str, path: str, where: str) -> None:
 # ------------------------------------------------------------------------------------------
 # JupyterLab
 # ------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("nb", NOTEBOOKS, ids=_ids(NOTEBOOKS))
-def test_notebook_in_jupyterlab(nb, lab, recorder_factory):
-    lab.delete_sessions()
-    rec = recorder_factory(lab, f"lab-{nb.stem}")
-    page = rec.page
-    path = f"notebooks/{nb.name}"
-    try:
-        _open_notebook(rec, f"{lab.url}/lab/tree/{path}?reset", path, "")
-        # Same signal a person sees: the status bar's "Python 3 (ipykernel) | Idle".
-        rec.wait_for(lambda: "(ipykernel) | Idle" in page.locator(".jp-StatusBar-Left").inner_text(),
-                     "the status bar to show '(ipykernel) | Idle'", OPEN_TIMEOUT, 250)
-
-        # Start from a clean slate (notebooks are committed executed), then run everything.
-        _run_all_and_exercise(rec, nb, path, "JupyterLab")
-    finally:
-        lab.delete_sessions()
 
 
 # ------------------------------------------------------------------------------------------
@@ -575,63 +556,6 @@ def _check_links(rec, server, page_url: str, checked: set) -> None:
 _VOILA_LINKS_CHECKED: set = set()
 
 
-@pytest.mark.parametrize("nb", VOILA_NOTEBOOKS, ids=_ids(VOILA_NOTEBOOKS))
-def test_notebook_in_voila(nb, voila, recorder_factory):
-    # The page's kernel is shut down by Voila when the browser context closes.
-    rec = recorder_factory(voila, f"voila-{nb.stem}", allowed_external=h.VOILA_CDN_STYLESHEETS)
-    page = rec.page
-    # Served as the README says (`voila notebooks/`): the notebooks folder is Voila's root.
-    url = f"{voila.url}/voila/render/{nb.name}"
-    # Voila executes the whole notebook before (progressively) sending the page.
-    page.goto(url, timeout=OPEN_TIMEOUT * 1000)
-    rows = _wait_explorers(rec, nb, "Voila")
-    _check_output_errors(rec, f"Voila rendering {nb.name}")
-    rec.shot("")
-    starts = [page.locator(h.EXPLORER).nth(i).evaluate(h.JS_BOARD) for i in range(len(rows))]
-    _exercise_explorers(rec, rows, f"{nb.name} (Voila)")
-    skipped = []
-    for i, row in enumerate(rows):
-        why = _check_positions_here(rec, nb, page.locator(h.EXPLORER).nth(i), row,
-                                    f"{nb.name} (Voila) explorer #{i} ({row['name']})", POSITIONS,
-                                    starts[i])
-        if why:
-            skipped.append(why)
-    if rows and len(skipped) == len(rows):
-        # Not a failure of the front end, but the comparison must not silently vanish.
-        rec.fail("no explorer's numbers could be compared with celearn's:\n  " + "\n  ".join(skipped))
-    rec.shot("-after")
-    _check_output_errors(rec, f"after moving the sliders of {nb.name} in Voila")
-    # Notebook 7's own JupyterLab extension (installed with `notebook`) fails to load in
-    # Voila 0.5's page; voila.json (read from the folder `voila` starts in, as the README
-    # runs it) keeps it out, so no console error is tolerated here.
-    _check_page_health(rec)
-    _check_links(rec, voila, url, _VOILA_LINKS_CHECKED)
-
-
 # ------------------------------------------------------------------------------------------
 # Notebook 7
 # ------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("nb", NB7_NOTEBOOKS, ids=_ids(NB7_NOTEBOOKS))
-def test_notebook_in_nb7(nb, nb7, recorder_factory):
-    nb7.delete_sessions()
-    rec = recorder_factory(nb7, f"nb7-{nb.stem}")
-    page = rec.page
-    path = f"notebooks/{nb.name}"
-    try:
-        # Notebook 7 is a JupyterLab application (window.jupyterapp, same notebook panel and
-        # sessionContext), so Lab's scripts find the notebook and its kernel unchanged.
-        _open_notebook(rec, f"{nb7.url}/notebooks/{path}", path, " in Notebook 7")
-        if "/notebooks/" not in page.url or page.locator(".jp-LabShell").count():
-            rec.fail(f"expected Notebook 7's single-document page, got {page.url}")
-        # Notebook 7.6 itself (its bundled shortcuts plugin, on a settings change of a plugin
-        # it did not load) throws this while the page loads, with or without our settings and
-        # before any celearn code runs; tolerated only here, only before Run All.
-        rec.page_errors[:] = [e for e in rec.page_errors
-                              if e != "Cannot read properties of undefined (reading 'schema')"]
-        # Keyboard steps included: Notebook 7 binds ArrowLeft/ArrowRight and PageUp/PageDown
-        # to its own commands; render.js keeps those keys for a focused slider or handle.
-        _run_all_and_exercise(rec, nb, path, "Notebook 7", keyboard=True)
-    finally:
-        nb7.delete_sessions()
