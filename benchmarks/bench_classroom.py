@@ -10,7 +10,7 @@ dragging browser's throttled saves do: a widget ``update`` comm message). For ea
 prints (``start s``: the time the new learners took to be ready)
 
 * memory: the hub + proxy, all single-user servers, all kernels (RSS, MB);
-* CPU: cores used by servers + kernels during the drag phase;
+* CPU: cores used by servers + kernels during the drag phase (and by the kernels alone);
 * latency: p50 / p95 from a state message to the kernel's reply (the ``idle`` status
   whose parent is that message: the kernel has applied the state and sent its answer);
 * failures: kernels that died, replies that never came (within 5 s).
@@ -327,10 +327,12 @@ async def run_class(sizes, seconds, proxy, workdir, report):
                 servers = [p for p in procs if "jupyterhub-singleuser" in cmdline(p)]
                 kernels = [p for p in procs if "ipykernel" in cmdline(p)]
                 cpu0 = sum(cpu_seconds(p) for p in servers + kernels)
+                kernel_cpu0 = sum(cpu_seconds(p) for p in kernels)
                 w0 = time.monotonic()
                 await asyncio.gather(*(lr.drag(seconds) for lr in live))
                 wall = time.monotonic() - w0
                 cpu1 = sum(cpu_seconds(p) for p in servers + kernels)
+                kernel_cpu1 = sum(cpu_seconds(p) for p in kernels)
                 alive = [p for p in kernels if Path(f"/proc/{p}").exists()]
                 result.update(
                     hub_mb=rss_mb(hub.proc.pid) + sum(rss_mb(p) for p in procs
@@ -338,6 +340,7 @@ async def run_class(sizes, seconds, proxy, workdir, report):
                     servers_mb=sum(rss_mb(p) for p in servers),
                     kernels_mb=sum(rss_mb(p) for p in alive),
                     cores=(cpu1 - cpu0) / wall,
+                    kernel_cores=(kernel_cpu1 - kernel_cpu0) / wall,
                     latencies=[x for lr in live for x in lr.latencies],
                     lost=sum(lr.lost for lr in live),
                     dead=len(kernels) - len(alive),
@@ -370,13 +373,13 @@ def main(argv=None):
     with tempfile.TemporaryDirectory(prefix="celearn-classroom-") as tmp:
         proxy = ensure_proxy(Path(tmp), args.proxy)
         print(f"{'N':>3s} {'start s':>8s} {'hub MB':>7s} {'servers MB':>10s} {'kernels MB':>10s} "
-              f"{'MB/learner':>10s} {'cores':>6s} {'p50 ms':>7s} {'p95 ms':>7s} {'replies':>8s} "
+              f"{'MB/learner':>10s} {'cores':>6s} {'kernels':>7s} {'p50 ms':>7s} {'p95 ms':>7s} {'replies':>8s} "
               f"{'lost':>5s} {'dead':>5s} {'failed':>6s}")
         def report(r):
             n = r["N"]
             per = (r["servers_mb"] + r["kernels_mb"]) / max(1, n)
             print(f"{n:3d} {r['start_s']:8.1f} {r['hub_mb']:7.0f} {r['servers_mb']:10.0f} "
-                  f"{r['kernels_mb']:10.0f} {per:10.0f} {r['cores']:6.2f} "
+                  f"{r['kernels_mb']:10.0f} {per:10.0f} {r['cores']:6.2f} {r['kernel_cores']:7.2f} "
                   f"{percentile(r['latencies'], 0.5):7.1f} {percentile(r['latencies'], 0.95):7.1f} "
                   f"{len(r['latencies']):8d} {r['lost']:5d} {r['dead']:5d} {len(r['failures']):6d}",
                   flush=True)
