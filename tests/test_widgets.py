@@ -379,6 +379,8 @@ def test_the_role_table_styles_marks_the_same_in_python_and_in_the_browser():
     assert (guide["color"], guide["lw"], guide["dash"]) == (COLORS["neutral"], 1, "4 3")
     assert styled({"kind": "dot", "role": "marker", "r": 3})["r"] == 3
     assert styled({"kind": "text", "role": "label"})["color"] == "#000000"
+    assert styled({"kind": "text", "role": "value"}) == {"kind": "text", "role": "value",
+                                                         "color": "#000000", "size": 9}
 
 
 def test_the_figure_is_freed_once_shown_and_drawn_again_when_needed():

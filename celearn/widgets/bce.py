@@ -223,8 +223,8 @@ class BCEExampleExplorer(Explorer):
             marks.append({"kind": "text", "key": f"label{j}", "x": loss, "y": float(j),
                           "text": f"t={t[j]:g}, p={preds[j]:.2f}: {loss:.3f}",
                           "dx": 9 if j == i else 4,
-                          "dy": 0, "ha": "left", "va": "center", "size": 9,
-                          "color": "#000000", "weight": "bold" if j == i else "normal"})
+                          "dy": 0, "ha": "left", "va": "center", "role": "value",
+                          "weight": "bold" if j == i else "normal"})
         marks.append({"kind": "text", "key": "total", "x": 1.0, "y": 1.02, "coords": "axes",
                       "text": f"total {total:.3f} nats, mean {mean:.3f}", "dx": 0, "dy": 0,
                       "ha": "right", "va": "bottom", "size": 10, "color": "#000000"})

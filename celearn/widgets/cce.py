@@ -209,7 +209,7 @@ class TriangleExplorer(Explorer):
                           "color": COLORS["true"] if i == k else COLORS["p"]})
             marks.append({"kind": "text", "ax": 1, "key": f"barlabel{i}", "x": float(i),
                           "y": float(p[i]), "text": f"{p[i]:.3f}", "dx": 0, "dy": 2,
-                          "ha": "center", "va": "bottom", "size": 9, "color": "#000000"})
+                          "ha": "center", "va": "bottom", "role": "value"})
         marks.append({"kind": "dot", "key": "point", "x": x, "y": y, "r": 5,
                       "color": COLORS["marker"], "edge": "#ffffff", "drag": "point",
                       "label": "the prediction in the probability triangle",

@@ -176,13 +176,13 @@ class DistributionExplorer(Explorer):
              "y0": 0.7, "y1": 1.3, "color": COLORS["wrong"]},
             {"kind": "text", "ax": 1, "key": "h-text", "x": min(h + 0.03 * top, top * 0.86),
              "y": 0.0, "text": fmt(h), "dx": 0, "dy": 0, "ha": "left", "va": "center",
-             "size": 9, "color": "#000000"},
+             "role": "value"},
             {"kind": "text", "ax": 1, "key": "hpq-text", "x": min(hpq + 0.03 * top, top * 0.86),
              "y": 1.0, "text": fmt(hpq), "dx": 0, "dy": 0, "ha": "left", "va": "center",
-             "size": 9, "color": "#000000"},
+             "role": "value"},
             {"kind": "text", "ax": 1, "key": "kl-text", "x": min(h + kl / 2, top * 0.9),
              "y": 1.32, "text": f"KL = {fmt(kl)}", "dx": 0, "dy": 0, "ha": "center",
-             "va": "bottom", "size": 9, "color": COLORS["wrong"], "weight": "bold"},
+             "va": "bottom", "role": "value", "color": COLORS["wrong"], "weight": "bold"},
         ]
         same = " (q = p: no extra cost)" if np.allclose(p, q) else ""
         readout = (f"p = ({p[0]:.2f}, {p[1]:.2f}, {p[2]:.2f}), "

@@ -213,7 +213,7 @@ class JacobianExplorer(Explorer):
                  "valuetext": f"z{_sub(j)} = {_fixed(zj, 1)}"},
                 {"kind": "text", "key": f"ztext-{j}", "x": float(j), "y": zj,
                  "text": _fixed(zj, 1).replace("-", "−"), "dy": 8 if up else -8, "ha": "center",
-                 "va": "bottom" if up else "top", "size": 9, "color": "#000000"},
+                 "va": "bottom" if up else "top", "role": "value"},
             ]
         for i in range(K):
             for j in range(K):
@@ -226,7 +226,7 @@ class JacobianExplorer(Explorer):
                 v = float(J[i, j])
                 marks.append({"kind": "text", "key": f"celltext-{i}-{j}", "x": float(j),
                               "y": float(i), "text": _signed(v), "ha": "center",
-                              "va": "center", "size": 9,
+                              "va": "center", "role": "value",
                               "color": "#ffffff" if abs(v) > 0.6 * limit else "#000000",
                               "fixed": True})
         for j in range(K):
@@ -235,14 +235,12 @@ class JacobianExplorer(Explorer):
                 {"kind": "rect", "key": f"pbar-{j}", "x0": j - 0.3, "x1": j + 0.3, "y0": 0.0,
                  "y1": pj, "color": COLORS["p"]},
                 {"kind": "text", "key": f"ptext-{j}", "x": float(j), "y": pj,
-                 "text": _fixed(pj, 3), "dy": 2, "ha": "center", "va": "bottom", "size": 9,
-                 "color": "#000000"},
+                 "text": _fixed(pj, 3), "dy": 2, "ha": "center", "va": "bottom", "role": "value"},
             ]
         for y, text in ((1.0, "+" + _fixed(limit, 2)), (0.0, "0"),
                         (-1.0, "−" + _fixed(limit, 2))):
             marks.append({"kind": "text", "key": f"cbar-{y:g}", "ax": 3, "x": 1.0, "y": y,
-                          "text": text, "dx": 7, "ha": "left", "va": "center", "size": 9,
-                          "color": "#000000"})
+                          "text": text, "dx": 7, "ha": "left", "va": "center", "role": "value"})
         for m in marks:
             m.setdefault("ax", 0 if m["key"].startswith("z")
                          else 2 if m["key"].startswith("p") else 1)

@@ -112,7 +112,7 @@ class CoinLikelihoodExplorer(Explorer):
             {"kind": "dot", "x": best, "y": 1.0, "r": 5, "color": green},
             {"kind": "dot", "ax": 1, "x": best, "y": nll_best, "r": 5, "color": green},
             {"kind": "text", "x": best, "y": 1.0, "text": f"max at h/n = {best:.2f}",
-             "dx": 0, "dy": 7, "ha": "center", "color": green, "size": 9},
+             "dx": 0, "dy": 7, "ha": "center", "color": green, "role": "value"},
             {"kind": "dot", "key": "q-left", "x": q, "y": rel_q, "r": 5, "color": black},
             {"kind": "text", "ax": 1, "x": q, "y": min(nll_q, self.ymax),
              "text": f"{fmt(nll_q)} nats", "dx": 8, "dy": 6,

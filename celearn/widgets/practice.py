@@ -187,7 +187,7 @@ class SmoothingExplorer(Explorer):
                   "y1": float(target[i]), "color": COLORS["true"] if i == 0 else COLORS["wrong"]}
                  for i in range(k)]
         marks.append({"kind": "text", "x": 0.0, "y": float(target[0]), "text": fmt(target[0]),
-                      "dx": 0, "dy": 4, "ha": "center", "color": "#000000", "size": 9})
+                      "dx": 0, "dy": 4, "ha": "center", "role": "value"})
         marks.append({"kind": "line", "ax": 1, "x": gaps.tolist(), "y": loss.tolist(),
                       "color": COLORS["ce"], "lw": 2})
         if math.isfinite(gap):
@@ -195,7 +195,7 @@ class SmoothingExplorer(Explorer):
                           "color": COLORS["marker"]})
             marks.append({"kind": "text", "ax": 1, "x": gap, "y": floor,
                           "text": f"H = {fmt(floor)}", "dx": 0, "dy": -14, "ha": "center",
-                          "color": "#000000", "size": 9})
+                          "role": "value"})
             where = f"at gap {fmt(gap)}"
         else:
             where = "(reached only as the gap grows forever)"

@@ -248,7 +248,7 @@ class StabilityExplorer(Explorer):
                               "y": stable, "text": "naive: nan" if np.isnan(value)
                               else "naive: inf", "dx": -8 if right else 8,
                               "dy": 8 if right else -16,   # off the curve, which rises to the right
-                              "ha": "right" if right else "left", "size": 9,
+                              "ha": "right" if right else "left", "role": "value",
                               "color": COLORS["wrong"], "weight": "bold"})
         ce, bce = float(now["ce_stable"]), float(now["bce_stable"])
         p_naive = ", ".join(fmt(v, 2) for v in row[4:7])

@@ -291,7 +291,7 @@ class TrainingExplorer(Replaying, Explorer):
         if off_scale:
             marks.append({"kind": "text", "ax": 0, "key": "off-scale", "x": 0.98, "y": 0.97,
                           "coords": "axes", "text": "beyond the axis: drawn at its edge",
-                          "ha": "right", "va": "top", "size": 9, "color": "#000000"})
+                          "ha": "right", "va": "top", "role": "value"})
         limit = nums["limit"]
         for k, image in enumerate(nums["weights"]):
             for i, w in enumerate(image):
@@ -303,8 +303,7 @@ class TrainingExplorer(Replaying, Explorer):
         for y, text in ((1, "+" + format(limit, ".3g")), (0, "0"),
                         (-1, "−" + format(limit, ".3g"))):
             marks.append({"kind": "text", "ax": 12, "key": f"cbar{y}", "x": 0, "y": y,
-                          "text": text, "dx": 0, "ha": "left", "va": "center", "size": 9,
-                          "color": "#000000"})
+                          "text": text, "dx": 0, "ha": "left", "va": "center", "role": "value"})
         return {"marks": marks, "readout": self.readout(nums, n), "value": nums["val_loss"][-1]}
 
     def readout(self, nums, n):

@@ -19,7 +19,7 @@ function scene(s, P) {
       color: t[j] === 1 ? P.colors.ce : P.colors.wrong, edge: j === i ? "#000000" : null });
     marks.push({ kind: "text", key: `label${j}`, x: loss, y: j,
       text: `t=${t[j]}, p=${preds[j].toFixed(2)}: ${loss.toFixed(3)}`, dx: j === i ? 9 : 4, dy: 0,
-      ha: "left", va: "center", size: 9, color: "#000000", weight: j === i ? "bold" : "normal" });
+      ha: "left", va: "center", role: "value", weight: j === i ? "bold" : "normal" });
   });
   marks.push({ kind: "text", key: "total", x: 1, y: 1.02, coords: "axes",
     text: `total ${total.toFixed(3)} nats, mean ${mean.toFixed(3)}`, dx: 0, dy: 0,

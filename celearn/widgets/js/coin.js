@@ -28,7 +28,7 @@ function scene(s, P) {
     { kind: "dot", x: best, y: 1, r: 5, color: green },
     { kind: "dot", ax: 1, x: best, y: nllBest, r: 5, color: green },
     { kind: "text", x: best, y: 1, text: `max at h/n = ${best.toFixed(2)}`, dx: 0, dy: 7,
-      ha: "center", color: green, size: 9 },
+      ha: "center", color: green, role: "value" },
     { kind: "dot", key: "q-left", x: q, y: relQ, r: 5, color: black },
     { kind: "text", ax: 1, x: q, y: Math.min(nllQ, P.ymax), text: `${fmt(nllQ)} nats`, dx: 8,
       dy: 6, ha: q < 0.7 ? "left" : "right", role: "label" },

@@ -56,11 +56,11 @@ function scene(s, P) {
     { kind: "rect", ax: 1, key: "kl", x0: Math.min(h, top), x1: Math.min(h + kl, top),
       y0: 0.7, y1: 1.3, color: P.colors.wrong },
     { kind: "text", ax: 1, key: "h-text", x: Math.min(h + 0.03 * top, top * 0.86), y: 0,
-      text: pyFmt(h), dx: 0, dy: 0, ha: "left", va: "center", size: 9, color: "#000000" },
+      text: pyFmt(h), dx: 0, dy: 0, ha: "left", va: "center", role: "value" },
     { kind: "text", ax: 1, key: "hpq-text", x: Math.min(hpq + 0.03 * top, top * 0.86), y: 1,
-      text: pyFmt(hpq), dx: 0, dy: 0, ha: "left", va: "center", size: 9, color: "#000000" },
+      text: pyFmt(hpq), dx: 0, dy: 0, ha: "left", va: "center", role: "value" },
     { kind: "text", ax: 1, key: "kl-text", x: Math.min(h + kl / 2, top * 0.9), y: 1.32,
-      text: `KL = ${pyFmt(kl)}`, dx: 0, dy: 0, ha: "center", va: "bottom", size: 9,
+      text: `KL = ${pyFmt(kl)}`, dx: 0, dy: 0, ha: "center", va: "bottom", role: "value",
       color: P.colors.wrong, weight: "bold" },
   );
   const same = allclose(p, q) ? " (q = p: no extra cost)" : "";

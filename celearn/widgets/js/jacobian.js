@@ -52,7 +52,7 @@ function scene(s, P) {
         label: `logit z${sub(j)} (bar height)`, valuetext: `z${sub(j)} = ${zj.toFixed(1)}`,
         ax: 0 },
       { kind: "text", key: `ztext-${j}`, x: j, y: zj, text: zj.toFixed(1).replace("-", "−"),
-        dy: up ? 8 : -8, ha: "center", va: up ? "bottom" : "top", size: 9, color: black, ax: 0 },
+        dy: up ? 8 : -8, ha: "center", va: up ? "bottom" : "top", role: "value", ax: 0 },
     );
   }
   for (let i = 0; i < K; i++) for (let j = 0; j < K; j++) {
@@ -62,7 +62,7 @@ function scene(s, P) {
   for (let i = 0; i < K; i++) for (let j = 0; j < K; j++) {
     const v = J[i][j];
     marks.push({ kind: "text", key: `celltext-${i}-${j}`, x: j, y: i, text: signed(v),
-      ha: "center", va: "center", size: 9,
+      ha: "center", va: "center", role: "value",
       color: Math.abs(v) > 0.6 * limit ? "#ffffff" : black, fixed: true, ax: 1 });
   }
   for (let j = 0; j < K; j++) {
@@ -70,12 +70,12 @@ function scene(s, P) {
       { kind: "rect", key: `pbar-${j}`, x0: j - 0.3, x1: j + 0.3, y0: 0, y1: p[j],
         color: P.colors.p, ax: 2 },
       { kind: "text", key: `ptext-${j}`, x: j, y: p[j], text: p[j].toFixed(3), dy: 2,
-        ha: "center", va: "bottom", size: 9, color: black, ax: 2 },
+        ha: "center", va: "bottom", role: "value", ax: 2 },
     );
   }
   for (const [y, text] of [[1, `+${limit.toFixed(2)}`], [0, "0"], [-1, `−${limit.toFixed(2)}`]]) {
     marks.push({ kind: "text", key: `cbar-${y}`, ax: 3, x: 1, y, text, dx: 7, ha: "left",
-      va: "center", size: 9, color: black });
+      va: "center", role: "value" });
   }
   const listing = p.map((v) => v.toFixed(3)).join(", ");
   const agree = error < P.tol

@@ -18,13 +18,13 @@ function scene(s, P) {
   const marks = target.map((v, i) => ({ kind: "rect", x0: i - 0.35, x1: i + 0.35, y0: 0, y1: v,
     color: i === 0 ? P.colors.true : P.colors.wrong }));
   marks.push({ kind: "text", x: 0, y: st, text: fmt(st), dx: 0, dy: 4, ha: "center",
-    color: "#000000", size: 9 });
+    role: "value" });
   marks.push({ kind: "line", ax: 1, x: gaps, y: loss, color: P.colors.ce, lw: 2 });
   let where;
   if (Number.isFinite(gap)) {
     marks.push({ kind: "dot", ax: 1, x: gap, y: floor, r: 5, color: P.colors.marker });
     marks.push({ kind: "text", ax: 1, x: gap, y: floor, text: `H = ${fmt(floor)}`, dx: 0,
-      dy: -14, ha: "center", color: "#000000", size: 9 });
+      dy: -14, ha: "center", role: "value" });
     where = `at gap ${fmt(gap)}`;
   } else {
     where = "(reached only as the gap grows forever)";

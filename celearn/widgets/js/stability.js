@@ -49,7 +49,7 @@ function scene(s, P, live) {
       const right = scale > 10 ** (EXP_MAX - 1.2);
       marks.push({ kind: "text", key: `naive-text-${kind}`, ax, x: scale, y: stable,
         text: Number.isNaN(value) ? "naive: nan" : "naive: inf", dx: right ? -8 : 8,
-        dy: right ? 8 : -16, ha: right ? "right" : "left", size: 9, color: P.colors.wrong,
+        dy: right ? 8 : -16, ha: right ? "right" : "left", role: "value", color: P.colors.wrong,
         weight: "bold" });
     }
   });

@@ -65,8 +65,7 @@ function scene(s, P, live, view) {
   });
   if (offScale) {
     marks.push({ kind: "text", ax: 0, key: "off-scale", x: 0.98, y: 0.97, coords: "axes",
-      text: "beyond the axis: drawn at its edge", ha: "right", va: "top", size: 9,
-      color: "#000000" });
+      text: "beyond the axis: drawn at its edge", ha: "right", va: "top", role: "value" });
   }
   const limit = run.limit;
   run.weights.forEach((image, k) => {
@@ -79,7 +78,7 @@ function scene(s, P, live, view) {
   });
   for (const [y, text] of [[1, "+" + pyG(limit, 3)], [0, "0"], [-1, "−" + pyG(limit, 3)]]) {
     marks.push({ kind: "text", ax: 12, key: `cbar${y}`, x: 0, y, text, dx: 0, ha: "left",
-      va: "center", size: 9, color: "#000000" });
+      va: "center", role: "value" });
   }
   const value = run.val_loss[run.val_loss.length - 1];
   const out = { marks, readout: readout(run, n, P), value };

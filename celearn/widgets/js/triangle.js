@@ -46,7 +46,7 @@ function scene(s, P) {
     marks.push({ kind: "rect", ax: 1, key: `bar${i}`, x0: i - 0.4, x1: i + 0.4, y0: 0, y1: p[i],
       color: i === k ? P.colors.true : P.colors.p });
     marks.push({ kind: "text", ax: 1, key: `barlabel${i}`, x: i, y: p[i], text: p[i].toFixed(3),
-      dx: 0, dy: 2, ha: "center", va: "bottom", size: 9, color: "#000000" });
+      dx: 0, dy: 2, ha: "center", va: "bottom", role: "value" });
   }
   marks.push({ kind: "dot", key: "point", x, y, r: 5, color: P.colors.marker, edge: "#ffffff",
     drag: "point", label: "the prediction in the probability triangle",
