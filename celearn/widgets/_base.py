@@ -314,12 +314,16 @@ class Explorer(Predictable, anywidget.AnyWidget):
     #: a counter the browser's replay button (05's race) follows
     replays = traitlets.Int(0).tag(sync=True)
 
-    def __init_subclass__(cls, **kwargs):
-        if "name" in cls.__dict__ or "scene_name" in cls.__dict__:
-            cls._esm = (scene_js(cls.scene_name or cls.name) + "\n"
-                        + (_JS / "predict.js").read_text() + "\n"
-                        + (_JS / "render.js").read_text())
-        super().__init_subclass__(**kwargs)
+    @classmethod
+    def _ensure_esm(cls):
+        """The page's ES module of this explorer (its scene, predict.js and render.js), made
+        when the first one is created: made for all 15 when celearn.widgets was imported,
+        they held 1.5 MB of every kernel's memory."""
+        owner = next(k for k in cls.__mro__ if "name" in k.__dict__ or "scene_name" in k.__dict__)
+        if "_esm" not in owner.__dict__:
+            owner._esm = (scene_js(owner.scene_name or owner.name) + "\n"
+                          + (_JS / "predict.js").read_text() + "\n"
+                          + (_JS / "render.js").read_text())
 
     def __init__(self, controls, *, figsize=(6.0, 3.0)):
         self._closed = True                     # until the explorer is complete
@@ -339,6 +343,7 @@ class Explorer(Predictable, anywidget.AnyWidget):
         for name, control in controls.items():
             control._bind(self, name)
             start[name] = control._initial
+        self._ensure_esm()
         super().__init__(controls_spec=[c.spec() for c in self.controls],
                          explorer=self.name, trend_name=self.trend, uid=next(_UIDS))
         self._closed = False
