@@ -22,34 +22,41 @@ From Python: ``ex.guess = 2.0``, ``ex.commit()`` (returns the feedback, e.g. "Yo
 2.000 nats; the truth: 2.996 nats: you were 0.996 nats low."), ``ex.revealed``,
 ``ex.truth``, ``ex.feedback``, ``ex.try_again()``.
 """
+import importlib
+
 from ._base import Explorer
 from .frontend import frontend_check
-from .logs import LogExplorer
-from .likelihood import CoinLikelihoodExplorer, ProperScoreExplorer
-from .calibration import TemperatureExplorer
-from .bce import BCEExampleExplorer, BCEExplorer
-from .cce import TriangleExplorer
-
-__all__ = ["Explorer", "frontend_check", "LogExplorer", "BCEExplorer", "BCEExampleExplorer", "TriangleExplorer"]
-
-__all__ += ["CoinLikelihoodExplorer", "ProperScoreExplorer", "TemperatureExplorer"]
-
-from .practice import FocalExplorer, SmoothingExplorer  # noqa: E402  (notebook 10)
-__all__ += ["FocalExplorer", "SmoothingExplorer"]
-
-from .jacobian import JacobianExplorer  # noqa: E402  (notebook 04)
-__all__ += ["JacobianExplorer"]
-
-from .stability import StabilityExplorer  # noqa: E402  (notebook 07)
-__all__ += ["StabilityExplorer"]
-
-from .information import DistributionExplorer  # noqa: E402  (notebook 06)
-from .slopes import RaceExplorer, SlopesExplorer  # noqa: E402  (notebook 05)
-__all__ += ["DistributionExplorer", "SlopesExplorer", "RaceExplorer"]
-
-from .training import TrainingExplorer  # noqa: E402  (notebook 12)
-__all__ += ["TrainingExplorer"]
-
 # predict, then reveal: any explorer can ask for a guess before it shows the truth
-from .prediction import GuessChoice, GuessNumber, gap_words, predict  # noqa: E402
-__all__ += ["predict", "GuessNumber", "GuessChoice", "gap_words"]
+from .prediction import GuessChoice, GuessNumber, gap_words, predict
+
+#: each explorer's module, imported when the explorer is first named (PEP 562): a
+#: notebook uses one to three of them, and importing all of them with their helpers
+#: (training, practice, ...) added some 1.5 MB to every kernel
+_EXPLORERS = {
+    "LogExplorer": "logs",                                      # notebook 01
+    "BCEExplorer": "bce", "BCEExampleExplorer": "bce",          # 02
+    "TriangleExplorer": "cce",                                  # 03
+    "JacobianExplorer": "jacobian",                             # 04
+    "SlopesExplorer": "slopes", "RaceExplorer": "slopes",       # 05
+    "DistributionExplorer": "information",                      # 06
+    "StabilityExplorer": "stability",                           # 07
+    "CoinLikelihoodExplorer": "likelihood", "ProperScoreExplorer": "likelihood",   # 08
+    "TemperatureExplorer": "calibration",                       # 09, 12
+    "FocalExplorer": "practice", "SmoothingExplorer": "practice",   # 10, 11
+    "TrainingExplorer": "training",                             # 12
+}
+
+__all__ = ["Explorer", "frontend_check", *_EXPLORERS,
+           "predict", "GuessNumber", "GuessChoice", "gap_words"]
+
+
+def __getattr__(name):
+    if name in _EXPLORERS:
+        value = getattr(importlib.import_module(f".{_EXPLORERS[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_EXPLORERS))
