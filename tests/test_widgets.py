@@ -421,6 +421,29 @@ def test_a_shown_explorer_keeps_no_figure_after_a_redraw():
     ex.close()
 
 
+def test_a_redraw_frees_the_old_figure_before_drawing_the_new_one():
+    """predict() redraws the static picture of a new explorer (the question hides its
+    data): the first figure must be gone by then, not alive beside the second."""
+    import weakref
+
+    from celearn.widgets import GuessNumber
+
+    ex = LogExplorer(p=0.05)
+    first = weakref.ref(ex.fig)
+    seen = {}
+    draw = ex._draw_static
+
+    def spy(theme, **kwargs):                  # what is alive when the new one is drawn
+        seen.setdefault("first alive", first() is not None)
+        return draw(theme, **kwargs)
+
+    ex._draw_static = spy
+    ex.predict("Where will the loss be at p = 0.05?", GuessNumber(x=0.05, unit="nats"))
+    assert seen == {"first alive": False}
+    assert ex.fig is not None and ex.fig is not first()
+    ex.close()
+
+
 def test_close_closes_its_comm_and_frees_the_figure():
     ex = LogExplorer()
     ex.close()

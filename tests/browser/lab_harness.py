@@ -441,6 +441,24 @@ def slider_state(handle) -> dict:
         "(h) => ({now: Number(h.value), min: Number(h.min), max: Number(h.max)})")
 
 
+def thumb_point(track: dict, state: dict, thumb: float = 8.0) -> tuple[float, float, float]:
+    """(x, y, fraction) of a range input's thumb: it sits at the value's place along the
+    track, which is inset by half a thumb's width (Chromium: 8 px)."""
+    frac = (state["now"] - state["min"]) / ((state["max"] - state["min"]) or 1)
+    return (track["x"] + thumb + frac * (track["width"] - 2 * thumb),
+            track["y"] + track["height"] / 2, frac)
+
+
+def hand_drag(page, x: float, y: float, dx: float, steps: int = 10) -> None:
+    """Press at (x, y) and move dx to the right in ``steps`` steps, 30 ms apart, like a hand."""
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for i in range(1, steps + 1):
+        page.mouse.move(x + dx * i / steps, y)
+        page.wait_for_timeout(30)
+    page.mouse.up()
+
+
 def key_value(explorer) -> float:
     return float(explorer.locator(KEY).first.get_attribute("data-value"))
 

@@ -252,20 +252,10 @@ def _press(page, how: str):
 
 def _drag(page):
     def move(handle, sign):
-        track = handle.bounding_box()                 # the range input; its thumb sits at
-        state = h.slider_state(handle)                # the value's place along the track
-        thumb = 8                                     # half a thumb's width (Chromium)
-        frac = (state["now"] - state["min"]) / ((state["max"] - state["min"]) or 1)
-        x = track["x"] + thumb + frac * (track["width"] - 2 * thumb)
-        y = track["y"] + track["height"] / 2
+        track = handle.bounding_box()                 # the range input
+        x, y, _ = h.thumb_point(track, h.slider_state(handle))
         room = (track["x"] + track["width"] - x) if sign > 0 else (x - track["x"])
-        dx = sign * max(10.0, 0.4 * room)
-        page.mouse.move(x, y)
-        page.mouse.down()
-        for i in range(1, 11):  # in steps, like a hand
-            page.mouse.move(x + dx * i / 10, y)
-            page.wait_for_timeout(30)
-        page.mouse.up()
+        h.hand_drag(page, x, y, sign * max(10.0, 0.4 * room))
 
     return move
 

@@ -137,20 +137,9 @@ def _slider_state(slider) -> dict:
 
 def _drag_range(page, slider) -> None:
     """Press the native range input's thumb and drag it toward its side with more room."""
-    s = _slider_state(slider)
     box = slider.bounding_box()
-    frac = (s["now"] - s["min"]) / ((s["max"] - s["min"]) or 1)
-    thumb = 8.0                                  # half a thumb: the track is inset by it
-    x = box["x"] + thumb + frac * (box["width"] - 2 * thumb)
-    y = box["y"] + box["height"] / 2
-    sign = 1 if frac <= 0.5 else -1
-    dx = sign * 0.4 * box["width"]
-    page.mouse.move(x, y)
-    page.mouse.down()
-    for i in range(1, 11):                       # in steps, like a hand
-        page.mouse.move(x + dx * i / 10, y)
-        page.wait_for_timeout(30)
-    page.mouse.up()
+    x, y, frac = h.thumb_point(box, _slider_state(slider))
+    h.hand_drag(page, x, y, (1 if frac <= 0.5 else -1) * 0.4 * box["width"])
 
 
 def _drag_mark(page, mark, figure, dx: float, dy: float) -> None:
