@@ -326,12 +326,12 @@ async def run_class(sizes, seconds, proxy, workdir, report):
                 procs = children(hub.proc.pid)
                 servers = [p for p in procs if "jupyterhub-singleuser" in cmdline(p)]
                 kernels = [p for p in procs if "ipykernel" in cmdline(p)]
-                cpu0 = sum(cpu_seconds(p) for p in servers + kernels)
+                server_cpu0 = sum(cpu_seconds(p) for p in servers)
                 kernel_cpu0 = sum(cpu_seconds(p) for p in kernels)
                 w0 = time.monotonic()
                 await asyncio.gather(*(lr.drag(seconds) for lr in live))
                 wall = time.monotonic() - w0
-                cpu1 = sum(cpu_seconds(p) for p in servers + kernels)
+                server_cpu1 = sum(cpu_seconds(p) for p in servers)
                 kernel_cpu1 = sum(cpu_seconds(p) for p in kernels)
                 alive = [p for p in kernels if Path(f"/proc/{p}").exists()]
                 result.update(
@@ -339,7 +339,7 @@ async def run_class(sizes, seconds, proxy, workdir, report):
                                                       if "configurable-http-proxy" in cmdline(p)),
                     servers_mb=sum(rss_mb(p) for p in servers),
                     kernels_mb=sum(rss_mb(p) for p in alive),
-                    cores=(cpu1 - cpu0) / wall,
+                    cores=(server_cpu1 - server_cpu0 + kernel_cpu1 - kernel_cpu0) / wall,
                     kernel_cores=(kernel_cpu1 - kernel_cpu0) / wall,
                     latencies=[x for lr in live for x in lr.latencies],
                     lost=sum(lr.lost for lr in live),

@@ -5,6 +5,7 @@ as in the caller's process; an explorer keeps no full-size Agg canvas after draw
 The kernel's peak after Run All is measured by benchmarks/bench_kernel_memory.py.
 """
 import json
+import os
 import subprocess
 import sys
 import warnings
@@ -156,7 +157,7 @@ print(json.dumps({"registered": registered, "small_alive": small_alive,
                   "big_alive": big_alive}))
 '''
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         env={**__import__("os").environ, "MPLBACKEND": "Agg"}, timeout=120)
+                         env={**os.environ, "MPLBACKEND": "Agg"}, timeout=120)
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result["registered"] == [1, 1]

@@ -558,7 +558,10 @@ class Explorer(Predictable, anywidget.AnyWidget):
             # figure again (snapshot_png); kept, a redrawn figure held 2-15 MB
             self._drop_figure()
         else:
-            _collect_drawing_garbage()
+            # what drawing left in reference cycles (each mathtext label leaves thousands
+            # of objects: the parser's exceptions hold their frames): without it a
+            # notebook's kernel peaked 6-7 MB higher
+            _memory.collect()
 
     def axes_for_marks(self):
         """The axes marks refer to by index (``mark["ax"]``); default: all but colour bars."""
@@ -710,15 +713,7 @@ class Explorer(Predictable, anywidget.AnyWidget):
             if any(isinstance(v, drawing) for v in items):
                 setattr(self, name, None)
         self.fig = None
-        _collect_drawing_garbage()                     # the figure, a web of cycles
-
-
-def _collect_drawing_garbage():
-    """Free what drawing a picture left in reference cycles: a matplotlib figure once
-    dropped, and the thousands of objects each mathtext label leaves (the parser's
-    exceptions hold their frames); then give the freed pages back (celearn._memory).
-    Without it a notebook's kernel peaked 6-7 MB higher."""
-    _memory.collect()
+        _memory.collect()                              # the figure, a web of cycles
 
 
 __all__ = ["Explorer", "FloatLogSlider", "ToggleButtons", "check_value", "fmt", "key", "esc"]

@@ -229,12 +229,11 @@ def _jupyter_server_argv(module: str, port: int, root_dir: Path) -> list[str]:
 
 
 #: what a server's log says when the port it was given was taken meanwhile
-_PORT_TAKEN = re.compile(r"port \d+ is not available|already in use|address already in use",
-                         re.IGNORECASE)
+_PORT_TAKEN = re.compile(r"port \d+ is not available|already in use", re.IGNORECASE)
 
 
 def start_server(kind: str, argv_for, home: Path, ready_path: str, cwd: Path = REPO_ROOT,
-           attempts: int = 3) -> Server:
+                 attempts: int = 3) -> Server:
     """Start a server on a free port; on another one if that port was taken between
     :func:`free_port` and the server's bind (a kernel of another server took one once)."""
     for attempt in range(attempts):
